@@ -1,0 +1,50 @@
+"""Configuration defaults; every key can be overridden by a ``FLASK_*`` environment variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def default_database_url(instance_path: str) -> str:
+    """Return ``DATABASE_URL`` from the environment, else a SQLite file under ``instance/``."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the old driver; we use psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    return "sqlite:///" + str(Path(instance_path) / "influence.db")
+
+
+def local_secret_key(instance_path: str) -> str:
+    """Return the secret key stored in ``instance/secret_key``, creating it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def defaults(instance_path: str) -> dict:
+    """Return the default configuration for an app whose instance folder is ``instance_path``."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": default_database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
+        "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
+        "IMPORT_BATCH_SIZE": 5000,
+        "MENTIONS_PER_PAGE": 50,
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "JOBS_INLINE": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+    }

@@ -1,0 +1,153 @@
+"""The canonical import row (DESIGN.md §4) and the errors a parser reports.
+
+Every source format is parsed into :class:`MentionRecord`; a row that cannot be turned into one
+becomes a :class:`RowError`, and a file that cannot be read at all raises :class:`FileError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+SENTIMENT_LABELS = ("positive", "neutral", "negative")
+NEUTRAL_BAND = 0.05  # VADER's own thresholds: compound >= 0.05 positive, <= -0.05 negative
+
+
+class FileError(Exception):
+    """The file cannot be read at all (wrong format, not text, broken JSON document, ...)."""
+
+
+@dataclass(slots=True)
+class RowError:
+    """One rejected row: ``line`` is the 1-based line in the file, or ``None`` when unknown.
+
+    ``where`` names the item inside a JSON document (``messages[12]``) when there is no line.
+    """
+
+    line: int | None
+    reason: str
+    where: str | None = None
+
+
+@dataclass(slots=True)
+class MentionRecord:
+    """One post, as every parser yields it.
+
+    ``mentions`` and ``tags`` are final: the generic CSV/JSONL parser adds the ``@handles`` and
+    ``#tags`` found in the text, platform parsers fill them from the platform's entities. The
+    ingest service does not look in the text again. ``tags`` are topics: a bare word is a
+    hashtag; ``r/python`` (a subreddit) is kept as it is.
+    """
+
+    platform: str
+    id: str
+    author: str
+    created_at: datetime
+    text: str = ""
+    author_name: str | None = None
+    author_followers: int | None = None
+    author_url: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    reply_to_id: str | None = None
+    reply_to_author: str | None = None
+    repost_of_id: str | None = None
+    repost_of_author: str | None = None
+    quote_of_id: str | None = None
+    quote_of_author: str | None = None
+    mentions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
+    views: int | None = None
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """Return ``repost``, ``quote``, ``reply`` or ``post``, in that order of precedence."""
+        if self.repost_of_id or self.repost_of_author:
+            return "repost"
+        if self.quote_of_id or self.quote_of_author:
+            return "quote"
+        if self.reply_to_id or self.reply_to_author:
+            return "reply"
+        return "post"
+
+
+def normalize_handle(handle: str) -> str:
+    """Return the comparison key of a handle: no leading ``@``, stripped, lower-cased."""
+    return handle.strip().lstrip("@").strip().lower()
+
+
+def normalize_topic(tag: str) -> str:
+    """Return the stored form of a topic: ``#word`` for a bare word, lower-cased."""
+    tag = tag.strip().lower()
+    if not tag:
+        return ""
+    if tag.startswith("#") or "/" in tag:
+        return tag
+    return "#" + tag
+
+
+def parse_sentiment(value: str | float | int | None) -> tuple[str | None, float | None]:
+    """Turn an imported sentiment (a label or a number in [-1, 1]) into ``(label, score)``.
+
+    Raises ``ValueError`` with a message fit for the user when the value is neither.
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return None, None
+        if text in SENTIMENT_LABELS:
+            return text, {"positive": 1.0, "neutral": 0.0, "negative": -1.0}[text]
+        aliases = {"pos": "positive", "neg": "negative", "neu": "neutral"}
+        if text in aliases:
+            return parse_sentiment(aliases[text])
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(
+                f"sentiment {value!r} is not positive/neutral/negative or a number in [-1, 1]"
+            ) from None
+    else:
+        number = float(value)
+    if not -1.0 <= number <= 1.0 or number != number:
+        raise ValueError(f"sentiment {value!r} is outside [-1, 1]")
+    return label_for_score(number), number
+
+
+def label_for_score(score: float) -> str:
+    """Return the label of a polarity score in [-1, 1] (VADER's thresholds)."""
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse an ISO 8601 timestamp (``Z`` allowed); no zone means UTC. Returns aware UTC.
+
+    Raises ``ValueError`` naming the bad value.
+    """
+    text = value.strip()
+    if not text:
+        raise ValueError("created_at is empty")
+    try:
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"created_at {value!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def from_epoch(seconds: float | int | str) -> datetime:
+    """Return an aware UTC datetime for a Unix timestamp."""
+    return datetime.fromtimestamp(float(seconds), tz=UTC)

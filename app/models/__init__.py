@@ -1,0 +1,35 @@
+"""All models, imported here so that Alembic and the app see every table."""
+
+from app.models.base import Base, utcnow
+from app.models.mention import (
+    INTERACTION_KINDS,
+    MENTION_KINDS,
+    SENTIMENTS,
+    Author,
+    ImportRun,
+    Interaction,
+    Mention,
+    MentionTopic,
+)
+from app.models.user import ApiToken, User
+from app.models.workspace import ROLE_RANK, ROLES, Invitation, Membership, Workspace
+
+__all__ = [
+    "INTERACTION_KINDS",
+    "MENTION_KINDS",
+    "ROLES",
+    "ROLE_RANK",
+    "SENTIMENTS",
+    "ApiToken",
+    "Author",
+    "Base",
+    "ImportRun",
+    "Interaction",
+    "Invitation",
+    "Membership",
+    "Mention",
+    "MentionTopic",
+    "User",
+    "Workspace",
+    "utcnow",
+]

@@ -1,0 +1,144 @@
+"""Authors, mentions, the interactions (graph edges) they imply, their topics, and imports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+
+MENTION_KINDS = ("post", "reply", "repost", "quote")
+INTERACTION_KINDS = ("mention", "reply", "repost", "quote")
+SENTIMENTS = ("positive", "neutral", "negative", "unknown")
+SENTIMENT_SOURCES = ("imported", "computed", "manual")
+
+
+class Author(Base):
+    """A social account as seen in a workspace's mentions; ``handle`` is the lower-cased key."""
+
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(255))
+    display_handle: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    followers: Mapped[int | None] = mapped_column(BigInteger)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    first_seen_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    posts_count: Mapped[int] = mapped_column(default=0)
+
+
+class ImportRun(Base):
+    """One import of one or more files (upload, CLI or API) and what came of it."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(16))  # upload / cli / api / demo
+    filenames: Mapped[list[str]] = mapped_column(JSON, default=list)
+    formats: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    imported: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    message: Mapped[str | None] = mapped_column(Text)
+    bytes_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes_done: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()  # noqa: F821
+
+
+class Mention(Base):
+    """One post that names the brand; (workspace, platform, external_id) is unique."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "external_id"),
+        Index("ix_mentions_workspace_created", "workspace_id", "created_at"),
+        Index("ix_mentions_workspace_author", "workspace_id", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(255))
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(8), default="post")
+    text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(1000))
+    lang: Mapped[str | None] = mapped_column(String(16))
+    reply_to_external_id: Mapped[str | None] = mapped_column(String(255))
+    reply_to_author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authors.id", ondelete="SET NULL")
+    )
+    repost_of_external_id: Mapped[str | None] = mapped_column(String(255))
+    repost_of_author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authors.id", ondelete="SET NULL")
+    )
+    quote_of_external_id: Mapped[str | None] = mapped_column(String(255))
+    quote_of_author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authors.id", ondelete="SET NULL")
+    )
+    likes: Mapped[int | None] = mapped_column(BigInteger)
+    reposts: Mapped[int | None] = mapped_column(BigInteger)
+    replies: Mapped[int | None] = mapped_column(BigInteger)
+    views: Mapped[int | None] = mapped_column(BigInteger)
+    sentiment: Mapped[str] = mapped_column(String(8), default="unknown")
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_source: Mapped[str] = mapped_column(String(8), default="computed")
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL"), index=True
+    )
+
+    author: Mapped[Author] = relationship(foreign_keys=[author_id])
+    topics: Mapped[list[MentionTopic]] = relationship(
+        back_populates="mention", cascade="all, delete-orphan", order_by="MentionTopic.topic"
+    )
+
+
+class MentionTopic(Base):
+    """A topic of a mention: ``#hashtag``, ``r/subreddit`` or a brand term, lower-cased."""
+
+    __tablename__ = "mention_topics"
+    __table_args__ = (Index("ix_mention_topics_workspace_topic", "workspace_id", "topic"),)
+
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(200), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+
+    mention: Mapped[Mention] = relationship(back_populates="topics")
+
+
+class Interaction(Base):
+    """A directed edge of the author graph: ``source`` mentioned/replied to/reposted/quoted ``target``."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_workspace_source", "workspace_id", "source_author_id"),
+        Index("ix_interactions_workspace_target", "workspace_id", "target_author_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    source_author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
+    target_author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime]
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
