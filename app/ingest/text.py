@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 
 # A handle may carry an instance (Mastodon: @user@example.social); it may not follow a word
 # character (so e-mail addresses are not mentions).
-MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[\w.\-]*\w)?(?:@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})?)")
+MENTION_RE = re.compile(
+    r"(?<![\w@/])@([A-Za-z0-9_](?:[\w.\-]*\w)?(?:@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})?)"
+)
 # Hashtags are Unicode words: #доставка, #delivery, #東京; not an anchor in a URL (/#x).
 HASHTAG_RE = re.compile(r"(?<![\w&/#])#(\w[\w\-]*)", re.UNICODE)
 

@@ -141,4 +141,6 @@ class Interaction(Base):
     target_author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime]
-    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), index=True
+    )

@@ -1,0 +1,7 @@
+"""The JSON API, authenticated by personal API tokens (``Authorization: Bearer <token>``)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.api import routes  # noqa: E402,F401

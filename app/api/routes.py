@@ -1,0 +1,148 @@
+"""JSON API views: thin wrappers over the services, every route scoped to a workspace."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from flask import abort, current_app, g, jsonify, request
+
+from app.api import bp
+from app.ingest.generic import JSONL, record_from_fields
+from app.ingest.record import RowError
+from app.services import ingest as ingest_service
+from app.services import mentions as mention_service
+from app.services import users as user_service
+from app.services import workspaces as workspace_service
+
+MAX_RECORDS = 10_000
+
+
+def token_required(minimum_role: str = "viewer"):
+    """Decorate an API view taking ``slug``: a valid token, membership (else 404) and the role."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(slug: str, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = (
+                user_service.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            )
+            if user is None:
+                return jsonify(error="unauthorized", detail="send 'Authorization: Bearer <token>' "
+                               "with a token from your account page"), 401  # fmt: skip
+            access = workspace_service.access_for(user, slug)
+            if access is None:
+                abort(404)
+            if not access.allows(minimum_role):
+                abort(403, f"your role ({access.role}) does not allow this")
+            g.api_user, g.access = user, access
+            return view(access=access, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _items_from_body() -> list:
+    """Return the posted MentionRecord objects: a JSON array, {"mentions": [...]}, or JSON Lines."""
+    body = request.get_data(as_text=True)
+    if not body.strip():
+        abort(400, "the body is empty: send a JSON array of MentionRecord objects")
+    content_type = request.mimetype or ""
+    if content_type in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
+        items = []
+        for number, line in enumerate(body.splitlines(), start=1):
+            if line.strip():
+                try:
+                    items.append(json.loads(line))
+                except ValueError as error:
+                    items.append(RowError(number, f"not valid JSON: {error}"))
+        return items
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        abort(400, f"the body is not valid JSON: {error}")
+    if isinstance(data, dict) and isinstance(data.get("mentions"), list):
+        data = data["mentions"]
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        abort(400, 'expected a JSON array of MentionRecord objects or {"mentions": [...]}')
+    return data
+
+
+def _records(items: list):
+    for number, item in enumerate(items, start=1):
+        where = f"item {number}"
+        if isinstance(item, RowError):
+            yield item, "request"
+        elif not isinstance(item, dict):
+            yield RowError(number, f"{where}: expected a JSON object"), "request"
+        else:
+            try:
+                yield record_from_fields(item.get), "request"
+            except ValueError as error:
+                yield RowError(number, f"{where}: {error}"), "request"
+
+
+@bp.post("/workspaces/<slug>/mentions")
+@token_required("agent")
+def import_mentions(access):
+    """Import MentionRecords posted as JSON; answer with the import result."""
+    items = _items_from_body()
+    if len(items) > MAX_RECORDS:
+        abort(413, f"at most {MAX_RECORDS} mentions per request; this one has {len(items)}")
+    run = ingest_service.start_run(access.workspace, "api", ["request"], g.api_user)
+    result = ingest_service.import_records(access.workspace, _records(items), run=run)
+    ingest_service.finish_run(run, result)
+    result.formats = {"request": JSONL.name}
+    status = 201 if result.imported else 200
+    return jsonify(result.as_json() | {"import_id": run.id}), status
+
+
+@bp.get("/workspaces/<slug>/mentions")
+@token_required()
+def list_mentions(access):
+    """List mentions with the same filters as the mentions page (``page`` for paging)."""
+    filters = mention_service.MentionFilters.from_args(request.args)
+    if filters.errors:
+        abort(400, "; ".join(filters.errors))
+    per_page = min(int(request.args.get("per_page", 100) or 100), 1000)
+    page = mention_service.list_mentions(access.workspace, filters, per_page=per_page)
+    return jsonify(
+        total=page.total, page=page.page, pages=page.pages,
+        mentions=[mention_json(m) for m in page.items],
+    )  # fmt: skip
+
+
+def mention_json(mention) -> dict:
+    """Return a mention as the API shows it."""
+    return {
+        "id": mention.id,
+        "platform": mention.platform,
+        "external_id": mention.external_id,
+        "author": mention.author.display_handle,
+        "created_at": mention.created_at.isoformat(),
+        "kind": mention.kind,
+        "text": mention.text,
+        "url": mention.url,
+        "lang": mention.lang,
+        "sentiment": mention.sentiment,
+        "sentiment_score": mention.sentiment_score,
+        "sentiment_source": mention.sentiment_source,
+        "topics": [topic.topic for topic in mention.topics],
+        "likes": mention.likes,
+        "reposts": mention.reposts,
+        "replies": mention.replies,
+        "views": mention.views,
+    }
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return jsonify(
+        error="too large", detail=getattr(error, "description", f"limit {limit} bytes")
+    ), 413

@@ -1,0 +1,170 @@
+"""Command-line interface: ``flask --app wsgi <group> <command>``; each a thin wrapper over a service."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.ingest import FORMATS
+from app.services import demo as demo_service
+from app.services import ingest as ingest_service
+from app.services import users as user_service
+from app.services import workspaces as workspace_service
+from app.services.errors import ServiceError
+
+workspaces_cli = AppGroup("workspaces", help="Create and list workspaces.")
+users_cli = AppGroup("users", help="Create users and give them access.")
+mentions_cli = AppGroup("mentions", help="Import mentions.")
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@workspaces_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Display name of the brand or client.")
+@click.option("--brand", "brands", multiple=True, help="A brand term (repeat for several).")
+@click.option("--timezone", default="UTC", show_default=True, help="IANA time zone.")
+def create_workspace(slug: str, name: str, brands: tuple[str, ...], timezone: str) -> None:
+    """Create a workspace SLUG."""
+    try:
+        workspace = workspace_service.create_workspace(
+            slug, name, brand_terms=list(brands), timezone=timezone
+        )
+    except ServiceError as error:
+        _fail(str(error))
+    click.echo(f"created workspace {workspace.slug} ({workspace.name})")
+
+
+@workspaces_cli.command("list")
+def list_workspaces() -> None:
+    """List all workspaces."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Workspace
+
+    for workspace in db.session.scalars(select(Workspace).order_by(Workspace.slug)):
+        click.echo(f"{workspace.slug}\t{workspace.name}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="The user's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--workspace", "slug", help="Give access to this workspace...")
+@click.option(
+    "--role", type=click.Choice(["owner", "manager", "agent", "viewer"]), help="...with this role."
+)
+def create_user(
+    email: str, name: str, password_stdin: bool, slug: str | None, role: str | None
+) -> None:
+    """Create a user EMAIL; without --password-stdin a password is generated and printed."""
+    if bool(slug) != bool(role):
+        _fail("--workspace and --role go together")
+    workspace = None
+    if slug:
+        try:
+            workspace = workspace_service.get_by_slug(slug)
+        except ServiceError as error:
+            _fail(str(error))
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        generated = False
+    else:
+        password = secrets.token_urlsafe(12)
+        generated = True
+    try:
+        user = user_service.create_user(email, password, name)
+        if workspace is not None:
+            workspace_service.add_member(workspace, user, role)
+    except ServiceError as error:
+        _fail(str(error))
+    click.echo(f"created user {user.email}" + (f" ({role} of {slug})" if slug else ""))
+    if generated:
+        click.echo(f"password: {password}")
+
+
+@mentions_cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workspace", "slug", required=True, help="The workspace to import into.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+    help="The files' format; auto detects it from the content.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def import_mentions(paths: tuple[Path, ...], slug: str, fmt: str, as_json: bool) -> None:
+    """Import mention files (gzip allowed); exits non-zero only when nothing could be read."""
+    try:
+        workspace = workspace_service.get_by_slug(slug)
+    except ServiceError as error:
+        _fail(str(error))
+    run = ingest_service.start_run(workspace, "cli", [str(p) for p in paths])
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    show_bar = not as_json and sys.stderr.isatty()
+    with click.progressbar(
+        length=max(total, 1), label="Importing", file=sys.stderr, show_pos=False,
+        hidden=not show_bar, item_show_func=lambda n: n,
+    ) as bar:  # fmt: skip
+        done = [0]
+
+        def progress(result, position: int) -> None:
+            bar.update(max(0, position - done[0]), f"{result.imported:,} new")
+            done[0] = max(done[0], position)
+
+        try:
+            result = ingest_service.import_files(
+                workspace, list(paths), fmt=fmt, run=run, progress=progress
+            )
+        except ServiceError as error:
+            ingest_service.finish_run(run, None, str(error))
+            if as_json:
+                click.echo(json.dumps({"error": str(error)}, ensure_ascii=False))
+                sys.exit(1)
+            _fail(str(error))
+    ingest_service.finish_run(run, result)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        _print_result(result)
+    if not result.read_anything:
+        sys.exit(1)
+
+
+def _print_result(result: ingest_service.ImportResult) -> None:
+    for name, fmt in result.formats.items():
+        click.echo(f"{name}: {fmt}")
+    click.echo(
+        f"imported {result.imported:,}, duplicates skipped {result.duplicates:,}, "
+        f"rejected {result.rejected:,}"
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in result.errors:
+        where = f"{error['file']}:{error['line']}" if error["line"] else error["file"]
+        click.echo(f"rejected {where}: {error['reason']}", err=True)
+    if result.rejected > len(result.errors):
+        click.echo(f"... and {result.rejected - len(result.errors):,} more rejected rows", err=True)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Create the demo workspace with real sample mentions and a demo login (idempotent)."""
+    outcome = demo_service.load_demo()
+    for line in outcome.lines:
+        click.echo(line)
+
+
+def register(app: Flask) -> None:
+    """Add the command groups to the app's CLI."""
+    app.cli.add_command(workspaces_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mentions_cli)
+    app.cli.add_command(demo)

@@ -1,0 +1,224 @@
+"""The generic MentionRecord formats of DESIGN.md §4: CSV with a header row, and JSON Lines.
+
+These are the formats we document for everyone else's exports, and the fast path for big
+imports, so a row is turned into a record with as little work as possible.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from app.ingest.base import ParseItem, ParseWarning
+from app.ingest.record import (
+    FileError,
+    MentionRecord,
+    RowError,
+    parse_sentiment,
+    parse_timestamp,
+)
+from app.ingest.text import extract_mentions, extract_tags
+
+REQUIRED = ("platform", "id", "author", "created_at", "text")
+OPTIONAL = (
+    "author_name", "author_followers", "author_url", "url", "lang",
+    "reply_to_id", "reply_to_author", "repost_of_id", "repost_of_author",
+    "quote_of_id", "quote_of_author", "mentions", "tags",
+    "likes", "reposts", "replies", "views", "sentiment",
+)  # fmt: skip
+KNOWN = frozenset(REQUIRED + OPTIONAL)
+COUNTS = ("author_followers", "likes", "reposts", "replies", "views")
+TEXT_OPTIONAL = (
+    "author_name", "author_url", "url", "reply_to_id", "reply_to_author",
+    "repost_of_id", "repost_of_author", "quote_of_id", "quote_of_author",
+)  # fmt: skip
+
+# Post texts can be long; the csv module's default field limit (128 KiB) is too small for some.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def _count(value: Any, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value) if isinstance(value, int) else int(float(str(value).strip()))
+    except (TypeError, ValueError):
+        raise ValueError(f"{field} {value!r} is not a whole number") from None
+    if number < 0:
+        raise ValueError(f"{field} {value!r} is negative")
+    return number
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _words(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return str(value).replace(",", " ").split()
+
+
+def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
+    """Build a record from a field getter (``get(name)`` returns the value or ``None``).
+
+    Raises ``ValueError`` naming the field that is wrong.
+    """
+    values = {}
+    for field in REQUIRED[:3]:
+        value = _text(get(field))
+        if value is None:
+            raise ValueError(f"{field} is missing")
+        values[field] = value
+    created = get("created_at")
+    if created is None or str(created).strip() == "":
+        raise ValueError("created_at is missing")
+    text = get("text")
+    text = "" if text is None else str(text)
+    author = values["author"].lstrip("@")
+    if not author:
+        raise ValueError("author is missing")
+    record = MentionRecord(
+        platform=values["platform"].lower(),
+        id=values["id"],
+        author=author,
+        created_at=parse_timestamp(str(created)),
+        text=text,
+    )
+    for field in TEXT_OPTIONAL:
+        value = get(field)
+        if value is not None and value != "":
+            setattr(record, field, _text(value))
+    for field in ("reply_to_author", "repost_of_author", "quote_of_author"):
+        handle = getattr(record, field)
+        if handle:
+            setattr(record, field, handle.lstrip("@") or None)
+    lang = _text(get("lang"))
+    record.lang = lang.lower() if lang and lang.lower() not in ("und", "unknown") else None
+    for field in COUNTS:
+        value = get(field)
+        if value is not None and value != "":
+            setattr(record, field, _count(value, field))
+    record.sentiment, record.sentiment_score = parse_sentiment(get("sentiment"))
+    mentions = extract_mentions(text)
+    extra = [handle.lstrip("@") for handle in _words(get("mentions"))]
+    record.mentions = list(dict.fromkeys(mentions + [h for h in extra if h]))
+    record.tags = list(dict.fromkeys(extract_tags(text) + _words(get("tags"))))
+    return record
+
+
+class CsvParser:
+    """MentionRecord CSV: a header row naming the fields, one post per row."""
+
+    name = "csv"
+    label = "MentionRecord CSV"
+
+    def sniff(self, head: str) -> bool:
+        """Return whether the first line is a CSV header naming the required fields."""
+        first = head.split("\n", 1)[0].strip().lower()
+        if first.startswith(("{", "[")):
+            return False
+        try:
+            header = next(csv.reader([first]))
+        except (csv.Error, StopIteration):
+            return False
+        return set(REQUIRED) <= {column.strip() for column in header}
+
+    def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
+        """Yield a record or a ``RowError`` per data row."""
+        reader = csv.reader(stream)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise FileError("the file is empty: expected a CSV header row") from None
+        except csv.Error as error:
+            raise FileError(f"not readable as CSV: {error}") from None
+        columns = [column.strip().lower() for column in header]
+        missing = [field for field in REQUIRED if field not in columns]
+        if missing:
+            raise FileError(
+                "the CSV header lacks the required column(s) "
+                f"{', '.join(missing)}; it has: {', '.join(columns[:30]) or '(nothing)'}"
+            )
+        unknown = [column for column in columns if column and column not in KNOWN]
+        if unknown:
+            yield ParseWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
+        index = {column: position for position, column in enumerate(columns) if column in KNOWN}
+        width = len(columns)
+        line = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield RowError(reader.line_num, f"broken CSV: {error}")
+                line = reader.line_num
+                continue
+            start, line = line + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != width:
+                yield RowError(start, f"has {len(row)} fields, the header has {width}")
+                continue
+            try:
+                yield record_from_fields(
+                    lambda field, row=row: row[index[field]] if field in index else None
+                )
+            except ValueError as error:
+                yield RowError(start, str(error))
+
+
+class JsonlParser:
+    """MentionRecord JSON Lines: one flat JSON object per line with the MentionRecord keys."""
+
+    name = "jsonl"
+    label = "MentionRecord JSON Lines"
+
+    def sniff(self, head: str) -> bool:
+        """Return whether the first line is a JSON object with the required keys."""
+        first = head.lstrip().split("\n", 1)[0]
+        try:
+            item = json.loads(first)
+        except ValueError:
+            return False
+        return isinstance(item, dict) and set(REQUIRED) <= item.keys()
+
+    def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
+        """Yield a record or a ``RowError`` per non-empty line."""
+        reported_unknown: set[str] = set()
+        seen_json = False
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as error:
+                if not seen_json and number == 1:
+                    raise FileError(f"not JSON Lines: line 1 is not JSON ({error})") from None
+                yield RowError(number, f"not valid JSON: {error}")
+                continue
+            seen_json = True
+            if not isinstance(item, dict):
+                yield RowError(number, "expected a JSON object with MentionRecord keys")
+                continue
+            unknown = item.keys() - KNOWN - reported_unknown
+            if unknown:
+                reported_unknown |= unknown
+                yield ParseWarning(f"unknown key(s) ignored: {', '.join(sorted(unknown))}")
+            try:
+                yield record_from_fields(item.get)
+            except ValueError as error:
+                yield RowError(number, str(error))
+
+
+CSV = CsvParser()
+JSONL = JsonlParser()

@@ -1,0 +1,1 @@
+"""Business logic as plain functions; the only code that commits."""

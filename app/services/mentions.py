@@ -1,0 +1,244 @@
+"""Reading mentions and authors for the pages, the CLI and the API; correcting sentiment."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.ingest.record import normalize_handle, normalize_topic
+from app.models import MENTION_KINDS, SENTIMENTS, Author, Mention, MentionTopic, Workspace
+from app.services.errors import NotFound, ServiceError
+from app.services.tenancy import in_workspace
+
+
+@dataclass
+class MentionFilters:
+    """The filters of the mentions list, as they appear in the query string."""
+
+    q: str = ""
+    platform: str = ""
+    author: str = ""
+    sentiment: str = ""
+    topic: str = ""
+    kind: str = ""
+    since: str = ""
+    until: str = ""
+    page: int = 1
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args) -> MentionFilters:
+        """Read filters from a query-string mapping; bad values are dropped with an error."""
+        filters = cls()
+        for item in fields(cls):
+            if item.name in ("page", "errors"):
+                continue
+            setattr(filters, item.name, (args.get(item.name) or "").strip()[:200])
+        try:
+            filters.page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            filters.page = 1
+        if filters.sentiment and filters.sentiment not in SENTIMENTS:
+            filters.errors.append(f"sentiment must be one of {', '.join(SENTIMENTS)}")
+            filters.sentiment = ""
+        if filters.kind and filters.kind not in MENTION_KINDS:
+            filters.errors.append(f"kind must be one of {', '.join(MENTION_KINDS)}")
+            filters.kind = ""
+        for name in ("since", "until"):
+            value = getattr(filters, name)
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    filters.errors.append(f"{name} {value!r} is not a date like 2026-11-23")
+                    setattr(filters, name, "")
+        return filters
+
+    def query_args(self, **overrides) -> dict:
+        """Return the non-empty filters as query-string arguments, with ``overrides`` applied."""
+        values = {
+            item.name: getattr(self, item.name) for item in fields(self) if item.name != "errors"
+        }
+        values.update(overrides)
+        return {
+            key: value
+            for key, value in values.items()
+            if value not in ("", None) and not (key == "page" and value == 1)
+        }
+
+    @property
+    def active(self) -> bool:
+        """Return whether any filter is set."""
+        return any(self.query_args(page=1).values())
+
+
+@dataclass
+class Page:
+    """One page of a list."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _day_bounds(workspace: Workspace, day: str, end: bool) -> datetime:
+    zone = ZoneInfo(workspace.timezone or "UTC")
+    moment = datetime.combine(date.fromisoformat(day), time.min, tzinfo=zone)
+    if end:
+        moment += timedelta(days=1)
+    return moment
+
+
+def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
+    query = in_workspace(Mention, workspace.id)
+    if filters.q:
+        pattern = (
+            "%"
+            + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        query = query.where(func.lower(Mention.text).like(pattern, escape="\\"))
+    if filters.platform:
+        query = query.where(Mention.platform == filters.platform.lower())
+    if filters.author:
+        handle = normalize_handle(filters.author)
+        query = query.where(
+            Mention.author_id.in_(
+                select(Author.id).where(
+                    Author.workspace_id == workspace.id, Author.handle == handle
+                )
+            )
+        )
+    if filters.sentiment:
+        query = query.where(Mention.sentiment == filters.sentiment)
+    if filters.kind:
+        query = query.where(Mention.kind == filters.kind)
+    if filters.topic:
+        topics = {filters.topic.strip().lower(), normalize_topic(filters.topic)}
+        query = query.where(
+            exists().where(
+                and_(
+                    MentionTopic.mention_id == Mention.id,
+                    MentionTopic.workspace_id == workspace.id,
+                    MentionTopic.topic.in_(topics),
+                )
+            )
+        )
+    if filters.since:
+        query = query.where(Mention.created_at >= _day_bounds(workspace, filters.since, end=False))
+    if filters.until:
+        query = query.where(Mention.created_at < _day_bounds(workspace, filters.until, end=True))
+    return query
+
+
+def list_mentions(workspace: Workspace, filters: MentionFilters, per_page: int = 50) -> Page:
+    """Return one page of the workspace's mentions matching ``filters``, newest first."""
+    query = _filtered(workspace, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(
+        query.options(selectinload(Mention.author), selectinload(Mention.topics))
+        .order_by(Mention.created_at.desc(), Mention.id.desc())
+        .limit(per_page)
+        .offset((filters.page - 1) * per_page)
+    ).all()
+    return Page(list(items), total or 0, filters.page, per_page)
+
+
+def platforms_of(workspace: Workspace) -> list[str]:
+    """Return the platforms the workspace has mentions from."""
+    return list(
+        db.session.scalars(
+            select(Author.platform)
+            .where(Author.workspace_id == workspace.id)
+            .distinct()
+            .order_by(Author.platform)
+        )
+    )
+
+
+def mention_count(workspace: Workspace) -> int:
+    """Return how many mentions the workspace has."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Mention).where(Mention.workspace_id == workspace.id)
+        )
+        or 0
+    )
+
+
+def get_author(workspace: Workspace, author_id: int) -> Author:
+    """Return one of the workspace's authors, or raise ``NotFound``."""
+    author = db.session.get(Author, author_id)
+    if author is None or author.workspace_id != workspace.id:
+        raise NotFound("no such author in this workspace")
+    return author
+
+
+def find_author(workspace: Workspace, platform: str, handle: str) -> Author | None:
+    """Return the author with this handle on this platform, if any."""
+    return db.session.scalar(
+        in_workspace(Author, workspace.id).where(
+            Author.platform == platform.lower(), Author.handle == normalize_handle(handle)
+        )
+    )
+
+
+@dataclass
+class AuthorSummary:
+    """What the author page shows above the posts."""
+
+    sentiments: dict[str, int]
+    topics: list[tuple[str, int]]
+    kinds: dict[str, int]
+
+
+def author_summary(workspace: Workspace, author: Author) -> AuthorSummary:
+    """Return the author's sentiment and kind counts and top topics."""
+    sentiments = dict(
+        db.session.execute(
+            select(Mention.sentiment, func.count())
+            .where(Mention.workspace_id == workspace.id, Mention.author_id == author.id)
+            .group_by(Mention.sentiment)
+        ).all()
+    )
+    kinds = dict(
+        db.session.execute(
+            select(Mention.kind, func.count())
+            .where(Mention.workspace_id == workspace.id, Mention.author_id == author.id)
+            .group_by(Mention.kind)
+        ).all()
+    )
+    topics = db.session.execute(
+        select(MentionTopic.topic, func.count())
+        .join(Mention, Mention.id == MentionTopic.mention_id)
+        .where(MentionTopic.workspace_id == workspace.id, Mention.author_id == author.id)
+        .group_by(MentionTopic.topic)
+        .order_by(func.count().desc(), MentionTopic.topic)
+        .limit(20)
+    ).all()
+    return AuthorSummary(sentiments, [(topic, count) for topic, count in topics], kinds)
+
+
+def correct_sentiment(workspace: Workspace, mention_id: int, label: str) -> Mention:
+    """Set a mention's sentiment by hand; a manual label is never overwritten by computation."""
+    if label not in ("positive", "neutral", "negative"):
+        raise ServiceError("sentiment must be positive, neutral or negative")
+    mention = db.session.get(Mention, mention_id)
+    if mention is None or mention.workspace_id != workspace.id:
+        raise NotFound("no such mention in this workspace")
+    mention.sentiment = label
+    mention.sentiment_score = {"positive": 1.0, "neutral": 0.0, "negative": -1.0}[label]
+    mention.sentiment_source = "manual"
+    db.session.commit()
+    return mention

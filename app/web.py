@@ -1,0 +1,82 @@
+"""Helpers shared by the page blueprints: workspace access, navigation, template filters."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, g, request, url_for
+from flask_login import current_user, login_required
+
+from app.services import workspaces as workspace_service
+
+
+def workspace_view(minimum_role: str = "viewer"):
+    """Decorate a view taking ``slug``: sign-in required, 404 unless a member, 403 below the role.
+
+    The view receives the workspace's :class:`~app.services.workspaces.Access` as ``access``
+    (also in ``g.access``). A non-member gets 404, so workspaces cannot be discovered.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(slug: str, **kwargs):
+            access = workspace_service.access_for(current_user, slug)
+            if access is None:
+                abort(404)
+            if not access.allows(minimum_role):
+                abort(403, f"your role ({access.role}) does not allow this; ask an owner")
+            g.access = access
+            return view(access=access, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+NAVIGATION = (
+    ("Mentions", "mentions.index"),
+    ("Import", "workspaces.import_form"),
+    ("Members", "workspaces.members"),
+    ("Settings", "workspaces.settings"),
+)
+
+
+def inject_navigation() -> dict:
+    """Give every template the navigation of the current workspace and the user's workspaces."""
+    if not current_user.is_authenticated:
+        return {}
+    access = g.get("access")
+    context = {
+        "logout_url": url_for("auth.logout"),
+        "user_workspaces": [
+            (a.workspace.slug, a.workspace.name, url_for("mentions.index", slug=a.workspace.slug))
+            for a in workspace_service.workspaces_of(current_user)
+        ],
+        "home_url": url_for("workspaces.index"),
+        "current_workspace": access.workspace if access else None,
+        "current_role": access.role if access else None,
+    }
+    if access:
+        context["nav_items"] = [
+            {
+                "label": label,
+                "url": url_for(endpoint, slug=access.workspace.slug),
+                "active": request.endpoint == endpoint
+                or (request.blueprint == "mentions" and endpoint == "mentions.index"),
+            }
+            for label, endpoint in NAVIGATION
+        ]
+    return context
+
+
+def thousands(value) -> str:
+    """Format a number with thousands separators (a thin space keeps it readable in any locale)."""
+    if value is None:
+        return "—"
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def register_filters(app: Flask) -> None:
+    """Register the Jinja filters the templates use."""
+    app.jinja_env.filters["thousands"] = thousands

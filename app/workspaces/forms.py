@@ -1,0 +1,62 @@
+"""Forms for workspaces, members and uploads."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileRequired, MultipleFileField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+from app.ingest import FORMATS
+from app.models import ROLES
+
+SLUG_HELP = "Used in addresses: lower-case letters, digits and dashes, e.g. “acme-ru”."
+TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="use 24-hour time like 09:00")
+WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
+
+
+class WorkspaceSettingsForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    brand_terms = TextAreaField(
+        "Brand terms",
+        description="One per line (or separated by commas): names, products, misspellings. "
+        "Mentions containing them get them as topics.",
+    )
+    timezone = StringField(
+        "Time zone", default="UTC", validators=[DataRequired()],
+        description="IANA name, e.g. Europe/Moscow or America/New_York.",
+    )  # fmt: skip
+    work_start = StringField("Working hours start", default="09:00", validators=[TIME])
+    work_end = StringField("Working hours end", default="18:00", validators=[TIME])
+    work_days = SelectMultipleField(
+        "Working days", choices=WEEKDAYS, coerce=int, default=[1, 2, 3, 4, 5]
+    )
+    submit = SubmitField("Save")
+
+
+class WorkspaceCreateForm(WorkspaceSettingsForm):
+    slug = StringField(
+        "Workspace id",
+        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9\-]{0,62}$", message=SLUG_HELP)],
+        description=SLUG_HELP,
+    )
+    submit = SubmitField("Create workspace")
+
+
+class InviteForm(FlaskForm):
+    email = StringField("E-mail", validators=[DataRequired(), Email()])
+    role = SelectField("Role", choices=[(role, role) for role in ROLES], default="agent")
+    submit = SubmitField("Invite")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(role, role) for role in ROLES])
+    submit = SubmitField("Change")
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField("Files", validators=[FileRequired("choose at least one file")])
+    format = SelectField(
+        "Format",
+        choices=[("auto", "Detect automatically")] + [(name, name) for name in FORMATS],
+        default="auto",
+    )
+    submit = SubmitField("Import")

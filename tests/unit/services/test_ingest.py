@@ -1,0 +1,194 @@
+"""The ingest service: dedupe, authors, mentions, topics and graph edges, in batches."""
+
+import gzip
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import Author, ImportRun, Interaction, Mention, MentionTopic
+from app.services import ingest
+from app.services.errors import ServiceError
+from factories import make_workspace, mention, write_csv
+
+
+def edges(workspace):
+    target = aliased(Author)
+    rows = db.session.execute(
+        select(Author.handle, Interaction.kind, target.handle)
+        .select_from(Interaction)
+        .join(Author, Author.id == Interaction.source_author_id)
+        .join(target, Interaction.target_author_id == target.id)
+        .where(Interaction.workspace_id == workspace.id)
+    ).all()
+    return sorted(tuple(row) for row in rows)
+
+
+def count(model, workspace):
+    return db.session.scalar(
+        select(func.count()).select_from(model).where(model.workspace_id == workspace.id)
+    )
+
+
+@pytest.fixture
+def workspace(app):
+    return make_workspace("acme", brand_terms=["Acme", "Яндекс"])
+
+
+def test_import_writes_mentions_authors_edges_and_topics(workspace, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [
+        mention("1", "Anna", "Love @Bob and @carl #Delivery from Acme", author_followers="100", sentiment="positive"),
+        mention("2", "bob", "@anna thanks! @bob", reply_to_id="1", reply_to_author="anna", sentiment="neutral"),
+        mention("3", "carl", "RT @anna: Love", repost_of_id="1", repost_of_author="@ANNA", sentiment="neutral"),
+        mention("4", "dave", "Сервис Яндексу понравился", lang="ru", sentiment="positive"),
+    ])  # fmt: skip
+    result = ingest.import_files(workspace, [path], batch_size=2)
+    assert (result.imported, result.duplicates, result.rejected) == (4, 0, 0)
+    assert result.formats == {str(path): "csv"}
+    assert count(Author, workspace) == 4
+    assert edges(workspace) == [
+        ("anna", "mention", "bob"), ("anna", "mention", "carl"),
+        ("bob", "reply", "anna"), ("carl", "repost", "anna"),
+    ]  # fmt: skip
+    anna = db.session.scalar(select(Author).where(Author.handle == "anna"))
+    assert (anna.display_handle, anna.followers, anna.posts_count) == ("Anna", 100, 1)
+    topics = dict(
+        db.session.execute(
+            select(Mention.external_id, func.group_concat(MentionTopic.topic) if db.engine.name == "sqlite"
+                   else func.string_agg(MentionTopic.topic, ","))
+            .join(MentionTopic).group_by(Mention.external_id)
+        ).all()
+    )  # fmt: skip
+    assert sorted(topics["1"].split(",")) == ["#delivery", "acme"]
+    assert topics["4"] == "яндекс"
+    kinds = dict(db.session.execute(select(Mention.external_id, Mention.kind)).all())
+    assert kinds == {"1": "post", "2": "reply", "3": "repost", "4": "post"}
+
+
+def test_reimport_is_a_no_op_and_duplicates_in_a_file_are_counted(workspace, tmp_path):
+    rows = [
+        mention("1", "anna", "hi", sentiment="neutral"),
+        mention("1", "anna", "hi again", sentiment="neutral"),
+    ]
+    path = write_csv(tmp_path / "m.csv", rows)
+    first = ingest.import_files(workspace, [path])
+    second = ingest.import_files(workspace, [path])
+    assert (first.imported, first.duplicates) == (1, 1)
+    assert (second.imported, second.duplicates) == (0, 2)
+    assert count(Mention, workspace) == 1
+    assert db.session.scalar(select(Author.posts_count)) == 1
+
+
+def test_same_post_id_in_two_workspaces_is_two_mentions(app, workspace, tmp_path):
+    other = make_workspace("other")
+    path = write_csv(tmp_path / "m.csv", [mention("1", "anna", "hi", sentiment="neutral")])
+    assert ingest.import_files(workspace, [path]).imported == 1
+    assert ingest.import_files(other, [path]).imported == 1
+
+
+def test_bad_rows_are_reported_and_good_rows_kept(workspace, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [
+        mention("1", "anna", "ok", sentiment="neutral"),
+        mention("2", "", "no author"),
+        mention("3", "bob", "bad date", created_at="soon"),
+        mention("4", "carl", "ok", sentiment="neutral"),
+    ])  # fmt: skip
+    result = ingest.import_files(workspace, [path], display_names=["m.csv"])
+    assert (result.imported, result.rejected) == (2, 2)
+    assert result.errors == [
+        {"file": "m.csv", "line": 3, "reason": "author is missing"},
+        {"file": "m.csv", "line": 4, "reason": "created_at 'soon' is not an ISO 8601 timestamp"},
+    ]
+
+
+def test_errors_list_is_capped_but_all_are_counted(workspace, tmp_path):
+    rows = [mention(str(i), "", "x") for i in range(150)]
+    result = ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+    assert result.rejected == 150 and len(result.errors) == 100
+
+
+def test_unreadable_file_writes_nothing(workspace, tmp_path):
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"\x00\x01\x02 binary")
+    with pytest.raises(ServiceError, match="binary"):
+        ingest.import_files(workspace, [path])
+    assert count(Mention, workspace) == 0
+
+
+def test_one_bad_file_among_several_is_reported(workspace, tmp_path):
+    good = write_csv(tmp_path / "good.csv", [mention("1", "anna", "hi", sentiment="neutral")])
+    bad = tmp_path / "bad.txt"
+    bad.write_text("nothing to see\n")
+    result = ingest.import_files(workspace, [good, bad], display_names=["good.csv", "bad.txt"])
+    assert result.imported == 1 and result.files_failed == 1
+    assert (
+        result.errors[0]["file"] == "bad.txt"
+        and "could not recognise" in result.errors[0]["reason"]
+    )
+
+
+def test_gzip_files_are_read(workspace, tmp_path):
+    plain = write_csv(tmp_path / "m.csv", [mention("1", "anna", "hi", sentiment="neutral")])
+    packed = tmp_path / "m.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert ingest.import_files(workspace, [packed]).imported == 1
+
+
+def test_reply_known_only_by_post_id_is_linked_when_the_parent_arrives(workspace, tmp_path):
+    child = write_csv(
+        tmp_path / "a.csv", [mention("c1", "bob", "me too", reply_to_id="p1", sentiment="neutral")]
+    )
+    parent = write_csv(tmp_path / "b.csv", [mention("p1", "anna", "hello", sentiment="neutral")])
+    ingest.import_files(workspace, [child])
+    assert edges(workspace) == []
+    ingest.import_files(workspace, [parent])
+    assert edges(workspace) == [("bob", "reply", "anna")]
+    ingest.import_files(workspace, [parent])  # and only once
+    assert edges(workspace) == [("bob", "reply", "anna")]
+
+
+def test_profile_data_of_the_newest_post_wins(workspace, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [
+        mention("2", "anna", "new", created_at="2026-11-02T00:00:00Z", author_followers="200", sentiment="neutral"),
+        mention("1", "anna", "old", created_at="2026-11-01T00:00:00Z", author_followers="100", sentiment="neutral"),
+    ])  # fmt: skip
+    ingest.import_files(workspace, [path], batch_size=1)
+    anna = db.session.scalar(select(Author))
+    assert anna.followers == 200
+    assert anna.first_seen_at.day == 1 and anna.last_seen_at.day == 2 and anna.posts_count == 2
+
+
+def test_sentiment_and_language_are_computed_when_absent(workspace, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [
+        mention("1", "anna", "I absolutely love this, wonderful service!", lang=""),
+        mention("2", "bob", "Ужасный сервис, очень плохо", lang=""),
+        mention("3", "carl", "Terrible, the worst", sentiment="positive"),
+    ])  # fmt: skip
+    ingest.import_files(workspace, [path])
+    rows = {m.external_id: m for m in db.session.scalars(select(Mention))}
+    assert (rows["1"].lang, rows["1"].sentiment, rows["1"].sentiment_source) == (
+        "en",
+        "positive",
+        "computed",
+    )
+    assert (rows["2"].lang, rows["2"].sentiment) == ("ru", "negative")
+    assert (rows["3"].sentiment, rows["3"].sentiment_source) == ("positive", "imported")
+
+
+def test_run_counts_are_kept(workspace, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [mention("1", "anna", "x", sentiment="neutral")])
+    run = ingest.start_run(workspace, "cli", ["m.csv"])
+    result = ingest.import_files(workspace, [path], run=run)
+    ingest.finish_run(run, result)
+    stored = db.session.get(ImportRun, run.id)
+    assert (stored.status, stored.imported, stored.formats) == ("done", 1, {str(path): "csv"})
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("Acme rocks", ["acme"]), ("acme's app", ["acme"]), ("Acmeville", []),
+     ("спасибо Яндексу", ["яндекс"]), ("Яндексоведение", [])],
+)  # fmt: skip
+def test_brand_matcher(text, found):
+    assert ingest.brand_matcher(["Acme", "Яндекс"])(text) == found
