@@ -1,0 +1,312 @@
+"""Suspicious accounts from mention data alone: clockwork, duplicates, coordination, reposts.
+
+Four cheap signals, each in 0..1, computed with numpy over all authors at once:
+
+``clockwork``
+    Humans post in bursts (the coefficient of variation, CV, of the gaps between their posts
+    is around or above 1; a Poisson process gives exactly 1). Schedulers post on a clock.
+    With at least ``clock_min_posts`` posts, ``s = clip(1 - CV / clock_cv, 0, 1)``.
+``duplicates``
+    Texts are normalised (lower case; links, @handles, numbers and punctuation removed;
+    whitespace collapsed) and hashed; a post is a near-duplicate when its normalised text
+    (at least ``dup_min_chars`` long) was posted by ``dup_min_accounts`` or more accounts, or
+    more than once by the same account. ``s`` is the share of the author's own posts that are
+    near-duplicates, once there are ``dup_min_posts`` of them.
+``coordinated``
+    Reposts of the same item by ``coord_min_accounts`` or more accounts inside the same
+    ``coord_window`` seconds form a burst. ``s`` is the share of the author's reposts that fall in
+    bursts, once they took part in bursts on ``coord_min_items`` different items.
+``repost_only``
+    With at least ``repost_only_min_posts`` posts, ``s = clip((r - 0.8) / 0.2, 0, 1)`` where
+    ``r`` is the share of reposts.
+
+The bot score combines them as a noisy-or, ``1 - prod(1 - w_i * s_i)``, with weights
+``BotParams.weights``; every role score is multiplied by ``1 - bot_score`` (see
+:mod:`graph.roles`). A person's verdict (``overrides``) wins: ``"not_bot"`` sets the score to 0,
+``"bot"`` to 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from graph.build import POST_CODE, Frame, build_frame
+from graph.types import Post
+
+__all__ = [
+    "BotParams",
+    "OVERRIDES",
+    "normalize_text",
+    "BotSignals",
+    "bot_signals",
+    "bot_reasons",
+    "detect_bots",
+]
+
+OVERRIDES = ("not_bot", "bot")
+SIGNALS = ("clockwork", "duplicates", "coordinated", "repost_only")
+
+
+@dataclass(frozen=True)
+class BotParams:
+    """Thresholds and weights of the bot signals (see the module docstring)."""
+
+    clock_min_posts: int = 10
+    clock_cv: float = 0.35
+    dup_min_chars: int = 20
+    dup_min_accounts: int = 3
+    dup_min_posts: int = 3
+    coord_window: float = 60.0
+    coord_min_accounts: int = 5
+    coord_min_items: int = 3
+    repost_only_min_posts: int = 20
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "clockwork": 0.7,
+            "duplicates": 0.7,
+            "coordinated": 0.8,
+            "repost_only": 0.3,
+        }
+    )
+
+    def __post_init__(self):
+        unknown = set(self.weights) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"unknown bot signal weights: {sorted(unknown)}")
+        if any(not 0 <= w <= 1 for w in self.weights.values()):
+            raise ValueError("bot signal weights must lie in [0, 1]")
+
+
+_STRIP = re.compile(r"https?://\S+|www\.\S+|@\w+|\d+|[^\w\s]+")
+
+
+def normalize_text(text: str) -> str:
+    """Return the comparison form of a post text for near-duplicate detection.
+
+    Examples
+    --------
+    >>> normalize_text("WIN a phone!!! @bob https://t.co/x1 #Promo 2024")
+    'win a phone promo'
+    """
+    return " ".join(_STRIP.sub(" ", text.lower()).split())
+
+
+class BotSignals(NamedTuple):
+    """Per-author arrays: the four signals, their evidence and the combined ``score``."""
+
+    score: np.ndarray
+    clockwork: np.ndarray
+    duplicates: np.ndarray
+    coordinated: np.ndarray
+    repost_only: np.ndarray
+    posts: np.ndarray
+    cv: np.ndarray
+    dup_posts: np.ndarray
+    own_posts: np.ndarray
+    burst_items: np.ndarray
+    reposts: np.ndarray
+    override: list
+
+
+def _group_first(keys_sorted: np.ndarray) -> np.ndarray:
+    first = np.ones(len(keys_sorted), dtype=bool)
+    first[1:] = keys_sorted[1:] != keys_sorted[:-1]
+    return first
+
+
+def bot_signals(
+    frame: Frame,
+    params: BotParams | None = None,
+    *,
+    overrides: Mapping[Hashable, str] | None = None,
+) -> BotSignals:
+    """Return the bot signals of every author of ``frame``.
+
+    Examples
+    --------
+    >>> posts = [Post("clock", i, 3600.0 * i, text=f"tick {i}") for i in range(12)]
+    >>> posts += [Post("human", 100 + i, t) for i, t in enumerate([0, 5, 9, 4000, 4100, 90000,
+    ...                                                              90050, 200000, 200001, 500000])]
+    >>> s = bot_signals(build_frame(posts, []))
+    >>> [round(float(x), 2) for x in s.clockwork], [round(float(x), 2) for x in s.score]
+    ([1.0, 0.0], [0.7, 0.0])
+    """
+    p = params or BotParams()
+    n = frame.n
+    author = frame.p_author.astype(np.int64)
+    at = frame.p_at
+    posts = np.bincount(author, minlength=n)
+
+    # clockwork: CV of inter-post gaps per author
+    order = np.lexsort((at, author))
+    a_s, t_s = author[order], at[order]
+    same = np.zeros(len(a_s), dtype=bool)
+    same[1:] = a_s[1:] == a_s[:-1]
+    gaps = np.diff(t_s, prepend=0.0)[same]
+    ga = a_s[same]
+    g_n = np.bincount(ga, minlength=n)
+    g_sum = np.bincount(ga, weights=gaps, minlength=n)
+    g_sq = np.bincount(ga, weights=gaps * gaps, minlength=n)
+    mean = np.divide(g_sum, g_n, out=np.zeros(n), where=g_n > 0)
+    var = np.divide(g_sq, g_n, out=np.zeros(n), where=g_n > 0) - mean**2
+    cv = np.divide(np.sqrt(np.maximum(var, 0)), mean, out=np.full(n, np.inf), where=mean > 0)
+    clockwork = np.where(posts >= p.clock_min_posts, np.clip(1 - cv / p.clock_cv, 0, 1), 0.0)
+
+    # near-duplicate texts among own (non-repost) posts
+    own = np.flatnonzero(frame.p_kind != POST_CODE["repost"])
+    own_posts = np.bincount(author[own], minlength=n)
+    texts = [normalize_text(frame.p_text[i]) for i in own.tolist()]
+    long_enough = np.fromiter((len(t) >= p.dup_min_chars for t in texts), bool, len(texts))
+    idx = own[long_enough]
+    hashes = np.fromiter(
+        (hash(t) for t, ok in zip(texts, long_enough.tolist(), strict=True) if ok),
+        dtype=np.int64,
+        count=len(idx),
+    )
+    dup_posts = np.zeros(n, dtype=np.int64)
+    if len(idx):
+        who = author[idx]
+        o = np.lexsort((who, hashes))
+        h_s, w_s = hashes[o], who[o]
+        h_first = _group_first(h_s)
+        h_group = np.cumsum(h_first) - 1
+        pair_first = h_first | np.r_[True, w_s[1:] != w_s[:-1]]
+        accounts = np.bincount(h_group[pair_first])[h_group]
+        pair_group = np.cumsum(pair_first) - 1
+        repeats = np.bincount(pair_group)[pair_group]
+        is_dup = (accounts >= p.dup_min_accounts) | (repeats >= 2)
+        dup_posts = np.bincount(w_s[is_dup], minlength=n)
+    dup_share = np.divide(dup_posts, own_posts, out=np.zeros(n), where=own_posts > 0)
+    duplicates = np.where(dup_posts >= p.dup_min_posts, dup_share, 0.0)
+
+    # coordinated reposting: many accounts, same item, same time bucket
+    rp = np.flatnonzero(frame.p_kind == POST_CODE["repost"])
+    reposts = np.bincount(author[rp], minlength=n)
+    burst_items = np.zeros(n, dtype=np.int64)
+    burst_reposts = np.zeros(n, dtype=np.int64)
+    parents = [frame.p_parent_id[i] for i in rp.tolist()]
+    has_item = np.fromiter((x is not None for x in parents), bool, len(parents))
+    rp = rp[has_item]
+    if len(rp):
+        item = np.fromiter(
+            (hash(x) for x in parents if x is not None), dtype=np.int64, count=len(rp)
+        )
+        bucket = np.floor(at[rp] / p.coord_window).astype(np.int64)
+        who = author[rp]
+        o = np.lexsort((who, bucket, item))
+        i_s, b_s, w_s = item[o], bucket[o], who[o]
+        g_first = _group_first(i_s) | np.r_[True, b_s[1:] != b_s[:-1]]
+        group = np.cumsum(g_first) - 1
+        acc_first = g_first | np.r_[True, w_s[1:] != w_s[:-1]]
+        accounts = np.bincount(group[acc_first])[group]
+        in_burst = accounts >= p.coord_min_accounts
+        burst_reposts = np.bincount(w_s[in_burst], minlength=n)
+        # distinct items per author among burst reposts
+        bi = np.unique(np.column_stack([w_s[in_burst], i_s[in_burst]]), axis=0)
+        if len(bi):
+            burst_items = np.bincount(bi[:, 0], minlength=n)
+    burst_share = np.divide(burst_reposts, reposts, out=np.zeros(n), where=reposts > 0)
+    coordinated = np.where(burst_items >= p.coord_min_items, burst_share, 0.0)
+
+    repost_share = np.divide(reposts, posts, out=np.zeros(n), where=posts > 0)
+    repost_only = np.where(
+        posts >= p.repost_only_min_posts, np.clip((repost_share - 0.8) / 0.2, 0, 1), 0.0
+    )
+
+    keep = np.ones(n)
+    for name, s in zip(SIGNALS, (clockwork, duplicates, coordinated, repost_only), strict=True):
+        keep *= 1 - p.weights.get(name, 0.0) * s
+    score = 1 - keep
+    override = [None] * n
+    for key, verdict in (overrides or {}).items():
+        if verdict not in OVERRIDES:
+            raise ValueError(f"override {verdict!r} for {key!r} is not one of {OVERRIDES}")
+        i = frame.index.get(key)
+        if i is not None:
+            override[i] = verdict
+            score[i] = 0.0 if verdict == "not_bot" else 1.0
+    return BotSignals(
+        score,
+        clockwork,
+        duplicates,
+        coordinated,
+        repost_only,
+        posts,
+        cv,
+        dup_posts,
+        own_posts,
+        burst_items,
+        reposts,
+        override,
+    )
+
+
+def bot_reasons(signals: BotSignals, i: int) -> list[str]:
+    """Return the plain-language reasons behind author ``i``'s bot score.
+
+    Examples
+    --------
+    >>> posts = [Post("clock", i, 3600.0 * i) for i in range(12)]
+    >>> bot_reasons(bot_signals(build_frame(posts, [])), 0)
+    ['posts like clockwork: 12 posts, gaps between them vary by 0% (coefficient of variation 0.00)']
+    """
+    s = signals
+    if s.override[i] == "not_bot":
+        return ["marked as not a bot by a person"]
+    out = []
+    if s.override[i] == "bot":
+        out.append("confirmed as a bot by a person")
+    if s.clockwork[i] > 0:
+        out.append(
+            f"posts like clockwork: {s.posts[i]} posts, gaps between them vary by "
+            f"{100 * s.cv[i]:.0f}% (coefficient of variation {s.cv[i]:.2f})"
+        )
+    if s.duplicates[i] > 0:
+        out.append(
+            f"{s.dup_posts[i]} of {s.own_posts[i]} own posts are near-duplicates "
+            "(same text posted by several accounts or repeated)"
+        )
+    if s.coordinated[i] > 0:
+        out.append(
+            f"reposted {s.burst_items[i]} items within the same minute as many other accounts "
+            f"({100 * s.coordinated[i]:.0f}% of their {s.reposts[i]} reposts)"
+        )
+    if s.repost_only[i] > 0:
+        out.append(f"almost only reposts: {s.reposts[i]} of {s.posts[i]} posts")
+    return out
+
+
+class BotVerdict(NamedTuple):
+    """An author's bot score in 0..1 and the reasons for it."""
+
+    score: float
+    reasons: list[str]
+
+
+def detect_bots(
+    posts: Iterable[Post],
+    *,
+    params: BotParams | None = None,
+    overrides: Mapping[Hashable, str] | None = None,
+) -> dict[Hashable, BotVerdict]:
+    """Return ``{author: BotVerdict}`` for every author of ``posts``.
+
+    Examples
+    --------
+    >>> posts = [Post("clock", i, 3600.0 * i) for i in range(12)] + [Post("me", 99, 5.0)]
+    >>> {k: round(v.score, 2) for k, v in detect_bots(posts).items()}
+    {'clock': 0.7, 'me': 0.0}
+    >>> detect_bots(posts, overrides={"clock": "not_bot"})["clock"]
+    BotVerdict(score=0.0, reasons=['marked as not a bot by a person'])
+    """
+    frame = build_frame(posts, [])
+    sig = bot_signals(frame, params, overrides=overrides)
+    return {
+        key: BotVerdict(float(sig.score[i]), bot_reasons(sig, i))
+        for i, key in enumerate(frame.keys)
+    }

@@ -1,0 +1,301 @@
+"""Build the author graph from interactions, as networkx graphs or as compact arrays.
+
+:func:`build_graph` gives the full ``networkx.MultiDiGraph`` (one edge per interaction, with
+``kind``, ``at`` and ``post``) for exploration, export and small workspaces.
+:func:`build_frame` gives the columnar view every scoring phase works on: authors numbered
+``0..n-1`` and numpy arrays for posts, post topics and edges, so that 1,000,000 interactions
+never become 1,000,000 Python objects inside a graph. :func:`edge_list` collapses edges to a
+weighted simple digraph (the input of PageRank, k-core and community detection) and
+:func:`weighted_digraph` / :func:`to_igraph` turn it into a networkx or igraph graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import NamedTuple
+
+import networkx as nx
+import numpy as np
+
+from graph.types import INTERACTION_KINDS, POST_KINDS, AuthorInfo, Interaction, Post
+
+__all__ = [
+    "build_graph",
+    "Frame",
+    "build_frame",
+    "EdgeList",
+    "edge_list",
+    "weighted_digraph",
+    "to_igraph",
+    "POST_CODE",
+    "EDGE_CODE",
+]
+
+POST_CODE = {kind: code for code, kind in enumerate(POST_KINDS)}
+EDGE_CODE = {kind: code for code, kind in enumerate(INTERACTION_KINDS)}
+
+
+def build_graph(interactions: Iterable[Interaction]) -> nx.MultiDiGraph:
+    """Return the author graph: one edge ``source -> target`` per interaction.
+
+    Edge attributes are ``kind``, ``at`` and ``post``; self-loops are dropped.
+
+    Examples
+    --------
+    >>> G = build_graph([
+    ...     Interaction("bob", "alice", "reply", 10.0, "p2"),
+    ...     Interaction("bob", "alice", "mention", 11.0, "p3"),
+    ...     Interaction("bob", "bob", "mention", 12.0, "p4"),
+    ... ])
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (2, 2)
+    >>> sorted(d["kind"] for _, _, d in G.edges(data=True))
+    ['mention', 'reply']
+    """
+    G = nx.MultiDiGraph()
+    for it in interactions:
+        if it.kind not in EDGE_CODE:
+            raise ValueError(f"interaction kind {it.kind!r} is not one of {INTERACTION_KINDS}")
+        if it.source == it.target:
+            continue
+        G.add_edge(it.source, it.target, kind=it.kind, at=float(it.at), post=it.post)
+    return G
+
+
+@dataclass(eq=False)
+class Frame:
+    """A workspace in columns: authors ``0..n-1``, posts ``0..P-1``, edges ``0..E-1``.
+
+    Post columns are prefixed ``p_``, edge columns ``e_`` and post-topic pairs ``t_``.
+    ``p_parent`` and ``e_post`` are post indices (``-1`` when the post is outside the data).
+    """
+
+    keys: list
+    index: dict
+    topics: list[str]
+    p_author: np.ndarray
+    p_at: np.ndarray
+    p_kind: np.ndarray
+    p_parent: np.ndarray
+    p_parent_id: list
+    p_id: list
+    p_text: list
+    p_domains: list
+    t_post: np.ndarray
+    t_topic: np.ndarray
+    e_src: np.ndarray
+    e_dst: np.ndarray
+    e_kind: np.ndarray
+    e_at: np.ndarray
+    e_post: np.ndarray
+    followers: np.ndarray
+    start: float
+    end: float
+    platforms: list = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        """Return the number of authors."""
+        return len(self.keys)
+
+    @property
+    def n_posts(self) -> int:
+        """Return the number of posts."""
+        return len(self.p_id)
+
+    @property
+    def n_edges(self) -> int:
+        """Return the number of interactions."""
+        return len(self.e_src)
+
+
+def _codes(values, table: Mapping[str, int], what: str) -> np.ndarray:
+    try:
+        return np.fromiter((table[v] for v in values), dtype=np.int8, count=len(values))
+    except KeyError as exc:
+        raise ValueError(f"{what} kind {exc.args[0]!r} is not one of {tuple(table)}") from None
+
+
+def build_frame(
+    posts: Iterable[Post],
+    interactions: Iterable[Interaction],
+    *,
+    authors: Iterable[AuthorInfo] | Mapping[Hashable, AuthorInfo] | None = None,
+    start: float | None = None,
+    end: float | None = None,
+) -> Frame:
+    """Return the columnar :class:`Frame` of posts and interactions with ``start <= at <= end``.
+
+    Authors are every author of a post and every end of an interaction in the window,
+    numbered in order of first appearance. Self-loops are dropped. Raises ``ValueError`` on
+    an unknown post or interaction kind.
+
+    Examples
+    --------
+    >>> f = build_frame(
+    ...     [Post("a", 1, 5.0, "post", ("#x",)), Post("b", 2, 6.0, "reply", (), "", (), 1)],
+    ...     [Interaction("b", "a", "reply", 6.0, 2), Interaction("b", "b", "mention", 6.0, 2)],
+    ... )
+    >>> f.keys, f.topics, f.p_parent.tolist(), f.e_src.tolist(), f.e_dst.tolist()
+    (['a', 'b'], ['#x'], [-1, 0], [1], [0])
+    """
+    lo = -np.inf if start is None else float(start)
+    hi = np.inf if end is None else float(end)
+    posts = [p for p in posts if lo <= p.at <= hi]
+    edges = [e for e in interactions if lo <= e.at <= hi and e.source != e.target]
+    index: dict = {}
+    setdefault = index.setdefault
+    if posts:
+        p_author_k, p_id, p_at, p_kind, p_topics, p_text, p_domains, p_parent_id = (
+            list(col) for col in zip(*posts, strict=True)
+        )
+    else:
+        p_author_k = p_id = p_at = p_kind = p_topics = p_text = p_domains = p_parent_id = []
+    p_author = np.fromiter(
+        (setdefault(k, len(index)) for k in p_author_k), dtype=np.int32, count=len(posts)
+    )
+    post_index = {pid: i for i, pid in enumerate(p_id)}
+    get = post_index.get
+    p_parent = np.fromiter(
+        (-1 if x is None else get(x, -1) for x in p_parent_id), dtype=np.int64, count=len(posts)
+    )
+    lens = np.fromiter(map(len, p_topics), dtype=np.int64, count=len(posts))
+    tindex: dict = {}
+    tset = tindex.setdefault
+    t_topic = np.fromiter(
+        (tset(t, len(tindex)) for t in chain.from_iterable(p_topics)),
+        dtype=np.int64,
+        count=int(lens.sum()),
+    )
+    t_post = np.repeat(np.arange(len(posts), dtype=np.int64), lens)
+    if len(t_topic):
+        # a topic repeated inside one post counts once
+        pair = np.unique(t_post * len(tindex) + t_topic)
+        t_post, t_topic = pair // len(tindex), pair % len(tindex)
+    if edges:
+        src_k, dst_k, e_kind_k, e_at, e_post_k = (list(c) for c in zip(*edges, strict=True))
+    else:
+        src_k = dst_k = e_kind_k = e_at = e_post_k = []
+    m = len(edges)
+    e_src = np.fromiter((setdefault(k, len(index)) for k in src_k), dtype=np.int32, count=m)
+    e_dst = np.fromiter((setdefault(k, len(index)) for k in dst_k), dtype=np.int32, count=m)
+    e_post = np.fromiter(
+        (-1 if x is None else get(x, -1) for x in e_post_k), dtype=np.int64, count=m
+    )
+    keys = list(index)
+    followers = np.full(len(keys), -1, dtype=np.int64)
+    platforms = [""] * len(keys)
+    if authors is not None:
+        infos = authors.values() if isinstance(authors, Mapping) else authors
+        for info in infos:
+            i = index.get(info.key)
+            if i is not None:
+                if info.followers is not None:
+                    followers[i] = int(info.followers)
+                platforms[i] = info.platform
+    return Frame(
+        keys=keys,
+        index=index,
+        topics=list(tindex),
+        p_author=p_author,
+        p_at=np.asarray(p_at, dtype=np.float64),
+        p_kind=_codes(p_kind, POST_CODE, "post"),
+        p_parent=p_parent,
+        p_parent_id=p_parent_id,
+        p_id=p_id,
+        p_text=p_text,
+        p_domains=p_domains,
+        t_post=t_post,
+        t_topic=t_topic,
+        e_src=e_src,
+        e_dst=e_dst,
+        e_kind=_codes(e_kind_k, EDGE_CODE, "interaction"),
+        e_at=np.asarray(e_at, dtype=np.float64),
+        e_post=e_post,
+        followers=followers,
+        start=lo,
+        end=hi,
+        platforms=platforms,
+    )
+
+
+class EdgeList(NamedTuple):
+    """A weighted simple digraph on nodes ``0..n-1``: ``src[i] -> dst[i]`` with ``weight[i]``."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    n: int
+
+
+def edge_list(
+    src: np.ndarray,
+    dst: np.ndarray,
+    n: int,
+    *,
+    weight: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
+) -> EdgeList:
+    """Collapse parallel edges into one edge whose weight is their summed weight (or count).
+
+    Examples
+    --------
+    >>> el = edge_list(np.array([0, 0, 1]), np.array([1, 1, 2]), 3)
+    >>> el.src.tolist(), el.dst.tolist(), el.weight.tolist()
+    ([0, 1], [1, 2], [2.0, 1.0])
+    """
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    w = np.ones(len(src)) if weight is None else np.asarray(weight, dtype=np.float64)
+    if mask is not None:
+        src, dst, w = src[mask], dst[mask], w[mask]
+    if len(src) and (src.min() < 0 or max(src.max(), dst.max()) >= n or dst.min() < 0):
+        raise ValueError(f"edge endpoints must lie in 0..{n - 1}")
+    pair, inverse = np.unique(src * n + dst, return_inverse=True)
+    total = np.bincount(inverse.ravel(), weights=w, minlength=len(pair))
+    return EdgeList(pair // n, pair % n, total, n)
+
+
+def weighted_digraph(interactions: Iterable[Interaction], *, kinds=None) -> nx.DiGraph:
+    """Return a ``DiGraph`` whose edge ``weight`` counts interactions of the given kinds.
+
+    Examples
+    --------
+    >>> G = weighted_digraph([Interaction("a", "b", "reply", 0.0),
+    ...                       Interaction("a", "b", "mention", 1.0)], kinds={"reply"})
+    >>> G["a"]["b"]["weight"]
+    1
+    """
+    G = nx.DiGraph()
+    for it in interactions:
+        if it.kind not in EDGE_CODE:
+            raise ValueError(f"interaction kind {it.kind!r} is not one of {INTERACTION_KINDS}")
+        if it.source == it.target or (kinds is not None and it.kind not in kinds):
+            continue
+        G.add_node(it.source)
+        G.add_node(it.target)
+        if G.has_edge(it.source, it.target):
+            G[it.source][it.target]["weight"] += 1
+        else:
+            G.add_edge(it.source, it.target, weight=1)
+    return G
+
+
+def to_igraph(edges: EdgeList, *, directed: bool = True):
+    """Return an ``igraph.Graph`` on ``edges.n`` vertices with a ``weight`` edge attribute.
+
+    Examples
+    --------
+    >>> g = to_igraph(edge_list(np.array([0, 1]), np.array([1, 2]), 4))
+    >>> g.vcount(), g.ecount(), g.es["weight"]
+    (4, 2, [1.0, 1.0])
+    """
+    import igraph as ig
+
+    g = ig.Graph(n=edges.n, directed=directed)
+    if len(edges.src):
+        g.add_edges(np.column_stack([edges.src, edges.dst]))
+        g.es["weight"] = edges.weight.tolist()
+    return g

@@ -1,0 +1,903 @@
+"""Score authors for the four roles and explain every score in plain words.
+
+:func:`score_authors` is the package's main entry point. It takes the posts and interactions
+of one workspace (plain tuples from :mod:`graph.types`), keeps those inside the time window,
+computes every feature for every author at once (numpy, with python-igraph for PageRank,
+k-core and communities), turns each feature into a percentile within the workspace, and
+combines the percentiles into four role scores (0-100):
+
+* **networker** - talks with many distinct people, both ways, deep in the k-core, bridging
+  communities;
+* **thought_leader** - endorsed (replied to, quoted, reposted) by people who are themselves
+  endorsed, on topics they post about consistently (Pal & Counts 2011; Weng et al. 2010);
+* **trendsetter** - adopts topics early and is followed into them (Saez-Trumper et al. 2012);
+* **amplifier** - passes on other people's content, links to media, is passed on in turn.
+
+The formulas, weights and sources are in ``graph/README.md``. The result is plain data:
+``result[author_key]`` is an :class:`AuthorScore`; :meth:`ScoringResult.table` gives the
+columns the service writes to a snapshot in bulk.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from graph.bots import BotParams, BotSignals, bot_reasons, bot_signals
+from graph.build import EDGE_CODE, POST_CODE, Frame, build_frame, edge_list
+from graph.communities import METHODS, Community, detect_communities, summarize_communities
+from graph.metrics import _pagerank_edges, core_number, partner_counts, resolve_backend
+from graph.topics import adoptions, followers_after
+from graph.types import ROLES, AuthorInfo, Interaction, Post
+
+__all__ = [
+    "ROLES",
+    "MEDIA_DOMAINS",
+    "FEATURES",
+    "DEFAULT_WEIGHTS",
+    "ScoringParams",
+    "AuthorScore",
+    "TopicRank",
+    "ScoringResult",
+    "score_authors",
+    "percentiles",
+    "ordinal",
+]
+
+DAY = 86400.0
+
+#: Domains of news media and blog platforms; a link to one (or a subdomain) is a media link.
+MEDIA_DOMAINS = frozenset(
+    [
+        "nytimes.com",
+        "washingtonpost.com",
+        "wsj.com",
+        "usatoday.com",
+        "latimes.com",
+        "cnn.com",
+        "foxnews.com",
+        "nbcnews.com",
+        "cbsnews.com",
+        "abcnews.go.com",
+        "npr.org",
+        "reuters.com",
+        "apnews.com",
+        "bloomberg.com",
+        "ft.com",
+        "economist.com",
+        "forbes.com",
+        "businessinsider.com",
+        "cnbc.com",
+        "theverge.com",
+        "techcrunch.com",
+        "wired.com",
+        "arstechnica.com",
+        "engadget.com",
+        "axios.com",
+        "politico.com",
+        "theatlantic.com",
+        "newyorker.com",
+        "time.com",
+        "vox.com",
+        "bbc.co.uk",
+        "bbc.com",
+        "theguardian.com",
+        "independent.co.uk",
+        "telegraph.co.uk",
+        "thetimes.co.uk",
+        "dailymail.co.uk",
+        "sky.com",
+        "lemonde.fr",
+        "lefigaro.fr",
+        "spiegel.de",
+        "zeit.de",
+        "faz.net",
+        "sueddeutsche.de",
+        "elpais.com",
+        "corriere.it",
+        "repubblica.it",
+        "aljazeera.com",
+        "dw.com",
+        "euronews.com",
+        "france24.com",
+        "ria.ru",
+        "tass.ru",
+        "rbc.ru",
+        "kommersant.ru",
+        "lenta.ru",
+        "meduza.io",
+        "novayagazeta.ru",
+        "vedomosti.ru",
+        "gazeta.ru",
+        "iz.ru",
+        "interfax.ru",
+        "fontanka.ru",
+        "vc.ru",
+        "habr.com",
+        "dtf.ru",
+        "medium.com",
+        "substack.com",
+        "wordpress.com",
+        "blogspot.com",
+        "blogger.com",
+        "tumblr.com",
+        "livejournal.com",
+        "ghost.io",
+        "dev.to",
+        "hashnode.dev",
+        "telegra.ph",
+        "dzen.ru",
+        "zen.yandex.ru",
+        "pikabu.ru",
+    ]
+)
+
+#: feature -> (role, weight, reason template). ``{v}`` is the raw value; see _reason().
+FEATURES: dict[str, tuple[str, float, str]] = {
+    "partners": ("networker", 1.0, "talks with {v:,.0f} distinct people"),
+    "reciprocated": ("networker", 1.0, "has {v:,.0f} two-way ties"),
+    "coreness": ("networker", 1.0, "sits in the {v:,.0f}-core of the conversation"),
+    "addressed_by": ("networker", 1.0, "mentioned or replied to by {v:,.0f} distinct people"),
+    "bridging": ("networker", 0.75, "talks with people in {v:,.0f} other communities"),
+    "influence_rank": (
+        "thought_leader",
+        1.5,
+        "PageRank on the reply/quote/repost graph {v:,.1f}x the average",
+    ),
+    "replies_per_post": (
+        "thought_leader",
+        1.0,
+        "{v:,.1f} replies and quotes received per original post",
+    ),
+    "repliers": ("thought_leader", 1.0, "replied to or quoted by {v:,.0f} distinct people"),
+    "topical_focus": ("thought_leader", 0.5, "{v:.0%} of their posts are about {topic}"),
+    "earliness": ("trendsetter", 1.0, "adopted {topic} before {v:.0%} of its {adopters} adopters"),
+    "followers_after": (
+        "trendsetter",
+        1.5,
+        "{v:,.0f} people who interact with them took up their topics after them",
+    ),
+    "trend_rank": ("trendsetter", 1.0, "trendsetter rank {v:,.1f}x the average"),
+    "repost_share": ("amplifier", 1.0, "{v:.0%} of their {posts} posts are reposts"),
+    "reposted_authors": ("amplifier", 1.0, "reposted {v:,.0f} distinct authors"),
+    "media_share": ("amplifier", 0.5, "{v:.0%} of their posts link to media or blogs"),
+    "second_hand_reach": (
+        "amplifier",
+        1.0,
+        "what they reposted was passed on {v:,.0f} times by people who follow them",
+    ),
+}
+
+DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
+    role: {f: w for f, (r, w, _) in FEATURES.items() if r == role} for role in ROLES
+}
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """Everything that shapes a scoring run; stored with each snapshot (:meth:`to_dict`).
+
+    Parameters
+    ----------
+    window_days : float
+        Only posts and interactions in the last ``window_days`` before ``now`` count.
+    role_threshold : float
+        A role score (0-100) must reach this to be an author's primary role.
+    min_partners : int
+        Networker evidence: distinct partners (either direction).
+    min_topic_posts : int
+        Thought-leader evidence: original posts (posts and quotes) on one topic.
+    min_followers_after : int
+        Trendsetter evidence: people who interact with the author and adopted a topic after them.
+    min_reposts : int
+        Amplifier evidence: reposts.
+    min_adopters : int
+        A topic counts for trends and per-topic rankings once this many authors used it.
+    max_topics : int
+        Per-topic rankings (and topic PageRank) for at most this many topics, most adopters first.
+    bot_threshold : float
+        Authors with a bot score at or above this can never be amplifiers.
+    media_domains : tuple of str
+        Extra media/blog domains, added to :data:`MEDIA_DOMAINS`.
+    weights : mapping
+        ``{role: {feature: weight}}``; a missing role or feature keeps its default.
+    alpha : float
+        PageRank damping.
+    community_method : {"leiden", "louvain"}
+    community_resolution : float
+    seed : int
+        Seed of community detection.
+    backend : {"auto", "igraph", "networkx"}
+    bots : BotParams
+    """
+
+    window_days: float = 90.0
+    role_threshold: float = 60.0
+    min_partners: int = 5
+    min_topic_posts: int = 5
+    min_followers_after: int = 2
+    min_reposts: int = 5
+    min_adopters: int = 10
+    max_topics: int = 20
+    bot_threshold: float = 0.5
+    media_domains: tuple[str, ...] = ()
+    weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    alpha: float = 0.85
+    community_method: str = "leiden"
+    community_resolution: float = 1.0
+    seed: int = 0
+    backend: str = "auto"
+    bots: BotParams = field(default_factory=BotParams)
+
+    def __post_init__(self):
+        if self.window_days <= 0:
+            raise ValueError(f"window_days must be positive, got {self.window_days}")
+        if not 0 <= self.role_threshold <= 100:
+            raise ValueError(f"role_threshold must lie in [0, 100], got {self.role_threshold}")
+        if self.community_method not in METHODS:
+            raise ValueError(f"community_method {self.community_method!r} not in {METHODS}")
+        resolve_backend(self.backend)
+        for role, ws in self.weights.items():
+            if role not in ROLES:
+                raise ValueError(f"unknown role {role!r} in weights")
+            for f, w in ws.items():
+                if FEATURES.get(f, (None,))[0] != role:
+                    raise ValueError(f"{f!r} is not a {role} feature")
+                if w < 0:
+                    raise ValueError(f"weight of {f!r} must be non-negative")
+
+    def role_weights(self, role: str) -> dict[str, float]:
+        """Return ``{feature: weight}`` of ``role`` with overrides applied."""
+        return {**DEFAULT_WEIGHTS[role], **self.weights.get(role, {})}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the parameters as JSON-ready plain data (weights fully spelled out).
+
+        Examples
+        --------
+        >>> ScoringParams(window_days=30).to_dict()["window_days"]
+        30
+        """
+        d = asdict(self)
+        d["weights"] = {role: self.role_weights(role) for role in ROLES}
+        d["media_domains"] = list(self.media_domains)
+        d["bots"]["weights"] = dict(self.bots.weights)
+        return d
+
+
+def percentiles(values: np.ndarray) -> np.ndarray:
+    """Return, for each value, the percentage of the *other* values strictly below it.
+
+    The smallest value (and every tie with it) is at the 0th percentile, a unique maximum at
+    the 100th. Percentiles are taken of log-scaled features; log scaling is monotone, so the
+    percentile equals that of the raw value.
+
+    Examples
+    --------
+    >>> percentiles(np.array([0, 0, 3, 10, 10])).tolist()
+    [0.0, 0.0, 50.0, 75.0, 75.0]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < 2:
+        return np.zeros(len(values))
+    ordered = np.sort(values)
+    return 100.0 * np.searchsorted(ordered, values, side="left") / (len(values) - 1)
+
+
+def ordinal(n: int) -> str:
+    """Return ``1st``, ``2nd``, ``97th``...
+
+    Examples
+    --------
+    >>> [ordinal(i) for i in (1, 2, 3, 11, 12, 22, 97)]
+    ['1st', '2nd', '3rd', '11th', '12th', '22nd', '97th']
+    """
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }".replace(" ", "")
+
+
+@dataclass
+class AuthorScore:
+    """One author's scores with their explanation; plain data, safe to serialise.
+
+    ``features`` maps a feature name to ``{"value", "percentile", "role", "share"}`` where
+    ``share`` is the feature's share of its role score. ``reasons`` are sentences for the primary
+    role (or for the best role when the author is a plain user); ``explanations`` has them for
+    every role. ``topics`` maps a ranked topic to ``{"thought_leader", "trendsetter", "posts"}``.
+    """
+
+    key: Hashable
+    role: str
+    scores: dict[str, float]
+    features: dict[str, dict[str, Any]]
+    reasons: list[str]
+    explanations: dict[str, list[str]]
+    bot_score: float
+    bot_reasons: list[str]
+    community: int
+    topics: dict[str, dict[str, float]]
+    followers: int | None = None
+    evidence: dict[str, bool] = field(default_factory=dict)
+
+
+class TopicRank(NamedTuple):
+    """One author's standing on one topic."""
+
+    key: Hashable
+    thought_leader: float
+    trendsetter: float
+    posts: int
+    original_posts: int
+
+
+@dataclass(eq=False)
+class ScoringResult:
+    """The outcome of :func:`score_authors`: columns per author plus summaries.
+
+    Index it by author key for an :class:`AuthorScore`; iterate for the keys.
+    ``topic_rankings[topic]`` lists :class:`TopicRank` (best thought leaders first; sort by
+    ``trendsetter`` for the trendsetter ranking), ``communities`` the named communities,
+    ``timings`` the seconds spent per phase.
+    """
+
+    keys: list
+    index: dict
+    roles: list[str]
+    scores: dict[str, np.ndarray]
+    evidence: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+    percentile: dict[str, np.ndarray]
+    context: dict[str, Any]
+    bots: BotSignals
+    community: np.ndarray
+    communities: list[Community]
+    topic_rankings: dict[str, list[TopicRank]]
+    topic_scores: dict[str, dict[int, tuple[float, float, int, int]]]
+    followers: np.ndarray
+    params: ScoringParams
+    window: tuple[float, float]
+    counts: dict[str, int]
+    timings: dict[str, float]
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.keys)
+
+    def __contains__(self, key) -> bool:
+        return key in self.index
+
+    def __getitem__(self, key) -> AuthorScore:
+        if key not in self._cache:
+            self._cache[key] = self._author(self.index[key])
+        return self._cache[key]
+
+    def top(self, role: str, n: int = 20) -> list[Hashable]:
+        """Return the keys of the ``n`` highest scorers of ``role`` (ties by key order)."""
+        if role not in ROLES:
+            raise ValueError(f"role {role!r} is not one of {ROLES}")
+        order = np.argsort(-self.scores[role], kind="stable")[:n]
+        return [self.keys[i] for i in order.tolist()]
+
+    def table(self) -> dict[str, list]:
+        """Return per-author columns for bulk writing: key, role, scores, bot, community, features.
+
+        Every list has one entry per author, in the order of :attr:`keys`.
+        """
+        cols: dict[str, list] = {"key": list(self.keys), "role": list(self.roles)}
+        for role in ROLES:
+            cols[role] = np.round(self.scores[role], 2).tolist()
+        cols["bot_score"] = np.round(self.bots.score, 3).tolist()
+        cols["community"] = self.community.tolist()
+        for name, v in self.values.items():
+            cols[name] = v.tolist()
+        return cols
+
+    def _reason(self, name: str, i: int) -> str:
+        v = float(self.values[name][i])
+        pct = int(self.percentile[name][i])
+        ctx = self.context
+        topic = ""
+        if name == "topical_focus" and ctx["focus_topic"][i] >= 0:
+            topic = ctx["topics"][ctx["focus_topic"][i]]
+        if name == "earliness" and ctx["early_topic"][i] >= 0:
+            topic = ctx["topics"][ctx["early_topic"][i]]
+        text = FEATURES[name][2].format(
+            v=v,
+            topic=topic,
+            adopters=int(ctx["early_adopters"][i]),
+            posts=int(self.bots.posts[i]),
+        )
+        return f"{text} ({ordinal(pct)} percentile)"
+
+    def _author(self, i: int) -> AuthorScore:
+        feats: dict[str, dict[str, Any]] = {}
+        explanations: dict[str, list[str]] = {}
+        p = self.params
+        for role in ROLES:
+            weights = p.role_weights(role)
+            total = sum(w * self.percentile[f][i] for f, w in weights.items()) or 1.0
+            ranked = []
+            for f, w in weights.items():
+                share = w * float(self.percentile[f][i]) / total
+                feats[f] = {
+                    "value": float(self.values[f][i]),
+                    "percentile": round(float(self.percentile[f][i]), 1),
+                    "role": role,
+                    "share": round(share, 3),
+                }
+                ranked.append((share, f))
+            ranked.sort(key=lambda t: -t[0])
+            explanations[role] = [self._reason(f, i) for s, f in ranked if s > 0]
+            if not self.evidence[role][i]:
+                explanations[role].append(self._missing(role, i))
+            if self.bots.score[i] > 0:
+                explanations[role].append(
+                    f"score reduced by {100 * self.bots.score[i]:.0f}% for bot-like behaviour"
+                )
+        scores = {role: round(float(self.scores[role][i]), 1) for role in ROLES}
+        role = self.roles[i]
+        if role == "user":
+            best = max(ROLES, key=lambda r: scores[r])
+            reasons = [
+                f"no role: best is {best.replace('_', ' ')} at {scores[best]:.0f}, "
+                f"role threshold {p.role_threshold:.0f}"
+            ] + explanations[best][:3]
+        else:
+            reasons = explanations[role]
+        topics = {
+            t: {"thought_leader": tl, "trendsetter": ts, "posts": n, "original_posts": o}
+            for t, per in self.topic_scores.items()
+            if i in per
+            for tl, ts, n, o in [per[i]]
+        }
+        return AuthorScore(
+            key=self.keys[i],
+            role=role,
+            scores=scores,
+            features=feats,
+            reasons=reasons,
+            explanations=explanations,
+            bot_score=round(float(self.bots.score[i]), 3),
+            bot_reasons=bot_reasons(self.bots, i),
+            community=int(self.community[i]),
+            topics=topics,
+            followers=None if self.followers[i] < 0 else int(self.followers[i]),
+            evidence={role: bool(self.evidence[role][i]) for role in ROLES},
+        )
+
+    def _missing(self, role: str, i: int) -> str:
+        p = self.params
+        if role == "networker":
+            return f"needs {p.min_partners} distinct partners for the role"
+        if role == "thought_leader":
+            return f"needs {p.min_topic_posts} original posts on one topic for the role"
+        if role == "trendsetter":
+            return (
+                f"needs {p.min_followers_after} people adopting their topics after them "
+                "for the role"
+            )
+        if self.bots.score[i] >= p.bot_threshold:
+            return "cannot be an amplifier: bot score too high"
+        return f"needs {p.min_reposts} reposts for the role"
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _is_media(domain: str, media: frozenset, cache: dict) -> bool:
+    hit = cache.get(domain)
+    if hit is None:
+        d = domain.lower().removeprefix("www.")
+        parts = d.split(".")
+        hit = any(".".join(parts[k:]) in media for k in range(len(parts) - 1))
+        cache[domain] = hit
+    return hit
+
+
+def _group_max(group: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return per-group max of ``values`` and the row index reaching it (-1 if empty)."""
+    best = np.zeros(n)
+    arg = np.full(n, -1, dtype=np.int64)
+    if len(group):
+        order = np.lexsort((values, group))
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = group[order][1:] != group[order][:-1]
+        rows = order[last]
+        best[group[rows]] = values[rows]
+        arg[group[rows]] = rows
+    return best, arg
+
+
+def _expand(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (position in ``rows``, CSR offset) for every entry of the given CSR rows."""
+    starts, stops = indptr[rows], indptr[rows + 1]
+    sizes = stops - starts
+    total = int(sizes.sum())
+    owner = np.repeat(np.arange(len(rows)), sizes)
+    offs = np.repeat(stops - sizes.cumsum(), sizes) + np.arange(total)
+    return owner, offs
+
+
+def score_authors(
+    posts: Iterable[Post],
+    interactions: Iterable[Interaction],
+    *,
+    authors: Iterable[AuthorInfo] | Mapping[Hashable, AuthorInfo] | None = None,
+    now: float | None = None,
+    params: ScoringParams | None = None,
+    overrides: Mapping[Hashable, str] | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> ScoringResult:
+    """Score every author active in the window for the four roles, with reasons.
+
+    Parameters
+    ----------
+    posts : iterable of Post
+    interactions : iterable of Interaction
+    authors : iterable or mapping of AuthorInfo, optional
+        Follower counts and platforms (shown, not scored).
+    now : float, optional
+        End of the window in Unix seconds; default: the latest post or interaction.
+    params : ScoringParams, optional
+    overrides : mapping, optional
+        ``{author: "not_bot" | "bot"}``: a person's verdict on the bot score.
+    progress : callable, optional
+        Called as ``progress(phase, fraction_done)`` between phases.
+
+    Returns
+    -------
+    ScoringResult
+
+    Examples
+    --------
+    >>> posts = [Post("hub", 0, 0.0, text="hello")]
+    >>> edges = [Interaction(f"u{i}", "hub", "mention", 10.0 + i) for i in range(8)]
+    >>> edges += [Interaction("hub", f"u{i}", "mention", 20.0 + i) for i in range(8)]
+    >>> edges += [Interaction("u0", "u1", "mention", 30.0), Interaction("u1", "u0", "mention", 31.0)]
+    >>> result = score_authors(posts, edges)
+    >>> result["hub"].role, result["hub"].scores["networker"]
+    ('networker', 90.8)
+    >>> result["hub"].reasons[:2]
+    ['talks with 8 distinct people (100th percentile)', 'has 8 two-way ties (100th percentile)']
+    >>> result["u5"].role
+    'user'
+    """
+    p = params or ScoringParams()
+    backend = resolve_backend(p.backend)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def done(phase: str, fraction: float) -> None:
+        t = time.perf_counter()
+        timings[phase] = round(t - clock[0], 4)
+        clock[0] = t
+        if progress is not None:
+            progress(phase, fraction)
+
+    posts = posts if isinstance(posts, list) else list(posts)
+    interactions = interactions if isinstance(interactions, list) else list(interactions)
+    if now is None:
+        latest = [max((x.at for x in posts), default=-np.inf)]
+        latest.append(max((x.at for x in interactions), default=-np.inf))
+        now = max(latest) if np.isfinite(max(latest)) else 0.0
+    start = float(now) - p.window_days * DAY
+    f = build_frame(posts, interactions, authors=authors, start=start, end=float(now))
+    n = f.n
+    done("frame", 0.15)
+
+    bots = bot_signals(f, p.bots, overrides=overrides)
+    done("bots", 0.25)
+
+    # ---- networker
+    all_edges = edge_list(f.e_src, f.e_dst, n)
+    pc = partner_counts(all_edges.src, all_edges.dst, n)
+    addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
+    addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
+    done("partners", 0.3)
+    coreness = core_number(all_edges, backend=backend)
+    done("kcore", 0.35)
+    community = detect_communities(
+        all_edges,
+        method=p.community_method,
+        resolution=p.community_resolution,
+        seed=p.seed,
+        backend=backend,
+    )
+    done("communities", 0.5)
+    both_src = np.concatenate([all_edges.src, all_edges.dst])
+    both_dst = np.concatenate([all_edges.dst, all_edges.src])
+    cd = community[both_dst]
+    other = (cd >= 0) & (cd != community[both_src])
+    bridge_pairs = np.unique(both_src[other] * (n + 1) + cd[other])
+    bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
+
+    # ---- thought leader
+    endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+    endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
+    pr = _pagerank_edges(endorse_edges, p.alpha, None, backend) * max(n, 1)
+    done("pagerank", 0.55)
+    rq = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]])
+    received_rq = np.bincount(f.e_dst[rq], minlength=n)
+    repliers = partner_counts(f.e_src[rq], f.e_dst[rq], n)["in"]
+    original = np.isin(f.p_kind, [POST_CODE["post"], POST_CODE["quote"]])
+    originals = np.bincount(f.p_author[original], minlength=n)
+    replies_per_post = received_rq / np.maximum(originals, 1)
+
+    n_t = len(f.topics)
+    t_author = f.p_author[f.t_post].astype(np.int64)
+    t_orig = original[f.t_post]
+    at_key = t_author * max(n_t, 1) + f.t_topic
+    at_all = np.bincount(at_key, minlength=0)
+    at_pairs = np.flatnonzero(at_all)
+    at_count = at_all[at_pairs]
+    at_origc = np.bincount(at_key[t_orig], minlength=len(at_all))[at_pairs]
+    pair_author, pair_topic = at_pairs // max(n_t, 1), at_pairs % max(n_t, 1)
+    posts_n = bots.posts
+    # topical focus (Pal & Counts' topical signal) on the author's main topic with evidence
+    share = at_count / np.maximum(posts_n[pair_author], 1)
+    share_ok = np.where(at_origc >= p.min_topic_posts, share, 0.0)
+    topical_focus, focus_row = _group_max(pair_author, share_ok, n)
+    focus_topic = np.full(n, -1, dtype=np.int64)
+    has_focus = (focus_row >= 0) & (topical_focus > 0)
+    focus_topic[has_focus] = pair_topic[focus_row[has_focus]]
+    best_orig, _ = _group_max(pair_author, at_origc.astype(np.float64), n)
+    done("thought_leader", 0.6)
+
+    # ---- trendsetter
+    adopt = adoptions(f.p_author, f.p_at, f.t_post, f.t_topic, n_t)
+    topic_adopters = np.bincount(adopt.topic, minlength=n_t)
+    qualifying = np.flatnonzero(topic_adopters >= p.min_adopters)
+    ranked_topics = qualifying[np.argsort(-topic_adopters[qualifying], kind="stable")]
+    ranked_topics = ranked_topics[: p.max_topics]
+    fol, lead, ftop = followers_after(adopt, all_edges.src, all_edges.dst, n, qualifying)
+    fa_pairs = np.unique(lead.astype(np.int64) * n + fol) if len(fol) else np.zeros(0, np.int64)
+    followers_after_n = np.bincount(fa_pairs // max(n, 1), minlength=n)
+    q_mask = np.isin(adopt.topic, qualifying)
+    earliness, early_row = _group_max(adopt.author[q_mask], adopt.earliness[q_mask], n)
+    early_topic = np.full(n, -1, dtype=np.int64)
+    early_adopters = np.zeros(n, dtype=np.int64)
+    has = early_row >= 0
+    early_topic[has] = adopt.topic[q_mask][early_row[has]]
+    early_adopters[has] = adopt.adopters[q_mask][early_row[has]]
+    # Saez-Trumper: rank on follower -> leader edges, weighted by how early the leader was
+    if len(fol):
+        ekey = adopt.author * max(n_t, 1) + adopt.topic
+        eorder = np.argsort(ekey)
+        look = np.searchsorted(ekey[eorder], lead.astype(np.int64) * max(n_t, 1) + ftop)
+        w = adopt.earliness[eorder][look] + 1e-3
+        trend_edges = edge_list(fol, lead, n, weight=w)
+        trend_rank = _pagerank_edges(trend_edges, p.alpha, None, backend) * n
+        trend_rank[followers_after_n == 0] = 0.0
+    else:
+        trend_rank = np.zeros(n)
+    done("trendsetter", 0.7)
+
+    # ---- amplifier
+    is_repost = f.p_kind == POST_CODE["repost"]
+    reposts = bots.reposts
+    repost_share = reposts / np.maximum(posts_n, 1)
+    rp_edges = f.e_kind == EDGE_CODE["repost"]
+    reposted_authors = partner_counts(f.e_src[rp_edges], f.e_dst[rp_edges], n)["out"]
+    media = MEDIA_DOMAINS | frozenset(d.lower() for d in p.media_domains)
+    cache: dict = {}
+    media_posts = np.zeros(n)
+    with_links = [i for i, d in enumerate(f.p_domains) if d]
+    if with_links:
+        hit = np.fromiter(
+            (any(_is_media(d, media, cache) for d in f.p_domains[i]) for i in with_links),
+            dtype=bool,
+            count=len(with_links),
+        )
+        media_posts = np.bincount(f.p_author[np.asarray(with_links)[hit]], minlength=n).astype(
+            np.float64
+        )
+    media_share = media_posts / np.maximum(posts_n, 1)
+    second_hand = _second_hand_reach(f, is_repost, all_edges)
+    done("amplifier", 0.8)
+
+    values = {
+        "partners": pc["any"].astype(np.float64),
+        "reciprocated": pc["both"].astype(np.float64),
+        "coreness": coreness.astype(np.float64),
+        "addressed_by": addressed_by.astype(np.float64),
+        "bridging": bridging.astype(np.float64),
+        "influence_rank": np.round(pr, 4),
+        "replies_per_post": replies_per_post,
+        "repliers": repliers.astype(np.float64),
+        "topical_focus": topical_focus,
+        "earliness": earliness,
+        "followers_after": followers_after_n.astype(np.float64),
+        "trend_rank": np.round(trend_rank, 4),
+        "repost_share": repost_share,
+        "reposted_authors": reposted_authors.astype(np.float64),
+        "media_share": media_share,
+        "second_hand_reach": second_hand.astype(np.float64),
+    }
+    # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
+    pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in values.items()}
+    evidence = {
+        "networker": pc["any"] >= p.min_partners,
+        "thought_leader": best_orig >= p.min_topic_posts,
+        "trendsetter": followers_after_n >= p.min_followers_after,
+        "amplifier": (reposts >= p.min_reposts) & (bots.score < p.bot_threshold),
+    }
+    factor = 1.0 - bots.score
+    scores = {}
+    for role in ROLES:
+        weights = p.role_weights(role)
+        total_w = sum(weights.values()) or 1.0
+        s = sum(w * pct[name] for name, w in weights.items()) / total_w
+        s = s * (factor**2 if role == "amplifier" else factor)
+        scores[role] = np.round(s, 2)
+    stacked = np.vstack(
+        [np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0) for r in ROLES]
+    )
+    best = stacked.argmax(axis=0)
+    role_names = np.array(ROLES + ("user",), dtype=object)
+    primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
+    roles = role_names[primary].tolist()
+    done("roles", 0.85)
+
+    topic_rankings, topic_scores = _topic_rankings(
+        f,
+        p,
+        backend,
+        ranked_topics,
+        endorse_edges,
+        original,
+        adopt,
+        fol,
+        lead,
+        ftop,
+        bots.score,
+    )
+    done("topics", 0.95)
+    communities = summarize_communities(
+        community,
+        f.keys,
+        post_author=t_author,
+        post_topic=f.t_topic,
+        topics=f.topics,
+        rank=pr,
+    )
+    done("summaries", 1.0)
+    return ScoringResult(
+        keys=f.keys,
+        index=f.index,
+        roles=roles,
+        scores=scores,
+        evidence=evidence,
+        values=values,
+        percentile=pct,
+        context={
+            "topics": f.topics,
+            "focus_topic": focus_topic,
+            "early_topic": early_topic,
+            "early_adopters": early_adopters,
+        },
+        bots=bots,
+        community=community,
+        communities=communities,
+        topic_rankings=topic_rankings,
+        topic_scores=topic_scores,
+        followers=f.followers,
+        params=p,
+        window=(start, float(now)),
+        counts={"authors": n, "posts": f.n_posts, "interactions": f.n_edges, "topics": n_t},
+        timings=timings,
+    )
+
+
+def _second_hand_reach(f: Frame, is_repost: np.ndarray, all_edges) -> np.ndarray:
+    """Count reposts of an author's reposts, plus later reposts of the same items by followers."""
+    n = f.n
+    rp = np.flatnonzero(is_repost)
+    # (a) someone reposted the author's repost itself (platforms that keep repost chains)
+    parent = f.p_parent[rp]
+    chained = parent[(parent >= 0)]
+    chained = chained[is_repost[chained]]
+    reach = np.bincount(f.p_author[chained], minlength=n)
+    # (b) a follower (an author who addresses them) reposted the same item later
+    items = [f.p_parent_id[i] for i in rp.tolist()]
+    known = np.fromiter((x is not None for x in items), bool, len(items))
+    rp = rp[known]
+    if not len(rp) or not len(all_edges.src):
+        return reach
+    item_hash = np.fromiter((hash(x) for x in items if x is not None), np.int64, len(rp))
+    _, item = np.unique(item_hash, return_inverse=True)
+    item = item.ravel().astype(np.int64)
+    who = f.p_author[rp].astype(np.int64)
+    when = f.p_at[rp]
+    n_items = int(item.max()) + 1
+    # the first repost of each item by each author
+    key = who * n_items + item
+    order = np.lexsort((when, key))
+    key_s, when_s = key[order], when[order]
+    first = np.ones(len(key_s), dtype=bool)
+    first[1:] = key_s[1:] != key_s[:-1]
+    key_s, when_s = key_s[first], when_s[first]
+    by_author = key_s // n_items
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(by_author, minlength=n))])
+    # followers B -> leaders A; expand A's reposted items
+    fol, lead = all_edges.src.astype(np.int64), all_edges.dst.astype(np.int64)
+    sizes = indptr[lead + 1] - indptr[lead]
+    if int(sizes.sum()) > 50_000_000:  # guard against pathological fan-out
+        return reach
+    owner, offs = _expand(indptr, lead)
+    b = fol[owner]
+    cand = b * n_items + key_s[offs] % n_items
+    pos = np.searchsorted(key_s, cand)
+    pos = np.minimum(pos, len(key_s) - 1)
+    hit = (key_s[pos] == cand) & (when_s[pos] > when_s[offs])
+    reach += np.bincount(lead[owner[hit]], minlength=n)
+    return reach
+
+
+def _topic_rankings(f, p, backend, topics, endorse_edges, original, adopt, fol, lead, ftop, bot):
+    """Return ``({topic: [TopicRank...]}, {topic: {author_index: (tl, ts, posts, originals)}})``."""
+    n = f.n
+    rankings: dict[str, list[TopicRank]] = {}
+    per_topic: dict[str, dict[int, tuple[float, float, int, int]]] = {}
+    if not len(topics):
+        return rankings, per_topic
+    # topics of replies/quotes received: the parent's topics, else the reply's own
+    rq = np.flatnonzero(np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]]))
+    src_post = f.e_post[rq]
+    parent = np.where(src_post >= 0, f.p_parent[np.maximum(src_post, 0)], -1)
+    topic_post = np.where(parent >= 0, parent, src_post)
+    ok = topic_post >= 0
+    rq, topic_post = rq[ok], topic_post[ok]
+    indptr = np.searchsorted(f.t_post, np.arange(f.n_posts + 1))
+    owner, offs = _expand(indptr, topic_post)
+    r_topic = f.t_topic[offs]
+    r_src = f.e_src[rq][owner].astype(np.int64)
+    r_dst = f.e_dst[rq][owner].astype(np.int64)
+    factor = 1.0 - bot
+    t_author = f.p_author[f.t_post].astype(np.int64)
+    t_orig = original[f.t_post]
+    for t in np.asarray(topics).tolist():
+        name = f.topics[t]
+        rows = f.t_topic == t
+        posts_t = np.bincount(t_author[rows], minlength=n)
+        orig_t = np.bincount(t_author[rows & t_orig], minlength=n)
+        members = np.flatnonzero(posts_t)
+        reset = posts_t.astype(np.float64)
+        ppr = _pagerank_edges(endorse_edges, p.alpha, reset / reset.sum(), backend)
+        sel = r_topic == t
+        received = np.bincount(r_dst[sel], minlength=n)
+        pairs = np.unique(r_dst[sel] * n + r_src[sel])
+        repl = np.bincount(pairs // n, minlength=n)
+        share = posts_t / np.maximum(np.bincount(f.p_author, minlength=n), 1)
+        feats = [ppr, received / np.maximum(orig_t, 1), repl, share]
+        weights = [1.5, 1.0, 1.0, 0.5]
+        tl = sum(w * percentiles(x[members]) for w, x in zip(weights, feats, strict=True))
+        tl = tl / sum(weights) * factor[members]
+        tl = np.where(orig_t[members] >= p.min_topic_posts, tl, 0.0)
+        # trendsetter on this topic: earliness and followers adopting after
+        arows = adopt.topic == t
+        early = np.zeros(n)
+        early[adopt.author[arows]] = adopt.earliness[arows]
+        fsel = ftop == t
+        fcount = np.bincount(lead[fsel], minlength=n) if fsel.any() else np.zeros(n)
+        ts = (percentiles(early[members]) + 1.5 * percentiles(fcount[members])) / 2.5
+        ts = np.where(fcount[members] >= 1, ts * factor[members], 0.0)
+        entries = {
+            int(i): (round(float(a), 1), round(float(b), 1), int(posts_t[i]), int(orig_t[i]))
+            for i, a, b in zip(members.tolist(), tl.tolist(), ts.tolist(), strict=True)
+        }
+        per_topic[name] = entries
+        order = np.lexsort((-ts, -tl))
+        rankings[name] = [
+            TopicRank(f.keys[members[j]], *entries[int(members[j])])
+            for j in order.tolist()
+            if tl[j] > 0 or ts[j] > 0
+        ]
+    return rankings, per_topic
