@@ -1,0 +1,124 @@
+"""Language detection: script shortcuts, the English check, lingua for Latin script, batches."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+
+import pytest
+
+from app.nlp import detect_languages, language
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Отличный сервис, очень доволен! Заказываю уже третий раз.", "ru"),
+        ("Привіт! Дуже дякую за швидку доставку, все прийшло цілим.", "uk"),
+        ("Вчера в София беше слънчево, а днес вали във всички квартали.", "bg"),
+        ("Thanks for the quick reply, the parcel arrived this morning.", "en"),
+        ("Hola, ¿cómo estás? Muchas gracias por la ayuda con el pedido.", "es"),
+        ("Bonjour à tous, je suis très content de la livraison aujourd'hui.", "fr"),
+        ("Guten Morgen, wie geht es dir heute? Das Paket ist angekommen.", "de"),
+        ("今日はとても良い天気ですね。散歩に行きましょう。", "ja"),
+        ("오늘 날씨가 정말 좋네요", "ko"),
+        ("今天天气很好，我们去公园吧", "zh"),
+        ("مرحبا، كيف حالك اليوم؟", "ar"),
+        ("שלום, מה שלומך היום?", "he"),
+        ("Καλημέρα σε όλους, τι κάνετε;", "el"),
+        ("สวัสดีครับ วันนี้อากาศดีมาก", "th"),
+        ("नमस्ते, आप कैसे हैं?", "hi"),
+    ],
+)
+def test_detects_language(text, expected):
+    assert detect_languages([text]) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀😀🎉🔥",
+        "ok",
+        "https://t.co/abc123 @someone #tag",
+        "12345 !!! ???",
+        "@alice @bob",
+    ],
+)
+def test_undecidable_is_none(text):
+    assert detect_languages([text]) == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The mentions, tags and links are English-looking noise around a Russian sentence.
+        ("@brand_support #delivery https://example.com/order Спасибо, всё пришло вовремя", "ru"),
+        ("RT @news_ru: Курьер опоздал на два часа https://t.co/x", "ru"),
+        ("[id6099|Дмитрий], спасибо за ответ", "ru"),
+        # Japanese with a few English words is still Japanese.
+        ("RT @x: それではお聞きください。THE RAMPAGE from EXILE で『Hamburg Disco』", "ja"),
+    ],
+)
+def test_ignores_mentions_tags_links(text, expected):
+    assert detect_languages([text]) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thank you so much", "It's fine, don't worry about it", "Your ok David, thanks"],
+)
+def test_short_english_is_english(text):
+    # lingua's low-accuracy mode calls "Thank you" German; the function-word check does not.
+    assert detect_languages([text]) == ["en"]
+
+
+def test_batch_keeps_order_and_repeats():
+    texts = [
+        "Thanks for the quick reply, the parcel arrived this morning.",
+        "Привет, как дела? Всё хорошо.",
+        "",
+        "Hola, ¿cómo estás? Muchas gracias por la ayuda con el pedido.",
+        "Thanks for the quick reply, the parcel arrived this morning.",
+        "Bonjour à tous, je suis très content de la livraison aujourd'hui.",
+    ]
+    assert detect_languages(texts) == ["en", "ru", None, "es", "en", "fr"]
+    assert detect_languages([]) == []
+
+
+def test_codes_are_lower_case_iso_639_1():
+    codes = detect_languages(["Das ist ein schöner Tag in Berlin und wir gehen spazieren."])
+    assert codes == ["de"]
+    assert all(code is None or (len(code) == 2 and code.islower()) for code in codes)
+
+
+def test_function_pickles_by_reference():
+    assert pickle.loads(pickle.dumps(detect_languages)) is detect_languages
+
+
+def _detect_in_child(texts):
+    return detect_languages(texts)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_works_in_forked_worker_after_parent_used_it():
+    # lingua's Rust thread pool does not survive fork: a parallel call in the child would hang,
+    # so the child must fall back to sequential detection.
+    texts = [
+        "Hola, ¿cómo estás? Muchas gracias por la ayuda con el pedido.",
+        "Привет, как дела?",
+    ]
+    assert detect_languages(texts) == ["es", "ru"]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        result = pool.apply_async(_detect_in_child, (texts,))
+        assert result.get(timeout=60) == ["es", "ru"]
+
+
+def test_detector_is_built_once():
+    detect_languages(["Hola, ¿cómo estás? Muchas gracias por todo."])
+    detector = language._latin_detector()
+    detect_languages(["Bonjour à tous, je suis très content aujourd'hui."])
+    assert language._latin_detector() is detector
