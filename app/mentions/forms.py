@@ -1,12 +1,12 @@
 """The inline sentiment correction form."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
+from wtforms import SelectChoice, SelectField, SubmitField
 
 
 class SentimentForm(FlaskForm):
     sentiment = SelectField(
         "Sentiment",
-        choices=[("positive", "positive"), ("neutral", "neutral"), ("negative", "negative")],
+        choices=[SelectChoice(label) for label in ("positive", "neutral", "negative")],
     )
     submit = SubmitField("Set")

@@ -38,7 +38,7 @@ def author(access, author_id: int):
     except ServiceError:
         abort(404)
     filters = mention_service.MentionFilters.from_args(request.args)
-    filters.author = person.handle
+    filters.author_id = person.id
     page = mention_service.list_mentions(access.workspace, filters, per_page=30)
     return render_template(
         "mentions/author.html", access=access, author=person, page=page, filters=filters,

@@ -30,6 +30,7 @@ class MentionFilters:
     since: str = ""
     until: str = ""
     page: int = 1
+    author_id: int | None = None  # set by the author page, not read from the query string
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -37,7 +38,7 @@ class MentionFilters:
         """Read filters from a query-string mapping; bad values are dropped with an error."""
         filters = cls()
         for item in fields(cls):
-            if item.name in ("page", "errors"):
+            if item.name in ("page", "errors", "author_id"):
                 continue
             setattr(filters, item.name, (args.get(item.name) or "").strip()[:200])
         try:
@@ -120,6 +121,8 @@ def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
                 )
             )
         )
+    if filters.author_id is not None:
+        query = query.where(Mention.author_id == filters.author_id)
     if filters.sentiment:
         query = query.where(Mention.sentiment == filters.sentiment)
     if filters.kind:

@@ -2,7 +2,14 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from app.ingest import FORMATS
@@ -10,7 +17,10 @@ from app.models import ROLES
 
 SLUG_HELP = "Used in addresses: lower-case letters, digits and dashes, e.g. “acme-ru”."
 TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="use 24-hour time like 09:00")
-WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
+WEEKDAYS = [
+    SelectChoice(str(number), label)
+    for number, label in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), start=1)
+]
 
 
 class WorkspaceSettingsForm(FlaskForm):
@@ -43,12 +53,12 @@ class WorkspaceCreateForm(WorkspaceSettingsForm):
 
 class InviteForm(FlaskForm):
     email = StringField("E-mail", validators=[DataRequired(), Email()])
-    role = SelectField("Role", choices=[(role, role) for role in ROLES], default="agent")
+    role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES], default="agent")
     submit = SubmitField("Invite")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(role, role) for role in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES])
     submit = SubmitField("Change")
 
 
@@ -56,7 +66,7 @@ class UploadForm(FlaskForm):
     files = MultipleFileField("Files", validators=[FileRequired("choose at least one file")])
     format = SelectField(
         "Format",
-        choices=[("auto", "Detect automatically")] + [(name, name) for name in FORMATS],
+        choices=[SelectChoice("auto", "Detect automatically")] + [SelectChoice(name) for name in FORMATS],
         default="auto",
     )
     submit = SubmitField("Import")
