@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from graph.build import POST_CODE, Frame, build_frame
+from graph.build import POST_CODE, Frame, build_frame, unique_sorted
 from graph.types import Post
 
 __all__ = [
@@ -82,7 +82,7 @@ class BotParams:
             raise ValueError("bot signal weights must lie in [0, 1]")
 
 
-_STRIP = re.compile(r"https?://\S+|www\.\S+|@\w+|\d+|[^\w\s]+")
+_WORDS = re.compile(r"https?://\S+|www\.\S+|@\w+|([^\W\d_]+)")
 
 
 def normalize_text(text: str) -> str:
@@ -93,7 +93,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("WIN a phone!!! @bob https://t.co/x1 #Promo 2024")
     'win a phone promo'
     """
-    return " ".join(_STRIP.sub(" ", text.lower()).split())
+    return " ".join(filter(None, _WORDS.findall(text.lower())))
 
 
 class BotSignals(NamedTuple):
@@ -157,10 +157,15 @@ def bot_signals(
     cv = np.divide(np.sqrt(np.maximum(var, 0)), mean, out=np.full(n, np.inf), where=mean > 0)
     clockwork = np.where(posts >= p.clock_min_posts, np.clip(1 - cv / p.clock_cv, 0, 1), 0.0)
 
-    # near-duplicate texts among own (non-repost) posts
+    # near-duplicate texts among own (non-repost) posts; only authors with enough own posts
+    # can reach dup_min_posts, so only their texts are normalised (the costly step)
     own = np.flatnonzero(frame.p_kind != POST_CODE["repost"])
     own_posts = np.bincount(author[own], minlength=n)
-    texts = [normalize_text(frame.p_text[i]) for i in own.tolist()]
+    own = own[own_posts[author[own]] >= p.dup_min_posts]
+    raw = [frame.p_text[i] for i in own.tolist()]
+    keep = np.fromiter((len(t) >= p.dup_min_chars for t in raw), bool, len(raw))
+    texts = [normalize_text(t) for t, k in zip(raw, keep.tolist(), strict=True) if k]
+    own = own[keep]
     long_enough = np.fromiter((len(t) >= p.dup_min_chars for t in texts), bool, len(texts))
     idx = own[long_enough]
     hashes = np.fromiter(
@@ -207,9 +212,11 @@ def bot_signals(
         in_burst = accounts >= p.coord_min_accounts
         burst_reposts = np.bincount(w_s[in_burst], minlength=n)
         # distinct items per author among burst reposts
-        bi = np.unique(np.column_stack([w_s[in_burst], i_s[in_burst]]), axis=0)
+        _, item_code = np.unique(i_s[in_burst], return_inverse=True)
+        n_items = int(item_code.max()) + 1 if len(item_code) else 1
+        bi = unique_sorted(w_s[in_burst] * n_items + item_code.ravel())
         if len(bi):
-            burst_items = np.bincount(bi[:, 0], minlength=n)
+            burst_items = np.bincount(bi // n_items, minlength=n)
     burst_share = np.divide(burst_reposts, reposts, out=np.zeros(n), where=reposts > 0)
     coordinated = np.where(burst_items >= p.coord_min_items, burst_share, 0.0)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 import networkx as nx
@@ -27,6 +28,8 @@ __all__ = [
     "build_frame",
     "EdgeList",
     "edge_list",
+    "unique_sorted",
+    "is_edge_list",
     "weighted_digraph",
     "to_igraph",
     "POST_CODE",
@@ -111,6 +114,47 @@ class Frame:
         return len(self.e_src)
 
 
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """Return the sorted distinct values of a 1-d array.
+
+    Same result as ``np.unique(values)``, which in numpy 2.3+ hashes integer arrays and is
+    ~50x slower than sorting at 1,000,000 values.
+
+    Examples
+    --------
+    >>> unique_sorted(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    s = np.sort(np.asarray(values))
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+def _index_keys(*columns: list) -> tuple[list, dict | None, list[np.ndarray]]:
+    """Number the distinct keys of the columns; integer keys take a vectorised path."""
+    arrays = []
+    try:
+        for col in columns:
+            a = np.asarray(col) if len(col) else np.zeros(0, dtype=np.int64)
+            if a.dtype.kind not in "iu" or a.ndim != 1:
+                raise TypeError
+            arrays.append(a)
+    except (TypeError, ValueError, OverflowError):
+        index = {k: i for i, k in enumerate(dict.fromkeys(chain(*columns)))}
+        lookup = index.__getitem__
+        codes = [np.fromiter(map(lookup, c), dtype=np.int32, count=len(c)) for c in columns]
+        return list(index), index, codes
+    keys, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+    inverse = inverse.ravel().astype(np.int32)
+    bounds = np.cumsum([0] + [len(a) for a in arrays])
+    codes = [inverse[bounds[k] : bounds[k + 1]] for k in range(len(arrays))]
+    return keys.tolist(), None, codes
+
+
 def _codes(values, table: Mapping[str, int], what: str) -> np.ndarray:
     try:
         return np.fromiter((table[v] for v in values), dtype=np.int8, count=len(values))
@@ -145,46 +189,28 @@ def build_frame(
     hi = np.inf if end is None else float(end)
     posts = [p for p in posts if lo <= p.at <= hi]
     edges = [e for e in interactions if lo <= e.at <= hi and e.source != e.target]
-    index: dict = {}
-    setdefault = index.setdefault
-    if posts:
-        p_author_k, p_id, p_at, p_kind, p_topics, p_text, p_domains, p_parent_id = (
-            list(col) for col in zip(*posts, strict=True)
-        )
-    else:
-        p_author_k = p_id = p_at = p_kind = p_topics = p_text = p_domains = p_parent_id = []
-    p_author = np.fromiter(
-        (setdefault(k, len(index)) for k in p_author_k), dtype=np.int32, count=len(posts)
+    P, m = len(posts), len(edges)
+    p_author_k, p_id, p_at, p_kind, p_topics, p_text, p_domains, p_parent_id = (
+        list(map(itemgetter(i), posts)) for i in range(8)
     )
-    post_index = {pid: i for i, pid in enumerate(p_id)}
+    src_k, dst_k, e_kind_k, e_at, e_post_k = (list(map(itemgetter(i), edges)) for i in range(5))
+    keys, index, (p_author, e_src, e_dst) = _index_keys(p_author_k, src_k, dst_k)
+    if index is None:
+        index = dict(zip(keys, range(len(keys)), strict=True))
+    post_index = dict(zip(p_id, range(P), strict=True))
     get = post_index.get
-    p_parent = np.fromiter(
-        (-1 if x is None else get(x, -1) for x in p_parent_id), dtype=np.int64, count=len(posts)
-    )
-    lens = np.fromiter(map(len, p_topics), dtype=np.int64, count=len(posts))
-    tindex: dict = {}
-    tset = tindex.setdefault
-    t_topic = np.fromiter(
-        (tset(t, len(tindex)) for t in chain.from_iterable(p_topics)),
-        dtype=np.int64,
-        count=int(lens.sum()),
-    )
-    t_post = np.repeat(np.arange(len(posts), dtype=np.int64), lens)
+    # ids are never None, so get(None, -1) is -1 as wanted
+    p_parent = np.fromiter(map(get, p_parent_id, repeat(-1)), dtype=np.int64, count=P)
+    e_post = np.fromiter(map(get, e_post_k, repeat(-1)), dtype=np.int64, count=m)
+    lens = np.fromiter(map(len, p_topics), dtype=np.int64, count=P)
+    flat = list(chain.from_iterable(p_topics))
+    tindex = {t: i for i, t in enumerate(dict.fromkeys(flat))}
+    t_topic = np.fromiter(map(tindex.__getitem__, flat), dtype=np.int64, count=len(flat))
+    t_post = np.repeat(np.arange(P, dtype=np.int64), lens)
     if len(t_topic):
         # a topic repeated inside one post counts once
-        pair = np.unique(t_post * len(tindex) + t_topic)
+        pair = unique_sorted(t_post * len(tindex) + t_topic)
         t_post, t_topic = pair // len(tindex), pair % len(tindex)
-    if edges:
-        src_k, dst_k, e_kind_k, e_at, e_post_k = (list(c) for c in zip(*edges, strict=True))
-    else:
-        src_k = dst_k = e_kind_k = e_at = e_post_k = []
-    m = len(edges)
-    e_src = np.fromiter((setdefault(k, len(index)) for k in src_k), dtype=np.int32, count=m)
-    e_dst = np.fromiter((setdefault(k, len(index)) for k in dst_k), dtype=np.int32, count=m)
-    e_post = np.fromiter(
-        (-1 if x is None else get(x, -1) for x in e_post_k), dtype=np.int64, count=m
-    )
-    keys = list(index)
     followers = np.full(len(keys), -1, dtype=np.int64)
     platforms = [""] * len(keys)
     if authors is not None:
@@ -258,6 +284,17 @@ def edge_list(
     return EdgeList(pair // n, pair % n, total, n)
 
 
+def is_edge_list(obj) -> bool:
+    """Return whether ``obj`` is an :class:`EdgeList` (by shape, so module reloads agree).
+
+    Examples
+    --------
+    >>> is_edge_list(edge_list(np.array([0]), np.array([1]), 2)), is_edge_list((1, 2, 3, 4))
+    (True, False)
+    """
+    return isinstance(obj, tuple) and getattr(obj, "_fields", None) == EdgeList._fields
+
+
 def weighted_digraph(interactions: Iterable[Interaction], *, kinds=None) -> nx.DiGraph:
     """Return a ``DiGraph`` whose edge ``weight`` counts interactions of the given kinds.
 
@@ -294,8 +331,10 @@ def to_igraph(edges: EdgeList, *, directed: bool = True):
     """
     import igraph as ig
 
-    g = ig.Graph(n=edges.n, directed=directed)
-    if len(edges.src):
-        g.add_edges(np.column_stack([edges.src, edges.dst]))
-        g.es["weight"] = edges.weight.tolist()
-    return g
+    # an iterator of Python int pairs is the fastest input igraph accepts (~0.25 s per 1M)
+    return ig.Graph(
+        n=edges.n,
+        edges=zip(edges.src.tolist(), edges.dst.tolist(), strict=True),
+        directed=directed,
+        edge_attrs={"weight": edges.weight.tolist()},
+    )

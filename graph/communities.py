@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from graph.build import EdgeList, edge_list, to_igraph
+from graph.build import EdgeList, edge_list, is_edge_list, to_igraph
 from graph.metrics import _from_networkx, resolve_backend
 
 __all__ = ["METHODS", "detect_communities", "Community", "summarize_communities"]
@@ -55,7 +55,7 @@ def detect_communities(
         raise ValueError(f"method {method!r} is not one of {', '.join(METHODS)}")
     if resolution <= 0:
         raise ValueError(f"resolution must be positive, got {resolution}")
-    if isinstance(G, EdgeList):
+    if is_edge_list(G):
         return _detect(G, method, resolution, seed, resolve_backend(backend))
     nodes, el = _from_networkx(G, "weight")
     labels = _detect(el, method, resolution, seed, resolve_backend(backend))
@@ -69,12 +69,13 @@ def _undirected_weighted(edges: EdgeList) -> EdgeList:
     return edge_list(lo[keep], hi[keep], edges.n, weight=edges.weight[keep])
 
 
-def _detect(edges: EdgeList, method: str, resolution: float, seed: int, backend: str):
+def _detect(edges: EdgeList, method: str, resolution: float, seed: int, backend: str, graph=None):
+    """Community labels; ``graph`` is the undirected weighted igraph graph when already built."""
     und = _undirected_weighted(edges)
     if backend == "igraph":
         import igraph as ig
 
-        g = to_igraph(und, directed=False)
+        g = to_igraph(und, directed=False) if graph is None else graph
         ig.set_random_number_generator(random.Random(seed))
         try:
             weights = "weight" if g.ecount() else None

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
-from graph.build import EdgeList, edge_list, to_igraph
+from graph.build import EdgeList, edge_list, is_edge_list, to_igraph, unique_sorted
 
 __all__ = [
     "BACKENDS",
@@ -119,7 +119,7 @@ def pagerank(
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
-    if isinstance(G, EdgeList):
+    if is_edge_list(G):
         reset = _reset_vector(personalization, G.n, None)
         return _pagerank_edges(G, alpha, reset, resolve_backend(backend))
     nodes, el = _from_networkx(G, weight)
@@ -148,11 +148,12 @@ def _reset_vector(personalization, n: int, pos) -> np.ndarray | None:
     return reset / reset.sum()
 
 
-def _pagerank_edges(edges: EdgeList, alpha: float, reset, backend: str) -> np.ndarray:
+def _pagerank_edges(edges: EdgeList, alpha: float, reset, backend: str, graph=None) -> np.ndarray:
+    """PageRank on ``edges``; ``graph`` is the same graph already converted to igraph."""
     if edges.n == 0:
         return np.zeros(0)
     if backend == "igraph":
-        g = to_igraph(edges)
+        g = to_igraph(edges) if graph is None else graph
         weights = "weight" if len(edges.src) else None
         if reset is None:
             values = g.pagerank(damping=alpha, weights=weights)
@@ -188,17 +189,18 @@ def core_number(G, *, backend: str = "auto"):
     >>> core_number(G, backend="igraph") == core_number(G, backend="networkx")
     True
     """
-    if isinstance(G, EdgeList):
+    if is_edge_list(G):
         return _core_edges(G, resolve_backend(backend))
     nodes, el = _from_networkx(G, None)
     values = _core_edges(el, resolve_backend(backend))
     return dict(zip(nodes, values.tolist(), strict=True))
 
 
-def _core_edges(edges: EdgeList, backend: str) -> np.ndarray:
-    und = _undirected_simple(edges)
+def _core_edges(edges: EdgeList, backend: str, graph=None) -> np.ndarray:
+    """Coreness; ``graph`` is the undirected igraph version of ``edges`` when already built."""
+    und = _undirected_simple(edges) if graph is None or backend != "igraph" else edges
     if backend == "igraph":
-        g = to_igraph(und, directed=False)
+        g = to_igraph(und, directed=False) if graph is None else graph
         return np.asarray(g.coreness(mode="all"), dtype=np.int64)
     H = nx.Graph()
     H.add_nodes_from(range(und.n))
@@ -222,11 +224,11 @@ def partner_counts(src: np.ndarray, dst: np.ndarray, n: int) -> dict[str, np.nda
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
     keep = src != dst
-    pair = np.unique(src[keep] * n + dst[keep])
+    pair = unique_sorted(src[keep] * n + dst[keep])
     s, d = pair // n, pair % n
     out = np.bincount(s, minlength=n)
     inn = np.bincount(d, minlength=n)
-    mutual = np.isin(pair, d * n + s, assume_unique=False)
+    mutual = np.isin(pair, d * n + s, assume_unique=True)
     both = np.bincount(s[mutual], minlength=n)
     return {"out": out, "in": inn, "both": both, "any": out + inn - both}
 

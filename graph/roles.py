@@ -28,9 +28,23 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from graph.bots import BotParams, BotSignals, bot_reasons, bot_signals
-from graph.build import EDGE_CODE, POST_CODE, Frame, build_frame, edge_list
-from graph.communities import METHODS, Community, detect_communities, summarize_communities
-from graph.metrics import _pagerank_edges, core_number, partner_counts, resolve_backend
+from graph.build import (
+    EDGE_CODE,
+    POST_CODE,
+    Frame,
+    build_frame,
+    edge_list,
+    to_igraph,
+    unique_sorted,
+)
+from graph.communities import (
+    METHODS,
+    Community,
+    _detect,
+    _undirected_weighted,
+    summarize_communities,
+)
+from graph.metrics import _core_edges, _pagerank_edges, partner_counts, resolve_backend
 from graph.topics import adoptions, followers_after
 from graph.types import ROLES, AuthorInfo, Interaction, Post
 
@@ -42,6 +56,7 @@ __all__ = [
     "ScoringParams",
     "AuthorScore",
     "TopicRank",
+    "TopicScores",
     "ScoringResult",
     "score_authors",
     "percentiles",
@@ -340,9 +355,8 @@ class ScoringResult:
     """The outcome of :func:`score_authors`: columns per author plus summaries.
 
     Index it by author key for an :class:`AuthorScore`; iterate for the keys.
-    ``topic_rankings[topic]`` lists :class:`TopicRank` (best thought leaders first; sort by
-    ``trendsetter`` for the trendsetter ranking), ``communities`` the named communities,
-    ``timings`` the seconds spent per phase.
+    :meth:`topic_ranking` lists :class:`TopicRank` per topic, ``communities`` the named
+    communities, ``timings`` the seconds spent per phase.
     """
 
     keys: list
@@ -356,8 +370,7 @@ class ScoringResult:
     bots: BotSignals
     community: np.ndarray
     communities: list[Community]
-    topic_rankings: dict[str, list[TopicRank]]
-    topic_scores: dict[str, dict[int, tuple[float, float, int, int]]]
+    topic_scores: dict[str, TopicScores]
     followers: np.ndarray
     params: ScoringParams
     window: tuple[float, float]
@@ -385,6 +398,38 @@ class ScoringResult:
             raise ValueError(f"role {role!r} is not one of {ROLES}")
         order = np.argsort(-self.scores[role], kind="stable")[:n]
         return [self.keys[i] for i in order.tolist()]
+
+    @property
+    def topics(self) -> list[str]:
+        """Return the ranked topics, most adopters first."""
+        return list(self.topic_scores)
+
+    def topic_ranking(
+        self, topic: str, *, by: str = "thought_leader", limit: int | None = 50
+    ) -> list[TopicRank]:
+        """Return the authors leading ``topic`` by ``thought_leader`` or ``trendsetter`` score.
+
+        Only authors with a positive score on that role are listed.
+        """
+        if by not in ("thought_leader", "trendsetter"):
+            raise ValueError(f"by must be 'thought_leader' or 'trendsetter', got {by!r}")
+        if topic not in self.topic_scores:
+            raise ValueError(f"topic {topic!r} is not ranked; ranked: {self.topics[:10]}")
+        ts = self.topic_scores[topic]
+        main = getattr(ts, by)
+        other = ts.trendsetter if by == "thought_leader" else ts.thought_leader
+        order = np.lexsort((-other, -main))
+        order = order[main[order] > 0][:limit]
+        return [
+            TopicRank(
+                self.keys[ts.members[j]],
+                float(ts.thought_leader[j]),
+                float(ts.trendsetter[j]),
+                int(ts.posts[j]),
+                int(ts.original_posts[j]),
+            )
+            for j in order.tolist()
+        ]
 
     def table(self) -> dict[str, list]:
         """Return per-author columns for bulk writing: key, role, scores, bot, community, features.
@@ -452,12 +497,16 @@ class ScoringResult:
             ] + explanations[best][:3]
         else:
             reasons = explanations[role]
-        topics = {
-            t: {"thought_leader": tl, "trendsetter": ts, "posts": n, "original_posts": o}
-            for t, per in self.topic_scores.items()
-            if i in per
-            for tl, ts, n, o in [per[i]]
-        }
+        topics = {}
+        for t, ts in self.topic_scores.items():
+            j = int(np.searchsorted(ts.members, i))
+            if j < len(ts.members) and ts.members[j] == i:
+                topics[t] = {
+                    "thought_leader": float(ts.thought_leader[j]),
+                    "trendsetter": float(ts.trendsetter[j]),
+                    "posts": int(ts.posts[j]),
+                    "original_posts": int(ts.original_posts[j]),
+                }
         return AuthorScore(
             key=self.keys[i],
             role=role,
@@ -602,27 +651,27 @@ def score_authors(
     addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
     addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
     done("partners", 0.3)
-    coreness = core_number(all_edges, backend=backend)
+    und = _undirected_weighted(all_edges)
+    g_und = to_igraph(und, directed=False) if backend == "igraph" else None
+    coreness = _core_edges(und, backend, graph=g_und)
     done("kcore", 0.35)
-    community = detect_communities(
-        all_edges,
-        method=p.community_method,
-        resolution=p.community_resolution,
-        seed=p.seed,
-        backend=backend,
+    community = _detect(
+        und, p.community_method, p.community_resolution, p.seed, backend, graph=g_und
     )
+    del g_und
     done("communities", 0.5)
     both_src = np.concatenate([all_edges.src, all_edges.dst])
     both_dst = np.concatenate([all_edges.dst, all_edges.src])
     cd = community[both_dst]
     other = (cd >= 0) & (cd != community[both_src])
-    bridge_pairs = np.unique(both_src[other] * (n + 1) + cd[other])
+    bridge_pairs = unique_sorted(both_src[other] * (n + 1) + cd[other])
     bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
 
     # ---- thought leader
     endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
     endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
-    pr = _pagerank_edges(endorse_edges, p.alpha, None, backend) * max(n, 1)
+    g_endorse = to_igraph(endorse_edges) if backend == "igraph" else None
+    pr = _pagerank_edges(endorse_edges, p.alpha, None, backend, graph=g_endorse) * max(n, 1)
     done("pagerank", 0.55)
     rq = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]])
     received_rq = np.bincount(f.e_dst[rq], minlength=n)
@@ -635,10 +684,10 @@ def score_authors(
     t_author = f.p_author[f.t_post].astype(np.int64)
     t_orig = original[f.t_post]
     at_key = t_author * max(n_t, 1) + f.t_topic
-    at_all = np.bincount(at_key, minlength=0)
-    at_pairs = np.flatnonzero(at_all)
-    at_count = at_all[at_pairs]
-    at_origc = np.bincount(at_key[t_orig], minlength=len(at_all))[at_pairs]
+    at_pairs, at_count = np.unique(at_key, return_counts=True)
+    orig_pairs, orig_count = np.unique(at_key[t_orig], return_counts=True)
+    at_origc = np.zeros(len(at_pairs), dtype=np.int64)
+    at_origc[np.searchsorted(at_pairs, orig_pairs)] = orig_count
     pair_author, pair_topic = at_pairs // max(n_t, 1), at_pairs % max(n_t, 1)
     posts_n = bots.posts
     # topical focus (Pal & Counts' topical signal) on the author's main topic with evidence
@@ -658,7 +707,7 @@ def score_authors(
     ranked_topics = qualifying[np.argsort(-topic_adopters[qualifying], kind="stable")]
     ranked_topics = ranked_topics[: p.max_topics]
     fol, lead, ftop = followers_after(adopt, all_edges.src, all_edges.dst, n, qualifying)
-    fa_pairs = np.unique(lead.astype(np.int64) * n + fol) if len(fol) else np.zeros(0, np.int64)
+    fa_pairs = unique_sorted(lead.astype(np.int64) * n + fol) if len(fol) else np.zeros(0, np.int64)
     followers_after_n = np.bincount(fa_pairs // max(n, 1), minlength=n)
     q_mask = np.isin(adopt.topic, qualifying)
     earliness, early_row = _group_max(adopt.author[q_mask], adopt.earliness[q_mask], n)
@@ -746,12 +795,13 @@ def score_authors(
     roles = role_names[primary].tolist()
     done("roles", 0.85)
 
-    topic_rankings, topic_scores = _topic_rankings(
+    topic_scores = _topic_scores(
         f,
         p,
         backend,
         ranked_topics,
         endorse_edges,
+        g_endorse,
         original,
         adopt,
         fol,
@@ -786,7 +836,6 @@ def score_authors(
         bots=bots,
         community=community,
         communities=communities,
-        topic_rankings=topic_rankings,
         topic_scores=topic_scores,
         followers=f.followers,
         params=p,
@@ -841,13 +890,24 @@ def _second_hand_reach(f: Frame, is_repost: np.ndarray, all_edges) -> np.ndarray
     return reach
 
 
-def _topic_rankings(f, p, backend, topics, endorse_edges, original, adopt, fol, lead, ftop, bot):
-    """Return ``({topic: [TopicRank...]}, {topic: {author_index: (tl, ts, posts, originals)}})``."""
+class TopicScores(NamedTuple):
+    """Per-topic columns over the topic's participants (sorted author indices)."""
+
+    members: np.ndarray
+    thought_leader: np.ndarray
+    trendsetter: np.ndarray
+    posts: np.ndarray
+    original_posts: np.ndarray
+
+
+def _topic_scores(
+    f, p, backend, topics, endorse_edges, g_endorse, original, adopt, fol, lead, ftop, bot
+) -> dict[str, TopicScores]:
+    """Return ``{topic: TopicScores}`` for the ranked topics."""
     n = f.n
-    rankings: dict[str, list[TopicRank]] = {}
-    per_topic: dict[str, dict[int, tuple[float, float, int, int]]] = {}
+    out: dict[str, TopicScores] = {}
     if not len(topics):
-        return rankings, per_topic
+        return out
     # topics of replies/quotes received: the parent's topics, else the reply's own
     rq = np.flatnonzero(np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]]))
     src_post = f.e_post[rq]
@@ -860,44 +920,46 @@ def _topic_rankings(f, p, backend, topics, endorse_edges, original, adopt, fol, 
     r_topic = f.t_topic[offs]
     r_src = f.e_src[rq][owner].astype(np.int64)
     r_dst = f.e_dst[rq][owner].astype(np.int64)
+    keep = np.isin(r_topic, topics)
+    r_topic, r_src, r_dst = r_topic[keep], r_src[keep], r_dst[keep]
     factor = 1.0 - bot
+    all_posts = np.maximum(np.bincount(f.p_author, minlength=n), 1)
     t_author = f.p_author[f.t_post].astype(np.int64)
     t_orig = original[f.t_post]
+    sel_t = np.isin(f.t_topic, topics)
+    t_author, t_orig, t_topic = t_author[sel_t], t_orig[sel_t], f.t_topic[sel_t]
+    q_adopt = np.isin(adopt.topic, topics)
+    a_author, a_topic, a_early = (
+        adopt.author[q_adopt],
+        adopt.topic[q_adopt],
+        adopt.earliness[q_adopt],
+    )
     for t in np.asarray(topics).tolist():
-        name = f.topics[t]
-        rows = f.t_topic == t
-        posts_t = np.bincount(t_author[rows], minlength=n)
-        orig_t = np.bincount(t_author[rows & t_orig], minlength=n)
-        members = np.flatnonzero(posts_t)
-        reset = posts_t.astype(np.float64)
-        ppr = _pagerank_edges(endorse_edges, p.alpha, reset / reset.sum(), backend)
+        rows = t_topic == t
+        members, posts_m = np.unique(t_author[rows], return_counts=True)
+        om, oc = np.unique(t_author[rows & t_orig], return_counts=True)
+        orig_m = np.zeros(len(members), dtype=np.int64)
+        orig_m[np.searchsorted(members, om)] = oc
+        reset = np.zeros(n)
+        reset[members] = posts_m
+        ppr = _pagerank_edges(endorse_edges, p.alpha, reset / reset.sum(), backend, g_endorse)
         sel = r_topic == t
-        received = np.bincount(r_dst[sel], minlength=n)
-        pairs = np.unique(r_dst[sel] * n + r_src[sel])
-        repl = np.bincount(pairs // n, minlength=n)
-        share = posts_t / np.maximum(np.bincount(f.p_author, minlength=n), 1)
-        feats = [ppr, received / np.maximum(orig_t, 1), repl, share]
+        received = np.bincount(r_dst[sel], minlength=n)[members]
+        pairs = unique_sorted(r_dst[sel] * n + r_src[sel])
+        repl = np.bincount(pairs // n, minlength=n)[members]
+        feats = [ppr[members], received / np.maximum(orig_m, 1), repl, posts_m / all_posts[members]]
         weights = [1.5, 1.0, 1.0, 0.5]
-        tl = sum(w * percentiles(x[members]) for w, x in zip(weights, feats, strict=True))
-        tl = tl / sum(weights) * factor[members]
-        tl = np.where(orig_t[members] >= p.min_topic_posts, tl, 0.0)
+        tl = sum(w * percentiles(x) for w, x in zip(weights, feats, strict=True)) / sum(weights)
+        tl = np.where(orig_m >= p.min_topic_posts, tl * factor[members], 0.0)
         # trendsetter on this topic: earliness and followers adopting after
-        arows = adopt.topic == t
+        arows = a_topic == t
         early = np.zeros(n)
-        early[adopt.author[arows]] = adopt.earliness[arows]
+        early[a_author[arows]] = a_early[arows]
         fsel = ftop == t
-        fcount = np.bincount(lead[fsel], minlength=n) if fsel.any() else np.zeros(n)
-        ts = (percentiles(early[members]) + 1.5 * percentiles(fcount[members])) / 2.5
-        ts = np.where(fcount[members] >= 1, ts * factor[members], 0.0)
-        entries = {
-            int(i): (round(float(a), 1), round(float(b), 1), int(posts_t[i]), int(orig_t[i]))
-            for i, a, b in zip(members.tolist(), tl.tolist(), ts.tolist(), strict=True)
-        }
-        per_topic[name] = entries
-        order = np.lexsort((-ts, -tl))
-        rankings[name] = [
-            TopicRank(f.keys[members[j]], *entries[int(members[j])])
-            for j in order.tolist()
-            if tl[j] > 0 or ts[j] > 0
-        ]
-    return rankings, per_topic
+        fcount = (
+            np.bincount(lead[fsel], minlength=n)[members] if fsel.any() else np.zeros(len(members))
+        )
+        ts = (percentiles(early[members]) + 1.5 * percentiles(fcount)) / 2.5
+        ts = np.where(fcount >= 1, ts * factor[members], 0.0)
+        out[f.topics[t]] = TopicScores(members, np.round(tl, 1), np.round(ts, 1), posts_m, orig_m)
+    return out

@@ -21,6 +21,7 @@ __all__ = [
     "AuthorInfo",
     "check_post",
     "check_interaction",
+    "link_domains",
 ]
 
 POST_KINDS = ("post", "reply", "repost", "quote")
@@ -118,3 +119,24 @@ def check_interaction(interaction: Interaction) -> Interaction:
             f"{interaction.kind!r} is not one of {', '.join(INTERACTION_KINDS)}"
         )
     return interaction
+
+
+_URL = None
+
+
+def link_domains(text: str) -> tuple[str, ...]:
+    """Return the distinct web domains linked from ``text``, lower-cased, without ``www.``.
+
+    Examples
+    --------
+    >>> link_domains("see https://www.BBC.co.uk/news/1 and http://medium.com/@x/y, https://bbc.co.uk")
+    ('bbc.co.uk', 'medium.com')
+    """
+    global _URL
+    if "http" not in text:
+        return ()
+    if _URL is None:
+        import re
+
+        _URL = re.compile(r"https?://(?:www\.)?([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+    return tuple(dict.fromkeys(d.lower() for d in _URL.findall(text)))
