@@ -63,6 +63,7 @@ class MentionRecord:
     views: int | None = None
     sentiment: str | None = None
     sentiment_score: float | None = None
+    sentiment_computed: bool = False  # set by the ingest when it computed the sentiment
 
     @property
     def kind(self) -> str:

@@ -24,3 +24,4 @@ def enrich(records: list[MentionRecord]) -> None:
         results = analyze_sentiment([r.text for r in unscored], [r.lang for r in unscored])
         for record, (label, score) in zip(unscored, results, strict=True):
             record.sentiment, record.sentiment_score = label, score
+            record.sentiment_computed = True

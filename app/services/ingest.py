@@ -7,35 +7,35 @@ however big the file is: only one batch of records and a map of author keys to i
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
 from app.extensions import db
 from app.ingest import (
     FORMATS,
-    FileError,
     MentionRecord,
-    ParseWarning,
     RowError,
-    detect_format,
-    file_position,
-    get_parser,
-    open_text,
 )
-from app.ingest.record import normalize_handle, normalize_topic
-from app.models import Author, ImportRun, Interaction, Mention, MentionTopic, Workspace, utcnow
+from app.models import ImportRun, Workspace, utcnow
 from app.services.enrich import enrich
 from app.services.errors import ServiceError
+from app.services.ingest_reader import (
+    Batch,
+    WorkerFailed,
+    check_limits,
+    read_batches,
+    read_batches_in_worker,
+    worth_a_worker,
+)
+from app.services.ingest_writer import BatchWriter, brand_matcher
+
+__all__ = ["ImportResult", "brand_matcher", "import_files", "import_records"]
 
 MAX_ERRORS = 100
 BATCH_SIZE = 5000
-IN_CHUNK = 900  # keep IN (...) lists well inside every database's parameter limit
-LIMITS = {"platform": 32, "id": 255, "author": 255}
 
 Progress = Callable[["ImportResult", int], None]
 """Called after each batch with the running result and the bytes read so far."""
@@ -76,58 +76,6 @@ class ImportResult:
         }
 
 
-@dataclass(slots=True)
-class _Row:
-    record: MentionRecord
-    file: str
-    line: int | None
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-def _check_limits(record: MentionRecord) -> str | None:
-    for name, limit in LIMITS.items():
-        if len(getattr(record, name)) > limit:
-            return f"{name} is longer than {limit} characters"
-    return None
-
-
-def _rows_from_file(
-    path: Path, display: str, fmt: str, result: ImportResult, position: list[int]
-) -> Iterator[_Row]:
-    """Yield the good rows of one file; record its format, warnings and rejected rows."""
-    with open_text(path) as (stream, head, raw):
-        name = detect_format(head) if fmt == "auto" else fmt
-        result.formats[display] = name
-        parser = get_parser(name)
-        for count, item in enumerate(parser.parse(stream, display)):
-            if isinstance(item, MentionRecord):
-                problem = _check_limits(item)
-                if problem:
-                    result.reject(display, None, f"post {item.id[:40]}: {problem}")
-                else:
-                    yield _Row(item, display, None)
-            elif isinstance(item, RowError):
-                reason = f"{item.where}: {item.reason}" if item.where else item.reason
-                result.reject(display, item.line, reason)
-            elif isinstance(item, ParseWarning):
-                result.warnings.append(f"{display}: {item.message}")
-            if count % 1024 == 0:
-                position[0] = file_position(raw)
-
-
-def _batches(rows: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
-    batch: list[_Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 # --- public entry points -------------------------------------------------------------------
 
 
@@ -147,33 +95,54 @@ def import_files(
     display_names: list[str] | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    worker: bool | None = None,
 ) -> ImportResult:
     """Import mention files into ``workspace``; a file that cannot be read is reported, not fatal.
 
     Raises ``ServiceError`` when the only file given cannot be read at all: nothing is written.
+    ``worker`` reads in a second process (default: when the files are big enough to pay off).
     """
     check_format(fmt)
-    names = display_names or [str(path) for path in paths]
+    paths = [str(path) for path in paths]
+    names = display_names or paths
+    if worker is None:
+        worker = worth_a_worker(paths)
+    read = read_batches_in_worker if worker else read_batches
     result = ImportResult()
     writer = BatchWriter(workspace)
-    bytes_before = 0
-    for path, display in zip(paths, names, strict=True):
-        position = [0]
-        try:
-            rows = _rows_from_file(Path(path), display, fmt, result, position)
-            for batch in _batches(rows, batch_size):
-                writer.write(batch, result, run)
-                if progress:
-                    progress(result, bytes_before + position[0])
-        except FileError as error:
-            if len(paths) == 1:
-                raise ServiceError(f"{display}: {error}") from None
-            result.files_failed += 1
-            result.reject(display, None, f"file not imported: {error}")
-            result.rejected -= 1  # a whole file is not a row
-        bytes_before += _size(path)
-    writer.finish(result)
+    sizes = dict(zip(names, (_size(path) for path in paths), strict=True))
+    done_before, current = 0, None
+    try:
+        for batch in read(paths, names, fmt, batch_size):
+            if batch.file != current:
+                done_before += sizes.get(current, 0) if current else 0
+                current = batch.file
+            _take(result, batch, single_file=len(paths) == 1)
+            if batch.records:
+                writer.write(batch.records, result, run)
+            if progress:
+                progress(result, done_before + batch.position)
+    except WorkerFailed as error:
+        raise ServiceError(f"reading the files failed: {error}") from None
+    writer.finish()
     return result
+
+
+def _take(result: ImportResult, batch: Batch, single_file: bool) -> None:
+    """Fold a batch's format, warnings and rejected rows into the result."""
+    if batch.format:
+        result.formats[batch.file] = batch.format
+    result.warnings.extend(batch.warnings)
+    for line, reason in batch.rejected:
+        result.reject(batch.file, line, reason)
+    result.rejected += batch.rejected_count - len(batch.rejected)
+    if batch.file_error:
+        if single_file and not result.read_anything:
+            raise ServiceError(f"{batch.file}: {batch.file_error}")
+        result.files_failed += 1
+        if len(result.errors) < MAX_ERRORS:
+            result.errors.append({"file": batch.file, "line": None,
+                                  "reason": f"file not imported: {batch.file_error}"})  # fmt: skip
 
 
 def import_records(
@@ -186,21 +155,24 @@ def import_records(
     """Import already-parsed records (the API's path); each comes with the name it is known by."""
     result = ImportResult()
     writer = BatchWriter(workspace)
-
-    def rows() -> Iterator[_Row]:
-        for item, where in records:
-            if isinstance(item, RowError):
-                result.reject(where, item.line, item.reason)
-                continue
-            problem = _check_limits(item)
-            if problem:
-                result.reject(where, None, problem)
-                continue
-            yield _Row(item, where, None)
-
-    for batch in _batches(rows(), batch_size):
+    batch: list[MentionRecord] = []
+    for item, where in records:
+        if isinstance(item, RowError):
+            result.reject(where, item.line, item.reason)
+            continue
+        problem = check_limits(item)
+        if problem:
+            result.reject(where, None, problem)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            enrich(batch)
+            writer.write(batch, result, run)
+            batch = []
+    if batch:
+        enrich(batch)
         writer.write(batch, result, run)
-    writer.finish(result)
+    writer.finish()
     return result
 
 
@@ -209,409 +181,6 @@ def _size(path: Path | str) -> int:
         return Path(path).stat().st_size
     except OSError:
         return 0
-
-
-# --- writing -------------------------------------------------------------------------------
-
-
-def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
-    """Return a function listing the brand terms (lower-cased) found in a text.
-
-    A term matches at word boundaries; a Cyrillic term may carry a short inflection ending
-    ("Яндекс" finds "Яндексу"), since Russian declines brand names.
-    """
-    patterns = []
-    for term in terms:
-        escaped = re.escape(term.lower())
-        ending = r"\w{0,3}" if re.search("[а-яё]", term.lower()) else r"(?:'s)?"
-        patterns.append((term.lower(), re.compile(rf"(?<!\w){escaped}{ending}(?!\w)")))
-    if not patterns:
-        return lambda text: []
-
-    def find(text: str) -> list[str]:
-        lowered = text.lower()
-        return [term for term, pattern in patterns if term in lowered and pattern.search(lowered)]
-
-    return find
-
-
-class BatchWriter:
-    """Writes batches of records for one workspace; keeps a cache of author ids between batches."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace_id = workspace.id
-        self.find_brands = brand_matcher(workspace.brand_terms or [])
-        self.author_ids: dict[tuple[str, str], int] = {}
-        self.touched = False
-
-    # One transaction per batch: the batch is written whole or not at all.
-    def write(self, batch: list[_Row], result: ImportResult, run: ImportRun | None) -> None:
-        """Write one batch: dedupe, authors, mentions, topics, interactions; then commit."""
-        conn = db.session.connection()
-        fresh = self._drop_duplicates(conn, batch, result)
-        if fresh:
-            records = [row.record for row in fresh]
-            sources = ["imported" if r.sentiment else "computed" for r in records]
-            enrich(records)
-            self._upsert_authors(conn, fresh)
-            mention_ids = self._insert_mentions(conn, fresh, sources, run)
-            self._insert_topics(conn, fresh, mention_ids)
-            self._insert_interactions(conn, fresh, mention_ids)
-            result.imported += len(fresh)
-            self.touched = True
-        if run is not None:
-            run.imported, run.duplicates, run.rejected = (
-                result.imported,
-                result.duplicates,
-                result.rejected,
-            )
-        db.session.commit()
-
-    def finish(self, result: ImportResult) -> None:
-        """Resolve reply/repost/quote targets known only by post id, now that all posts are in."""
-        if self.touched:
-            resolve_pending_targets(db.session.connection(), self.workspace_id)
-            db.session.commit()
-
-    def _drop_duplicates(
-        self, conn: Connection, batch: list[_Row], result: ImportResult
-    ) -> list[_Row]:
-        unique: dict[tuple[str, str], _Row] = {}
-        for row in batch:
-            key = (row.record.platform, row.record.id)
-            if key in unique:
-                result.duplicates += 1
-            else:
-                unique[key] = row
-        by_platform: dict[str, list[str]] = {}
-        for platform, external_id in unique:
-            by_platform.setdefault(platform, []).append(external_id)
-        table = Mention.__table__
-        for platform, ids in by_platform.items():
-            for chunk in _chunks(ids, IN_CHUNK):
-                existing = conn.execute(
-                    select(table.c.external_id).where(
-                        table.c.workspace_id == self.workspace_id,
-                        table.c.platform == platform,
-                        table.c.external_id.in_(chunk),
-                    )
-                ).scalars()
-                for external_id in existing:
-                    del unique[(platform, external_id)]
-                    result.duplicates += 1
-        return list(unique.values())
-
-    def _upsert_authors(self, conn: Connection, rows: list[_Row]) -> None:
-        profiles: dict[tuple[str, str], dict] = {}
-        wanted: dict[tuple[str, str], str] = {}
-        for row in rows:
-            record = row.record
-            key = (record.platform, normalize_handle(record.author))
-            profile = profiles.get(key)
-            if profile is None:
-                profiles[key] = profile = {
-                    "display": record.author.lstrip("@"),
-                    "name": None, "followers": None, "url": None, "latest": None,
-                    "first": record.created_at, "last": record.created_at, "posts": 0,
-                }  # fmt: skip
-            profile["posts"] += 1
-            at = record.created_at
-            profile["first"] = min(profile["first"], at)
-            profile["last"] = max(profile["last"], at)
-            # Profile data is "as of the post": the newest post that carries a value wins.
-            if profile["latest"] is None or at >= profile["latest"]:
-                profile["latest"] = at
-                profile["display"] = record.author.lstrip("@")
-                for source, target in (
-                    ("author_name", "name"),
-                    ("author_followers", "followers"),
-                    ("author_url", "url"),
-                ):
-                    value = getattr(record, source)
-                    if value is not None:
-                        profile[target] = value
-            for handle in _targets(record):
-                wanted.setdefault((record.platform, normalize_handle(handle)), handle.lstrip("@"))
-        for key, profile in profiles.items():
-            wanted[key] = profile["display"]
-        self._ensure_authors(conn, wanted)
-        table = Author.__table__
-
-        def param(name: str, column: str):
-            # Typed, so that PostgreSQL knows each parameter's type inside CASE.
-            return bindparam(name, type_=table.c[column].type)
-
-        last = param("b_last", "last_seen_at")
-        conn.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                name=_newer(table, "name", param("b_name", "name"), last),
-                followers=_newer(table, "followers", param("b_followers", "followers"), last),
-                url=_newer(table, "url", param("b_url", "url"), last),
-                display_handle=_newer(
-                    table, "display_handle", param("b_display", "display_handle"), last
-                ),
-                first_seen_at=_least(table.c.first_seen_at, param("b_first", "first_seen_at")),
-                last_seen_at=_greatest(table.c.last_seen_at, last),
-                posts_count=table.c.posts_count + bindparam("b_posts"),
-            ),
-            [
-                {
-                    "b_id": self.author_ids[key],
-                    "b_name": p["name"][:255] if p["name"] else None,
-                    "b_followers": p["followers"],
-                    "b_url": p["url"][:1000] if p["url"] else None,
-                    "b_display": p["display"][:255],
-                    "b_first": p["first"],
-                    "b_last": p["last"],
-                    "b_posts": p["posts"],
-                }
-                for key, p in profiles.items()
-            ],
-        )
-
-    def _ensure_authors(self, conn: Connection, wanted: dict[tuple[str, str], str]) -> None:
-        missing = [key for key in wanted if key not in self.author_ids]
-        if not missing:
-            return
-        table = Author.__table__
-        by_platform: dict[str, list[str]] = {}
-        for platform, handle in missing:
-            by_platform.setdefault(platform, []).append(handle)
-        for platform, handles in by_platform.items():
-            for chunk in _chunks(handles, IN_CHUNK):
-                for author_id, handle in conn.execute(
-                    select(table.c.id, table.c.handle).where(
-                        table.c.workspace_id == self.workspace_id,
-                        table.c.platform == platform,
-                        table.c.handle.in_(chunk),
-                    )
-                ):
-                    self.author_ids[(platform, handle)] = author_id
-        new = [key for key in missing if key not in self.author_ids]
-        if not new:
-            return
-        inserted = conn.execute(
-            insert(table).returning(
-                table.c.id, table.c.platform, table.c.handle, sort_by_parameter_order=True
-            ),
-            [
-                {
-                    "workspace_id": self.workspace_id,
-                    "platform": platform,
-                    "handle": handle[:255],
-                    "display_handle": wanted[(platform, handle)][:255],
-                    "posts_count": 0,
-                }
-                for platform, handle in new
-            ],
-        )
-        for author_id, platform, handle in inserted:
-            self.author_ids[(platform, handle)] = author_id
-        # Handles cut to 255 characters come back cut: map the long form too.
-        for platform, handle in new:
-            if len(handle) > 255:
-                self.author_ids[(platform, handle)] = self.author_ids[(platform, handle[:255])]
-
-    def _author_id(self, platform: str, handle: str | None) -> int | None:
-        if not handle:
-            return None
-        return self.author_ids.get((platform, normalize_handle(handle)))
-
-    def _insert_mentions(
-        self, conn: Connection, rows: list[_Row], sources: list[str], run: ImportRun | None
-    ) -> list[int]:
-        table = Mention.__table__
-        run_id = run.id if run is not None else None
-        params = []
-        for row, source in zip(rows, sources, strict=True):
-            r = row.record
-            params.append(
-                {
-                    "workspace_id": self.workspace_id,
-                    "platform": r.platform,
-                    "external_id": r.id,
-                    "author_id": self._author_id(r.platform, r.author),
-                    "created_at": r.created_at,
-                    "kind": r.kind,
-                    "text": r.text,
-                    "url": r.url[:1000] if r.url else None,
-                    "lang": r.lang[:16] if r.lang else None,
-                    "reply_to_external_id": _cut(r.reply_to_id),
-                    "reply_to_author_id": self._author_id(r.platform, r.reply_to_author),
-                    "repost_of_external_id": _cut(r.repost_of_id),
-                    "repost_of_author_id": self._author_id(r.platform, r.repost_of_author),
-                    "quote_of_external_id": _cut(r.quote_of_id),
-                    "quote_of_author_id": self._author_id(r.platform, r.quote_of_author),
-                    "likes": r.likes,
-                    "reposts": r.reposts,
-                    "replies": r.replies,
-                    "views": r.views,
-                    "sentiment": r.sentiment or "unknown",
-                    "sentiment_score": r.sentiment_score,
-                    "sentiment_source": source,
-                    "import_id": run_id,
-                }
-            )
-        inserted = conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), params
-        )
-        return list(inserted.scalars())
-
-    def _insert_topics(self, conn: Connection, rows: list[_Row], mention_ids: list[int]) -> None:
-        params = []
-        for row, mention_id in zip(rows, mention_ids, strict=True):
-            topics = {normalize_topic(tag)[:200] for tag in row.record.tags}
-            topics.update(self.find_brands(row.record.text))
-            topics.discard("")
-            params.extend(
-                {"workspace_id": self.workspace_id, "mention_id": mention_id, "topic": topic}
-                for topic in topics
-            )
-        if params:
-            conn.execute(insert(MentionTopic.__table__), params)
-
-    def _insert_interactions(
-        self, conn: Connection, rows: list[_Row], mention_ids: list[int]
-    ) -> None:
-        params = []
-        for row, mention_id in zip(rows, mention_ids, strict=True):
-            r = row.record
-            source = self._author_id(r.platform, r.author)
-            targets: dict[int, str] = {}
-            for kind, handle in (
-                ("reply", r.reply_to_author),
-                ("repost", r.repost_of_author),
-                ("quote", r.quote_of_author),
-            ):
-                target = self._author_id(r.platform, handle)
-                if target is not None and target != source:
-                    targets.setdefault(target, kind)
-                    params.append(_edge(self.workspace_id, source, target, kind, r, mention_id))
-            for handle in r.mentions:
-                target = self._author_id(r.platform, handle)
-                if target is not None and target != source and target not in targets:
-                    targets[target] = "mention"
-                    params.append(
-                        _edge(self.workspace_id, source, target, "mention", r, mention_id)
-                    )
-        if params:
-            conn.execute(insert(Interaction.__table__), params)
-
-
-def _edge(workspace_id, source, target, kind, record, mention_id) -> dict:
-    return {
-        "workspace_id": workspace_id,
-        "source_author_id": source,
-        "target_author_id": target,
-        "kind": kind,
-        "at": record.created_at,
-        "mention_id": mention_id,
-    }
-
-
-def _targets(record: MentionRecord) -> Iterator[str]:
-    for handle in (record.reply_to_author, record.repost_of_author, record.quote_of_author):
-        if handle:
-            yield handle
-    for handle in record.mentions:
-        if handle and normalize_handle(handle):
-            yield handle
-
-
-def _cut(value: str | None) -> str | None:
-    return value[:255] if value else None
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _newer(table, column: str, value, last):
-    """Keep the stored value unless this batch's newest post is at least as new and has one."""
-    from sqlalchemy import case, func
-
-    return case(
-        (
-            (value.isnot(None))
-            & ((table.c.last_seen_at.is_(None)) | (last >= table.c.last_seen_at)),
-            value,
-        ),
-        else_=func.coalesce(table.c[column], value),
-    )
-
-
-def _least(column, value):
-    from sqlalchemy import case
-
-    return case(((column.is_(None)) | (value < column), value), else_=column)
-
-
-def _greatest(column, value):
-    from sqlalchemy import case
-
-    return case(((column.is_(None)) | (value > column), value), else_=column)
-
-
-_TARGETS = (
-    ("reply", "reply_to_external_id", "reply_to_author_id"),
-    ("repost", "repost_of_external_id", "repost_of_author_id"),
-    ("quote", "quote_of_external_id", "quote_of_author_id"),
-)
-
-
-def resolve_pending_targets(conn: Connection, workspace_id: int) -> int:
-    """Link posts that reply to, repost or quote a post known only by id, once it is imported.
-
-    Returns how many edges were added. Works across imports: a reply imported before its parent
-    is linked when the parent arrives.
-    """
-    from sqlalchemy.orm import aliased
-
-    child = Mention.__table__
-    parent = aliased(Mention.__table__)
-    added = 0
-    for kind, id_column, author_column in _TARGETS:
-        pending = conn.execute(
-            select(child.c.id, child.c.author_id, parent.c.author_id, child.c.created_at)
-            .join(
-                parent,
-                (parent.c.workspace_id == child.c.workspace_id)
-                & (parent.c.platform == child.c.platform)
-                & (parent.c.external_id == child.c[id_column]),
-            )
-            .where(
-                child.c.workspace_id == workspace_id,
-                child.c[id_column].isnot(None),
-                child.c[author_column].is_(None),
-            )
-        ).all()
-        if not pending:
-            continue
-        conn.execute(
-            update(child)
-            .where(child.c.id == bindparam("b_id"))
-            .values({author_column: bindparam("b_target")}),
-            [{"b_id": mention_id, "b_target": target} for mention_id, _, target, _ in pending],
-        )
-        edges = [
-            {
-                "workspace_id": workspace_id,
-                "source_author_id": source,
-                "target_author_id": target,
-                "kind": kind,
-                "at": at,
-                "mention_id": mention_id,
-            }
-            for mention_id, source, target, at in pending
-            if source != target
-        ]
-        if edges:
-            conn.execute(insert(Interaction.__table__), edges)
-        added += len(edges)
-    return added
 
 
 def start_run(workspace: Workspace, source: str, filenames: list[str], user=None) -> ImportRun:

@@ -192,3 +192,20 @@ def test_run_counts_are_kept(workspace, tmp_path):
 )  # fmt: skip
 def test_brand_matcher(text, found):
     assert ingest.brand_matcher(["Acme", "Яндекс"])(text) == found
+
+
+def test_reading_in_a_worker_process_gives_the_same_result(workspace, tmp_path):
+    rows = [mention(str(i), f"user{i % 7}", f"hi @user{(i + 1) % 7} #t{i % 3}", sentiment="neutral") for i in range(40)]
+    rows.append(mention("bad", "", "no author"))
+    path = write_csv(tmp_path / "m.csv", rows)
+    result = ingest.import_files(workspace, [path], worker=True, batch_size=16)
+    assert (result.imported, result.rejected) == (40, 1)
+    assert result.errors[0]["line"] == 42
+    assert count(Interaction, workspace) == 40
+
+
+def test_worker_reports_an_unreadable_single_file(workspace, tmp_path):
+    path = tmp_path / "junk.json"
+    path.write_text("{not json at all")
+    with pytest.raises(ServiceError, match="junk.json"):
+        ingest.import_files(workspace, [path], worker=True)

@@ -1,0 +1,96 @@
+"""Benchmark the CLI import: generate a synthetic MentionRecord CSV, import it, print figures.
+
+    python bench/ingest.py --rows 1000000                 # sentiment given in the file
+    python bench/ingest.py --rows 1000000 --compute        # sentiment column dropped: computed
+    python bench/ingest.py --rows 200000 --database-url postgresql://postgres@127.0.0.1/bench
+
+Figures: rows/s of the whole `flask --app wsgi mentions import` command (process start to exit,
+on an empty database) and the peak resident memory of that process. The data comes from
+``graph.synthetic.generate_records``: about 5 posts per author, Zipf-distributed targets,
+30% reposts, 20% replies. Results go to bench/RESULTS.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph.synthetic import RECORD_FIELDS, generate_records  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+
+
+def write_csv(path: Path, rows: int, compute: bool, seed: int) -> int:
+    """Write about ``rows`` synthetic mentions; return how many were written."""
+    fields = [f for f in RECORD_FIELDS if not (compute and f == "sentiment")]
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in generate_records(max(2, rows // 5), seed=seed):
+            if written >= rows:
+                break
+            writer.writerow(row)
+            written += 1
+    return written
+
+
+def run_import(path: Path, database_url: str) -> tuple[float, float, dict]:
+    """Import ``path`` into a fresh workspace; return seconds, peak MiB and the JSON result."""
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench")
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "workspaces", "create", "bench", "--name", "Bench", "--brand", "delivery"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*flask, "mentions", "import", str(path), "--workspace", "bench", "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"import failed:\n{done.stdout}\n{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child so far: the import is by far the largest.
+    return seconds, max(peak, before) / 1024, json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--compute", action="store_true", help="drop the sentiment column")
+    parser.add_argument("--database-url", help="default: a new SQLite file")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"mentions-{args.rows}{'-compute' if args.compute else ''}.csv"
+    if not path.exists():
+        t = time.perf_counter()
+        rows = write_csv(path, args.rows, args.compute, args.seed)
+        print(f"generated {rows:,} rows in {time.perf_counter() - t:.1f} s -> {path}")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        seconds, peak_mib, result = run_import(path, url)
+    rows = result["imported"] + result["duplicates"] + result["rejected"]
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"database: {url.split(':')[0]}; sentiment {'computed' if args.compute else 'given'}")
+    print(f"imported {result['imported']:,} (duplicates {result['duplicates']:,}, rejected {result['rejected']:,})")
+    print(f"time {seconds:.1f} s, {rows / seconds:,.0f} rows/s, peak memory {peak_mib:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
