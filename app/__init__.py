@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
+        # Tests keep their instance folder (secret key, demo login, uploads) to themselves.
+        instance_path=(test_config or {}).get("INSTANCE_PATH"),
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.defaults(app.instance_path))

@@ -66,6 +66,7 @@ def app(tmp_path, postgres_url):
             "WTF_CSRF_ENABLED": False,
             "JOBS_INLINE": True,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
             "SERVER_NAME": "localhost",
         }
     )

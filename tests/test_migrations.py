@@ -24,7 +24,10 @@ def _fresh_url(tmp_path, postgres_url):
 
 def test_upgrade_to_head_matches_the_models(tmp_path, postgres_url):
     url = _fresh_url(tmp_path, postgres_url)
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+         "INSTANCE_PATH": str(tmp_path / "instance")}
+    )  # fmt: skip
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

@@ -41,7 +41,8 @@ def test_sign_in_redirect_stays_on_this_site(app, client):
 
 def test_forms_need_a_csrf_token(tmp_path):
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db"}
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db",
+         "INSTANCE_PATH": str(tmp_path / "instance")}  # fmt: skip
     )
     with app.app_context():
         from app.extensions import db
@@ -60,7 +61,8 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("INFLUENCE_ENV", "production")
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
+                    "INSTANCE_PATH": str(tmp_path / "instance")})  # fmt: skip
 
 
 def test_api_tokens_are_shown_once_and_stored_hashed(app, client):
