@@ -155,7 +155,7 @@ MEDIA_DOMAINS = frozenset(
 FEATURES: dict[str, tuple[str, float, str]] = {
     "partners": ("networker", 1.0, "talks with {v:,.0f} distinct people"),
     "reciprocated": ("networker", 1.0, "has {v:,.0f} two-way ties"),
-    "coreness": ("networker", 1.0, "sits in the {v:,.0f}-core of the conversation"),
+    "coreness": ("networker", 0.5, "sits in the {v:,.0f}-core of the conversation"),
     "addressed_by": ("networker", 1.0, "mentioned or replied to by {v:,.0f} distinct people"),
     "bridging": ("networker", 0.75, "talks with people in {v:,.0f} other communities"),
     "influence_rank": (
@@ -220,6 +220,10 @@ class ScoringParams:
         Extra media/blog domains, added to :data:`MEDIA_DOMAINS`.
     weights : mapping
         ``{role: {feature: weight}}``; a missing role or feature keeps its default.
+    magnitude_weight : float
+        Share (0-1) of a feature's log-scaled magnitude, next to its percentile, in role scores.
+    share_prior : float
+        Shares (reposts, media links, replies per post) are ranked as ``count / (total + prior)``.
     alpha : float
         PageRank damping.
     community_method : {"leiden", "louvain"}
@@ -231,7 +235,7 @@ class ScoringParams:
     """
 
     window_days: float = 90.0
-    role_threshold: float = 60.0
+    role_threshold: float = 50.0
     min_partners: int = 5
     min_topic_posts: int = 5
     min_followers_after: int = 2
@@ -241,6 +245,8 @@ class ScoringParams:
     bot_threshold: float = 0.5
     media_domains: tuple[str, ...] = ()
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    magnitude_weight: float = 0.5
+    share_prior: float = 5.0
     alpha: float = 0.85
     community_method: str = "leiden"
     community_resolution: float = 1.0
@@ -253,6 +259,8 @@ class ScoringParams:
             raise ValueError(f"window_days must be positive, got {self.window_days}")
         if not 0 <= self.role_threshold <= 100:
             raise ValueError(f"role_threshold must lie in [0, 100], got {self.role_threshold}")
+        if not 0 <= self.magnitude_weight <= 1:
+            raise ValueError(f"magnitude_weight must lie in [0, 1], got {self.magnitude_weight}")
         if self.community_method not in METHODS:
             raise ValueError(f"community_method {self.community_method!r} not in {METHODS}")
         resolve_backend(self.backend)
@@ -476,7 +484,7 @@ class ScoringResult:
                     "value": float(self.values[f][i]),
                     "percentile": round(float(self.percentile[f][i]), 1),
                     "role": role,
-                    "share": round(share, 3),
+                    "share": round(float(share), 3),
                 }
                 ranked.append((share, f))
             ranked.sort(key=lambda t: -t[0])
@@ -539,6 +547,21 @@ class ScoringResult:
 
 
 # --------------------------------------------------------------------------- features
+
+
+def _feature_level(values: np.ndarray, pct: np.ndarray, magnitude_weight: float) -> np.ndarray:
+    """Blend a feature's percentile with its log-scaled magnitude (both 0-100).
+
+    Percentiles squeeze the top 1% of a heavy-tailed feature into 99-100, so small changes of the
+    data reorder the very authors people look at; the log magnitude, ``log1p(x) / log1p(max)``,
+    keeps them apart by how much larger they really are.
+    """
+    if magnitude_weight == 0 or not len(values):
+        return pct
+    logs = np.log1p(np.maximum(values, 0))
+    top = logs.max()
+    mag = 100.0 * logs / top if top > 0 else np.zeros(len(values))
+    return (1 - magnitude_weight) * pct + magnitude_weight * mag
 
 
 def _is_media(domain: str, media: frozenset, cache: dict) -> bool:
@@ -613,7 +636,7 @@ def score_authors(
     >>> edges += [Interaction("u0", "u1", "mention", 30.0), Interaction("u1", "u0", "mention", 31.0)]
     >>> result = score_authors(posts, edges)
     >>> result["hub"].role, result["hub"].scores["networker"]
-    ('networker', 90.8)
+    ('networker', 96.3)
     >>> result["hub"].reasons[:2]
     ['talks with 8 distinct people (100th percentile)', 'has 8 two-way ties (100th percentile)']
     >>> result["u5"].role
@@ -771,7 +794,17 @@ def score_authors(
         "second_hand_reach": second_hand.astype(np.float64),
     }
     # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
-    pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in values.items()}
+    # shares are ranked with a prior of `share_prior` extra posts holding none, so 30 reposts out
+    # of 30 posts outrank 3 of 3 (the raw share is still what the reasons show)
+    k = p.share_prior
+    ranked = {
+        **values,
+        "repost_share": reposts / (posts_n + k),
+        "media_share": media_posts / (posts_n + k),
+        "replies_per_post": received_rq / (originals + k),
+    }
+    pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
+    level = {name: _feature_level(v, pct[name], p.magnitude_weight) for name, v in ranked.items()}
     evidence = {
         "networker": pc["any"] >= p.min_partners,
         "thought_leader": best_orig >= p.min_topic_posts,
@@ -783,7 +816,7 @@ def score_authors(
     for role in ROLES:
         weights = p.role_weights(role)
         total_w = sum(weights.values()) or 1.0
-        s = sum(w * pct[name] for name, w in weights.items()) / total_w
+        s = sum(w * level[name] for name, w in weights.items()) / total_w
         s = s * (factor**2 if role == "amplifier" else factor)
         scores[role] = np.round(s, 2)
     stacked = np.vstack(
