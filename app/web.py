@@ -49,6 +49,7 @@ def inject_navigation() -> dict:
     access = g.get("access")
     context = {
         "logout_url": url_for("auth.logout"),
+        "account_url": url_for("auth.account"),
         "user_workspaces": [
             (a.workspace.slug, a.workspace.name, url_for("mentions.index", slug=a.workspace.slug))
             for a in workspace_service.workspaces_of(current_user)
