@@ -374,6 +374,7 @@ class ScoringResult:
     evidence: dict[str, np.ndarray]
     values: dict[str, np.ndarray]
     percentile: dict[str, np.ndarray]
+    level: dict[str, np.ndarray]
     context: dict[str, Any]
     bots: BotSignals
     community: np.ndarray
@@ -476,10 +477,10 @@ class ScoringResult:
         p = self.params
         for role in ROLES:
             weights = p.role_weights(role)
-            total = sum(w * self.percentile[f][i] for f, w in weights.items()) or 1.0
+            total = sum(w * self.level[f][i] for f, w in weights.items()) or 1.0
             ranked = []
             for f, w in weights.items():
-                share = w * float(self.percentile[f][i]) / total
+                share = w * float(self.level[f][i]) / total
                 feats[f] = {
                     "value": float(self.values[f][i]),
                     "percentile": round(float(self.percentile[f][i]), 1),
@@ -860,6 +861,7 @@ def score_authors(
         evidence=evidence,
         values=values,
         percentile=pct,
+        level=level,
         context={
             "topics": f.topics,
             "focus_topic": focus_topic,
