@@ -15,6 +15,7 @@ Examples
 from graph.bots import BotParams, detect_bots
 from graph.build import build_frame, build_graph, edge_list, weighted_digraph
 from graph.communities import Community, detect_communities
+from graph.export import author_graph, write_gexf, write_graphml
 from graph.metrics import core_number, pagerank, partner_counts, reciprocity
 from graph.roles import (
     FEATURES,
@@ -45,6 +46,9 @@ __all__ = [
     "detect_communities",
     "Community",
     "detect_bots",
+    "author_graph",
+    "write_gexf",
+    "write_graphml",
     "BotParams",
     "score_authors",
     "ScoringParams",
