@@ -100,8 +100,11 @@ def create_user(
     help="The files' format; auto detects it from the content.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def import_mentions(paths: tuple[Path, ...], slug: str, fmt: str, as_json: bool) -> None:
-    """Import mention files (gzip allowed); exits non-zero only when nothing could be read."""
+@click.option("--no-score", is_flag=True, help="Do not rescore the workspace after the import.")
+def import_mentions(
+    paths: tuple[Path, ...], slug: str, fmt: str, as_json: bool, no_score: bool
+) -> None:
+    """Import mention files (gzip allowed) and rescore; exits non-zero only when nothing could be read."""
     try:
         workspace = workspace_service.get_by_slug(slug)
     except ServiceError as error:
@@ -136,6 +139,12 @@ def import_mentions(paths: tuple[Path, ...], slug: str, fmt: str, as_json: bool)
         _print_result(result)
     if not result.read_anything:
         sys.exit(1)
+    if result.imported and not no_score:
+        from app.services import scoring
+
+        snapshot = scoring.compute(workspace, trigger="import")
+        if not as_json:
+            click.echo(f"scored {snapshot.counts['authors']:,} authors (snapshot {snapshot.id})")
 
 
 def _print_result(result: ingest_service.ImportResult) -> None:
@@ -162,9 +171,103 @@ def demo() -> None:
         click.echo(line)
 
 
+scores_cli = AppGroup("scores", help="Score authors: roles, scores and reasons.")
+authors_cli = AppGroup("authors", help="List scored authors.")
+
+
+@scores_cli.command("compute")
+@click.option("--workspace", "slug", required=True, help="The workspace to score.")
+@click.option(
+    "--window-days", type=click.FloatRange(min=1), help="Override the workspace's window."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the snapshot as one JSON object.")
+def compute_scores(slug: str, window_days: float | None, as_json: bool) -> None:
+    """Score every author of the workspace now and keep the result as a snapshot."""
+    from app.services import scoring
+
+    workspace = _workspace(slug)
+    show = not as_json and sys.stderr.isatty()
+
+    def progress(phase: str, done: float) -> None:
+        if show:
+            click.echo(f"\r{phase:<16} {done:4.0%}", nl=False, err=True)
+
+    try:
+        snapshot = scoring.compute(
+            workspace, trigger="cli", window_days=window_days, progress=progress
+        )
+    except ServiceError as error:
+        _fail(str(error))
+    if show:
+        click.echo("", err=True)
+    summary = {
+        "snapshot": snapshot.id,
+        "window": [snapshot.window_start.isoformat(), snapshot.window_end.isoformat()],
+        "counts": snapshot.counts,
+        "timings": snapshot.timings,
+    }
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    counts = snapshot.counts
+    click.echo(
+        f"snapshot {snapshot.id}: {counts['authors']:,} authors, {counts['posts']:,} posts, "
+        f"{counts['interactions']:,} interactions, {counts['communities']:,} communities"
+    )
+    for role, number in sorted(counts["roles"].items(), key=lambda item: -item[1]):
+        click.echo(f"  {role}: {number:,}")
+
+
+@authors_cli.command("list")
+@click.option("--workspace", "slug", required=True)
+@click.option(
+    "--role", type=click.Choice(["networker", "thought_leader", "trendsetter", "amplifier", "user"])
+)
+@click.option("--topic", help="Rank by this topic (#tag or brand term).")
+@click.option("--platform")
+@click.option("--min-score", type=float)
+@click.option("--sort", default="score", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")
+def list_authors(slug, role, topic, platform, min_score, sort, limit, as_json) -> None:
+    """List the workspace's authors from the latest snapshot, best first."""
+    from app.services import influencers
+
+    workspace = _workspace(slug)
+    args = {"role": role, "topic": topic, "platform": platform, "sort": sort,
+            "min_score": "" if min_score is None else str(min_score)}  # fmt: skip
+    filters, errors = influencers.InfluencerFilters.from_args({k: v for k, v in args.items() if v})
+    if errors:
+        _fail("; ".join(errors))
+    if topic and not filters.sort.startswith("topic_") and sort == "score":
+        filters.sort = "topic_thought_leader"
+    page = influencers.list_influencers(workspace, filters, per_page=limit)
+    if not page.items and influencers.latest_snapshot(workspace) is None:
+        _fail(
+            f"workspace {slug} has no scores yet: run `flask --app wsgi scores compute --workspace {slug}`"
+        )
+    for row in page.items:
+        data = influencers.row_json(row)
+        if as_json:
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            scores = " ".join(f"{name[:2]}={value:5.1f}" for name, value in data["scores"].items())
+            click.echo(f"{data['platform']:<9} @{data['handle']:<24} {data['role']:<15} {scores}  "
+                       f"followers={data['followers'] or 0:,} mentions={data['mentions']:,}")  # fmt: skip
+
+
+def _workspace(slug: str):
+    try:
+        return workspace_service.get_by_slug(slug)
+    except ServiceError as error:
+        _fail(str(error))
+
+
 def register(app: Flask) -> None:
     """Add the command groups to the app's CLI."""
     app.cli.add_command(workspaces_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mentions_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(scores_cli)
+    app.cli.add_command(authors_cli)

@@ -57,7 +57,7 @@ def run_import(path: Path, database_url: str) -> tuple[float, float, dict]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     done = subprocess.run(
-        [*flask, "mentions", "import", str(path), "--workspace", "bench", "--json"],
+        [*flask, "mentions", "import", str(path), "--workspace", "bench", "--json", "--no-score"],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start

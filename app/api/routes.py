@@ -97,6 +97,10 @@ def import_mentions(access):
     run = ingest_service.start_run(access.workspace, "api", ["request"], g.api_user)
     result = ingest_service.import_records(access.workspace, _records(items), run=run)
     ingest_service.finish_run(run, result)
+    if result.imported:
+        from app.services import scoring
+
+        scoring.queue_scoring(access.workspace, trigger="import")
     result.formats = {"request": JSONL.name}
     status = 201 if result.imported else 200
     return jsonify(result.as_json() | {"import_id": run.id}), status
@@ -146,3 +150,35 @@ def too_large(error):
     return jsonify(
         error="too large", detail=getattr(error, "description", f"limit {limit} bytes")
     ), 413
+
+
+@bp.get("/workspaces/<slug>/authors")
+@token_required()
+def list_authors(access):
+    """List scored authors with the influencer list's filters and sort (``page``, ``per_page``)."""
+    from app.services import influencers
+
+    filters, errors = influencers.InfluencerFilters.from_args(request.args)
+    if errors:
+        abort(400, "; ".join(errors))
+    try:
+        per_page = min(max(int(request.args.get("per_page", 100)), 1), 1000)
+    except ValueError:
+        abort(400, "per_page must be a whole number")
+    page = influencers.list_influencers(access.workspace, filters, per_page=per_page)
+    snapshot = influencers.latest_snapshot(access.workspace)
+    return jsonify(
+        snapshot=snapshot.id if snapshot else None,
+        total=page.total, page=page.page, pages=page.pages,
+        authors=[influencers.row_json(row) for row in page.items],
+    )  # fmt: skip
+
+
+@bp.post("/workspaces/<slug>/scores")
+@token_required("agent")
+def recompute_scores(access):
+    """Start scoring the workspace in the background; answer with the run to poll."""
+    from app.services import scoring
+
+    snapshot = scoring.queue_scoring(access.workspace, trigger="api")
+    return jsonify(snapshot=snapshot.id, status=snapshot.status), 202

@@ -11,10 +11,26 @@ from app.models.mention import (
     Mention,
     MentionTopic,
 )
+from app.models.score import (
+    ROLE_NAMES,
+    SCORE_COLUMNS,
+    AuthorScore,
+    AuthorTopicScore,
+    BotVerdict,
+    CommunitySummary,
+    ScoreSnapshot,
+)
 from app.models.user import ApiToken, User
 from app.models.workspace import ROLE_RANK, ROLES, Invitation, Membership, Workspace
 
 __all__ = [
+    "ROLE_NAMES",
+    "SCORE_COLUMNS",
+    "AuthorScore",
+    "AuthorTopicScore",
+    "BotVerdict",
+    "CommunitySummary",
+    "ScoreSnapshot",
     "INTERACTION_KINDS",
     "MENTION_KINDS",
     "ROLES",

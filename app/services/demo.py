@@ -47,6 +47,8 @@ def load_demo() -> DemoOutcome:
             DEMO_SLUG, "Demo: #rstats and friends",
             brand_terms=["rstats", "tidyverse", "Python"], timezone="Europe/Moscow",
         )  # fmt: skip
+        # The samples span years (2013-2024): score them all, not only the last 90 days.
+        workspace.score_window_days = 5000
         outcome.lines.append(f"created demo workspace '{DEMO_SLUG}'")
 
     user = user_service.get_by_email(DEMO_EMAIL)
@@ -60,6 +62,9 @@ def load_demo() -> DemoOutcome:
         workspace_service.add_member(workspace, user, "owner")
 
     if mention_service.mention_count(workspace) == 0:
+        from app.extensions import db
+
+        db.session.commit()
         paths = [DEMO_DATA / name for name in DEMO_FILES]
         run = ingest_service.start_run(workspace, "demo", list(DEMO_FILES))
         result = ingest_service.import_files(

@@ -303,6 +303,11 @@ def run_upload_import(run_id: int, paths: list[str], names: list[str], fmt: str)
         if not result.read_anything and result.rejected:
             message = "no row could be read: see the reasons below"
         finish_run(run, result, message)
+        if result.imported:
+            from app.services import scoring
+
+            # The roles change with new mentions: rescore right after (a snapshot of its own).
+            scoring.queue_scoring(workspace, trigger="import")
     finally:
         for path in paths:
             Path(path).unlink(missing_ok=True)

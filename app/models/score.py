@@ -1,0 +1,125 @@
+"""Scoring snapshots: each run's parameters and counts, every author's roles and scores."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+ROLE_NAMES = ("networker", "thought_leader", "trendsetter", "amplifier", "user")
+SCORE_COLUMNS = ("networker", "thought_leader", "trendsetter", "amplifier")
+
+
+class ScoreSnapshot(Base):
+    """One scoring run of a workspace over a time window; kept to follow roles over months."""
+
+    __tablename__ = "score_snapshots"
+    __table_args__ = (Index("ix_score_snapshots_workspace_created", "workspace_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    trigger: Mapped[str] = mapped_column(String(16), default="manual")  # manual/cli/import/api
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued/running/done/failed
+    phase: Mapped[str | None] = mapped_column(String(32))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    timings: Mapped[dict] = mapped_column(JSON, default=dict)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class AuthorScore(Base):
+    """An author's roles and scores in one snapshot; ``detail`` explains them (latest only)."""
+
+    __tablename__ = "author_scores"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "author_id"),
+        Index("ix_author_scores_author", "workspace_id", "author_id", "snapshot_id"),
+        Index("ix_author_scores_snapshot_best", "snapshot_id", "best_score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("score_snapshots.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    networker: Mapped[float] = mapped_column(Float)
+    thought_leader: Mapped[float] = mapped_column(Float)
+    trendsetter: Mapped[float] = mapped_column(Float)
+    amplifier: Mapped[float] = mapped_column(Float)
+    best_score: Mapped[float] = mapped_column(Float)
+    bot_score: Mapped[float] = mapped_column(Float, default=0.0)
+    community: Mapped[int] = mapped_column(Integer, default=-1)
+    followers: Mapped[int | None] = mapped_column(BigInteger)
+    posts: Mapped[int] = mapped_column(Integer, default=0)
+    engagement: Mapped[int] = mapped_column(BigInteger, default=0)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    degree: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime | None]
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AuthorTopicScore(Base):
+    """An author's thought-leader and trendsetter scores on one topic in one snapshot."""
+
+    __tablename__ = "author_topic_scores"
+    __table_args__ = (
+        Index("ix_author_topic_scores_topic", "snapshot_id", "topic", "thought_leader"),
+        Index("ix_author_topic_scores_author", "snapshot_id", "author_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("score_snapshots.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(200))
+    thought_leader: Mapped[float] = mapped_column(Float)
+    trendsetter: Mapped[float] = mapped_column(Float)
+    posts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommunitySummary(Base):
+    """A detected community of one snapshot, named by its top topics and members."""
+
+    __tablename__ = "communities"
+    __table_args__ = (UniqueConstraint("snapshot_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("score_snapshots.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    top_topics: Mapped[list] = mapped_column(JSON, default=list)
+    top_members: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class BotVerdict(Base):
+    """A person's verdict on an account flagged as suspicious: ``not_bot`` or ``bot``."""
+
+    __tablename__ = "bot_verdicts"
+    __table_args__ = (UniqueConstraint("workspace_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"))
+    verdict: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,409 @@
+"""Scoring a workspace: load plain tuples, run ``graph.score_authors``, write a snapshot.
+
+The graph package does the science; this module only moves data. Loading and writing go
+through the driver in bulk (hundreds of thousands of rows), never through ORM objects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+
+from app.extensions import db
+from app.models import (
+    AuthorScore,
+    BotVerdict,
+    CommunitySummary,
+    ScoreSnapshot,
+    Workspace,
+    utcnow,
+)
+from app.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+DETAIL_TOP = 200  # detailed reasons are kept for every author with a role and these per role
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class LoadedWorkspace:
+    """The plain data the graph package scores, plus per-author activity for the pages."""
+
+    posts: list = field(default_factory=list)
+    interactions: list = field(default_factory=list)
+    authors: dict = field(default_factory=dict)
+    activity: dict[int, list] = field(default_factory=dict)  # id -> [posts, engagement, sum, n]
+    first_seen: dict[int, float] = field(default_factory=dict)
+    window: tuple[float, float] = (0.0, 0.0)
+
+
+def _epoch(conn: Connection, column: str) -> str:
+    """Return SQL for a timestamp column as Unix seconds (a float) on this database."""
+    if conn.dialect.name == "sqlite":
+        return f"((julianday({column}) - 2440587.5) * 86400.0)"
+    return f"EXTRACT(EPOCH FROM {column})::float8"
+
+
+def _sql(conn: Connection, statement: str) -> str:
+    return statement if conn.dialect.name == "sqlite" else statement.replace("?", "%s")
+
+
+def latest_activity(conn: Connection, workspace_id: int) -> float | None:
+    """Return the time of the workspace's newest mention in Unix seconds, if any."""
+    return conn.exec_driver_sql(
+        _sql(
+            conn, f"SELECT MAX({_epoch(conn, 'created_at')}) FROM mentions WHERE workspace_id = ?"
+        ),
+        (workspace_id,),
+    ).scalar()
+
+
+def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> LoadedWorkspace:
+    """Load the posts, interactions and authors of the window ending at the newest mention.
+
+    The window ends at the newest mention, not at the wall clock: an archive imported today
+    from last year is scored over its own last ``window_days``.
+    """
+    from graph import AuthorInfo, Interaction, Post
+    from graph.types import link_domains
+
+    data = LoadedWorkspace()
+    end = latest_activity(conn, workspace_id)
+    if end is None:
+        return data
+    start = end - window_days * 86400.0
+    data.window = (start, end)
+    start_at = datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
+    start_param = (
+        start_at.isoformat(" ", timespec="microseconds")
+        if conn.dialect.name == "sqlite"
+        else start_at
+    )
+
+    topics: dict[int, list[str]] = {}
+    for mention_id, topic in conn.exec_driver_sql(
+        _sql(conn, "SELECT t.mention_id, t.topic FROM mention_topics t JOIN mentions m ON m.id = t.mention_id"
+                   " WHERE t.workspace_id = ? AND m.created_at >= ?"),
+        (workspace_id, start_param),
+    ):  # fmt: skip
+        topics.setdefault(mention_id, []).append(topic)
+
+    at = _epoch(conn, "m.created_at")
+    rows = conn.exec_driver_sql(
+        _sql(
+            conn,
+            f"SELECT m.id, m.author_id, {at}, m.kind, m.text, p.id,"
+            " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
+            " m.sentiment_score, m.sentiment"
+            " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
+            " AND p.platform = m.platform AND p.external_id ="
+            " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
+            " WHERE m.workspace_id = ? AND m.created_at >= ?",
+        ),
+        (workspace_id, start_param),
+    )
+    activity = data.activity
+    posts = data.posts
+    for mention_id, author_id, when, kind, text, parent, engagement, score, label in rows:
+        text = text or ""
+        posts.append(
+            Post(author_id, mention_id, when, kind, tuple(topics.get(mention_id, ())), text,
+                 link_domains(text), parent)
+        )  # fmt: skip
+        a = activity.get(author_id)
+        if a is None:
+            a = activity[author_id] = [0, 0, 0.0, 0]
+        a[0] += 1
+        a[1] += engagement
+        if score is not None and label != "unknown":
+            a[2] += score
+            a[3] += 1
+    del topics
+
+    when = _epoch(conn, "at")
+    data.interactions = [
+        Interaction(source, target, kind, moment, mention_id)
+        for source, target, kind, moment, mention_id in conn.exec_driver_sql(
+            _sql(conn, f"SELECT source_author_id, target_author_id, kind, {when}, mention_id"
+                       " FROM interactions WHERE workspace_id = ? AND at >= ?"),
+            (workspace_id, start_param),
+        )
+    ]  # fmt: skip
+    first = _epoch(conn, "first_seen_at")
+    for author_id, followers, platform, first_seen in conn.exec_driver_sql(
+        _sql(conn, f"SELECT id, followers, platform, {first} FROM authors WHERE workspace_id = ?"),
+        (workspace_id,),
+    ):
+        data.authors[author_id] = AuthorInfo(author_id, followers, platform)
+        if first_seen is not None:
+            data.first_seen[author_id] = first_seen
+    return data
+
+
+def bot_overrides(workspace_id: int) -> dict[int, str]:
+    """Return people's verdicts on suspicious accounts: author id -> ``not_bot`` / ``bot``."""
+    return dict(
+        db.session.execute(
+            select(BotVerdict.author_id, BotVerdict.verdict).where(
+                BotVerdict.workspace_id == workspace_id
+            )
+        ).all()
+    )
+
+
+def queue_scoring(workspace: Workspace, trigger: str = "manual") -> ScoreSnapshot:
+    """Start a scoring run in the background, unless one is already waiting or running."""
+    from app.services import jobs
+
+    pending = db.session.scalar(
+        select(ScoreSnapshot)
+        .where(
+            ScoreSnapshot.workspace_id == workspace.id,
+            ScoreSnapshot.status.in_(("queued", "running")),
+            ScoreSnapshot.created_at > utcnow() - timedelta(hours=2),
+        )
+        .order_by(ScoreSnapshot.id.desc())
+    )
+    if pending is not None:
+        return pending
+    snapshot = ScoreSnapshot(workspace_id=workspace.id, trigger=trigger, status="queued")
+    db.session.add(snapshot)
+    db.session.commit()
+    jobs.submit("app.services.scoring.run_snapshot", snapshot.id)
+    return snapshot
+
+
+def run_snapshot(snapshot_id: int) -> None:
+    """Background job: compute the queued snapshot; a failure is stored on it, not raised."""
+    snapshot = db.session.get(ScoreSnapshot, snapshot_id)
+    if snapshot is None or snapshot.status not in ("queued", "running"):
+        return
+    workspace = db.session.get(Workspace, snapshot.workspace_id)
+    try:
+        compute(workspace, snapshot=snapshot)
+    except Exception as error:  # shown on the page; the trace goes to the log
+        db.session.rollback()
+        log.exception("scoring snapshot %s failed", snapshot_id)
+        snapshot = db.session.get(ScoreSnapshot, snapshot_id)
+        snapshot.status, snapshot.message = "failed", f"scoring stopped: {error}"
+        snapshot.finished_at = utcnow()
+        db.session.commit()
+
+
+def compute(
+    workspace: Workspace,
+    *,
+    snapshot: ScoreSnapshot | None = None,
+    trigger: str = "cli",
+    window_days: float | None = None,
+    progress: Progress | None = None,
+) -> ScoreSnapshot:
+    """Score the workspace now and store the snapshot; return it (status ``done``)."""
+    from graph import ScoringParams, score_authors
+
+    params = ScoringParams(window_days=window_days or workspace.score_window_days or 90)
+    if snapshot is None:
+        snapshot = ScoreSnapshot(workspace_id=workspace.id, trigger=trigger)
+        db.session.add(snapshot)
+    snapshot.status, snapshot.phase, snapshot.progress = "running", "loading", 0.0
+    snapshot.params = params.to_dict()
+    db.session.commit()
+
+    def report(phase: str, fraction: float) -> None:
+        snapshot.phase, snapshot.progress = phase, round(0.1 + 0.7 * fraction, 3)
+        db.session.commit()
+        if progress:
+            progress(phase, snapshot.progress)
+
+    timings: dict[str, float] = {}
+    clock = datetime.now(UTC)
+    data = load_workspace(db.session.connection(), workspace.id, params.window_days)
+    timings["load"] = round((datetime.now(UTC) - clock).total_seconds(), 3)
+    if not data.posts:
+        raise ServiceError("there are no mentions to score yet: import some first")
+    report("scoring", 0.0)
+    result = score_authors(
+        data.posts, data.interactions, authors=data.authors, now=data.window[1], params=params,
+        overrides=bot_overrides(workspace.id), progress=report,
+    )  # fmt: skip
+    timings.update(result.timings)
+    snapshot.phase, snapshot.progress = "writing", 0.85
+    db.session.commit()
+    clock = datetime.now(UTC)
+    write_snapshot(db.session.connection(), workspace.id, snapshot.id, result, data)
+    timings["write"] = round((datetime.now(UTC) - clock).total_seconds(), 3)
+    snapshot.window_start = datetime.fromtimestamp(data.window[0], tz=UTC)
+    snapshot.window_end = datetime.fromtimestamp(data.window[1], tz=UTC)
+    snapshot.counts = {
+        "authors": len(result),
+        "posts": len(data.posts),
+        "interactions": len(data.interactions),
+        "topics": len(result.topics),
+        "communities": len(result.communities),
+        "roles": {role: result.roles.count(role) for role in dict.fromkeys(result.roles)},
+        "suspicious": int((result.bots.score >= params.bot_threshold).sum()),
+    }
+    snapshot.timings = timings
+    snapshot.status, snapshot.phase, snapshot.progress = "done", None, 1.0
+    snapshot.finished_at = utcnow()
+    db.session.commit()
+    return snapshot
+
+
+def _notable(result) -> set[int]:
+    """Authors whose full explanation is stored: everyone with a role, the top of each role,
+    and every account with a bot score."""
+    keep = {key for key, role in zip(result.keys, result.roles, strict=True) if role != "user"}
+    for role in ("networker", "thought_leader", "trendsetter", "amplifier"):
+        keep.update(result.top(role, DETAIL_TOP))
+    scores = result.bots.score
+    keep.update(result.keys[i] for i in (scores > 0).nonzero()[0].tolist())
+    return keep
+
+
+def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result, data) -> None:
+    """Write every author's scores, the per-topic rankings and the communities, in bulk."""
+    import numpy as np
+
+    sqlite = conn.dialect.name == "sqlite"
+
+    def stamp(seconds: float | None):
+        if seconds is None:
+            return None
+        moment = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+        return moment.isoformat(" ", timespec="microseconds") if sqlite else moment
+
+    table = result.table()
+    keys = table["key"]
+    notable = _notable(result)
+    feature_names = list(result.values)
+    values = {name: np.round(result.values[name], 4).tolist() for name in feature_names}
+    percentiles = {name: np.round(result.percentile[name], 1).tolist() for name in feature_names}
+    degree = result.values.get("partners")
+    degree = degree.astype(int).tolist() if degree is not None else [0] * len(keys)
+    rows = []
+    for i, key in enumerate(keys):
+        if key in notable:
+            detail = _detail(result[key])
+        else:
+            detail = {"features": {n: [values[n][i], percentiles[n][i]] for n in feature_names}}
+        a = data.activity.get(key, (0, 0, 0.0, 0))
+        best = max(table["networker"][i], table["thought_leader"][i],
+                   table["trendsetter"][i], table["amplifier"][i])  # fmt: skip
+        followers = data.authors[key].followers if key in data.authors else None
+        rows.append((
+            snapshot_id, workspace_id, key, table["role"][i], table["networker"][i],
+            table["thought_leader"][i], table["trendsetter"][i], table["amplifier"][i], best,
+            table["bot_score"][i], table["community"][i], followers, a[0], a[1],
+            round(a[2] / a[3], 3) if a[3] else None, degree[i],
+            stamp(data.first_seen.get(key)), json.dumps(detail, ensure_ascii=False),
+        ))  # fmt: skip
+    conn.exec_driver_sql(
+        _sql(conn, "INSERT INTO author_scores (snapshot_id, workspace_id, author_id, role,"
+                   " networker, thought_leader, trendsetter, amplifier, best_score, bot_score,"
+                   " community, followers, posts, engagement, sentiment, degree, first_seen_at,"
+                   " detail) VALUES (" + ", ".join("?" * 18) + ")"),
+        rows,
+    )  # fmt: skip
+    topic_rows = []
+    for topic in result.topics:
+        for rank in result.topic_ranking(topic, limit=None):
+            topic_rows.append((snapshot_id, workspace_id, rank.key, topic[:200],
+                               rank.thought_leader, rank.trendsetter, rank.posts))  # fmt: skip
+    if topic_rows:
+        conn.exec_driver_sql(
+            _sql(conn, "INSERT INTO author_topic_scores (snapshot_id, workspace_id, author_id,"
+                       " topic, thought_leader, trendsetter, posts) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+            topic_rows,
+        )  # fmt: skip
+    for community in result.communities:
+        db.session.add(
+            CommunitySummary(
+                snapshot_id=snapshot_id, workspace_id=workspace_id, number=community.id,
+                name=(community.label or f"Community {community.id}")[:300], size=community.size,
+                top_topics=[[t, n] for t, n in community.top_topics],
+                top_members=list(community.top_members),
+            )
+        )  # fmt: skip
+    # Explanations are for the newest snapshot; older ones keep the numbers for the history.
+    db.session.execute(
+        update(AuthorScore)
+        .where(AuthorScore.workspace_id == workspace_id, AuthorScore.snapshot_id != snapshot_id)
+        .where(AuthorScore.detail.isnot(None))
+        .values(detail=None)
+    )
+
+
+def _detail(score) -> dict:
+    return {
+        "reasons": score.reasons,
+        "explanations": score.explanations,
+        "bot_reasons": score.bot_reasons,
+        "features": {
+            n: [round(f["value"], 4), f["percentile"], f["share"]]
+            for n, f in score.features.items()
+        },
+        "evidence": score.evidence,
+        "topics": score.topics,
+    }
+
+
+def latest_snapshot(workspace: Workspace) -> ScoreSnapshot | None:
+    """Return the newest finished snapshot of the workspace."""
+    return db.session.scalar(
+        select(ScoreSnapshot)
+        .where(ScoreSnapshot.workspace_id == workspace.id, ScoreSnapshot.status == "done")
+        .order_by(ScoreSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+def current_run(workspace: Workspace) -> ScoreSnapshot | None:
+    """Return the scoring run under way (queued or running), if any."""
+    return db.session.scalar(
+        select(ScoreSnapshot)
+        .where(
+            ScoreSnapshot.workspace_id == workspace.id,
+            ScoreSnapshot.status.in_(("queued", "running")),
+        )
+        .order_by(ScoreSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+def snapshots(workspace: Workspace, limit: int = 50) -> list[ScoreSnapshot]:
+    """Return the workspace's scoring runs, newest first."""
+    return list(
+        db.session.scalars(
+            select(ScoreSnapshot)
+            .where(ScoreSnapshot.workspace_id == workspace.id)
+            .order_by(ScoreSnapshot.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def set_bot_verdict(workspace: Workspace, author_id: int, verdict: str | None, user=None) -> None:
+    """Record a person's verdict on an account (``not_bot``, ``bot``, or ``None`` to clear)."""
+    if verdict not in ("not_bot", "bot", None):
+        raise ServiceError("the verdict must be 'not_bot' or 'bot'")
+    db.session.execute(
+        delete(BotVerdict).where(
+            BotVerdict.workspace_id == workspace.id, BotVerdict.author_id == author_id
+        )
+    )
+    if verdict is not None:
+        db.session.add(
+            BotVerdict(
+                workspace_id=workspace.id, author_id=author_id, verdict=verdict,
+                user_id=user.id if user is not None else None,
+            )
+        )  # fmt: skip
+    db.session.commit()
