@@ -314,9 +314,15 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
     )  # fmt: skip
     topic_rows = []
     for topic in result.topics:
-        for rank in result.topic_ranking(topic, limit=None):
-            topic_rows.append((snapshot_id, workspace_id, rank.key, topic[:200],
-                               rank.thought_leader, rank.trendsetter, rank.posts))  # fmt: skip
+        # Thought leaders and trendsetters of the topic: either score makes the ranking.
+        ranks = {rank.key: rank for rank in result.topic_ranking(topic, limit=None)}
+        for rank in result.topic_ranking(topic, by="trendsetter", limit=None):
+            ranks.setdefault(rank.key, rank)
+        topic_rows.extend(
+            (snapshot_id, workspace_id, rank.key, topic[:200], rank.thought_leader,
+             rank.trendsetter, rank.posts)
+            for rank in ranks.values()
+        )  # fmt: skip
     if topic_rows:
         conn.exec_driver_sql(
             _sql(conn, "INSERT INTO author_topic_scores (snapshot_id, workspace_id, author_id,"

@@ -1,0 +1,171 @@
+"""The scoring service: loading a workspace, writing snapshots, the CLI and the API."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuthorScore, AuthorTopicScore, ScoreSnapshot
+from app.services import influencers, ingest, scoring
+from app.services import users as user_service
+from app.services.errors import ServiceError
+from factories import make_user, make_workspace, mention, write_csv
+
+
+def hub_rows(start_day: int = 1) -> list[dict]:
+    """A hub everyone talks to, who answers; a reposter; a topic expert with replies."""
+    rows = []
+    for i in range(12):
+        day = f"2026-11-{start_day + i % 5:02d}T{10 + i % 8:02d}:00:00Z"
+        rows.append(
+            mention(
+                f"h{i}", f"fan{i}", "@hub thanks! #delivery", created_at=day, sentiment="positive"
+            )
+        )
+        rows.append(mention(f"r{i}", "hub", f"@fan{i} you are welcome", created_at=day, reply_to_id=f"h{i}",
+                            reply_to_author=f"fan{i}", sentiment="neutral"))  # fmt: skip
+    for i in range(8):
+        rows.append(mention(f"rp{i}", "echo", f"RT @fan{i}: thanks", created_at="2026-11-06T12:00:00Z",
+                            repost_of_id=f"h{i}", repost_of_author=f"fan{i}", sentiment="neutral"))  # fmt: skip
+    for i in range(6):  # a topic expert: original posts on #delivery that draw replies
+        rows.append(mention(f"e{i}", "expert", f"How we cut #delivery times, part {i}",
+                            created_at=f"2026-11-0{1 + i % 5}T09:00:00Z", sentiment="neutral"))  # fmt: skip
+        for j in range(3):
+            rows.append(mention(f"e{i}r{j}", f"fan{(i + j) % 12}", "great point #delivery",
+                                created_at=f"2026-11-0{1 + i % 5}T09:30:00Z", reply_to_id=f"e{i}",
+                                reply_to_author="expert", sentiment="positive"))  # fmt: skip
+    return rows
+
+
+@pytest.fixture
+def workspace(app, tmp_path):
+    workspace = make_workspace("acme")
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", hub_rows())])
+    return workspace
+
+
+def test_compute_writes_a_snapshot_with_every_author(workspace):
+    snapshot = scoring.compute(workspace)
+    assert snapshot.status == "done" and snapshot.counts["authors"] == 15
+    assert snapshot.counts["posts"] == 56 and snapshot.counts["interactions"] > 20
+    assert snapshot.window_end.day == 6
+    hub = influencers.author_score(workspace, influencers_id(workspace, "hub"))
+    assert hub.role == "networker"
+    assert hub.networker == max(
+        s.networker
+        for s in db.session.scalars(
+            select(AuthorScore).where(AuthorScore.snapshot_id == snapshot.id)
+        )
+    )
+    assert any("distinct people" in reason for reason in hub.detail["reasons"])
+    assert hub.posts == 12 and hub.degree >= 12
+    fan = influencers.author_score(workspace, influencers_id(workspace, "fan1"))
+    assert fan.sentiment == pytest.approx(1.0)
+
+
+def influencers_id(workspace, handle: str) -> int:
+    from app.services.mentions import find_author
+
+    return find_author(workspace, "twitter", handle).id
+
+
+def test_second_snapshot_keeps_history_and_moves_the_explanations(workspace):
+    first = scoring.compute(workspace)
+    second = scoring.compute(workspace)
+    hub_id = influencers_id(workspace, "hub")
+    history = influencers.score_history(workspace, hub_id)
+    assert [snap.id for snap, _ in history] == [first.id, second.id]
+    old = db.session.scalar(
+        select(AuthorScore).where(
+            AuthorScore.snapshot_id == first.id, AuthorScore.author_id == hub_id
+        )
+    )
+    assert old.detail is None and old.networker == history[-1][1].networker
+
+
+def test_window_is_per_workspace(workspace):
+    workspace.score_window_days = 2
+    db.session.commit()
+    snapshot = scoring.compute(workspace)
+    assert snapshot.counts["posts"] < 56
+    assert snapshot.params["window_days"] == 2
+
+
+def test_empty_workspace_cannot_be_scored(app):
+    workspace = make_workspace("empty")
+    with pytest.raises(ServiceError, match="no mentions"):
+        scoring.compute(workspace)
+
+
+def test_failed_background_run_is_recorded(app):
+    workspace = make_workspace("empty")
+    snapshot = scoring.queue_scoring(workspace)  # JOBS_INLINE: runs now
+    db.session.refresh(snapshot)
+    assert snapshot.status == "failed" and "no mentions" in snapshot.message
+
+
+def test_topic_rankings_are_stored(workspace):
+    snapshot = scoring.compute(workspace)
+    topics = set(
+        db.session.scalars(
+            select(AuthorTopicScore.topic).where(AuthorTopicScore.snapshot_id == snapshot.id)
+        )
+    )
+    assert snapshot.counts["topics"] == 1 and topics == {"#delivery"}
+    leaders = [rank.author_id for rank in db.session.scalars(
+        select(AuthorTopicScore).where(AuthorTopicScore.snapshot_id == snapshot.id)
+        .order_by(AuthorTopicScore.thought_leader.desc()))]  # fmt: skip
+    assert leaders[0] == influencers_id(workspace, "expert")
+
+
+def test_bot_verdict_is_honoured(workspace):
+    echo = influencers_id(workspace, "echo")
+    scoring.set_bot_verdict(workspace, echo, "bot")
+    scoring.compute(workspace)
+    score = influencers.author_score(workspace, echo)
+    assert (
+        score.bot_score == 1.0 and "confirmed as a bot by a person" in score.detail["bot_reasons"]
+    )
+    scoring.set_bot_verdict(workspace, echo, None)
+    scoring.compute(workspace)
+    assert influencers.author_score(workspace, echo).bot_score < 1.0
+
+
+def test_cli_scores_and_lists(workspace, runner):
+    result = runner.invoke(args=["scores", "compute", "--workspace", "acme", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["counts"]["authors"] == 15
+    listed = runner.invoke(
+        args=["authors", "list", "--workspace", "acme", "--role", "networker", "--json"]
+    )
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert rows[0]["handle"] == "hub" and rows[0]["role"] == "networker"
+    assert set(rows[0]["scores"]) == {"networker", "thought_leader", "trendsetter", "amplifier"}
+    assert {"platform", "followers", "mentions"} <= rows[0].keys()
+    bad = runner.invoke(args=["authors", "list", "--workspace", "acme", "--sort", "nonsense"])
+    assert bad.exit_code != 0 and "sort must be one of" in bad.output
+
+
+def test_cli_import_rescores(app, runner, tmp_path):
+    make_workspace("fresh")
+    path = write_csv(tmp_path / "m.csv", hub_rows())
+    result = runner.invoke(args=["mentions", "import", str(path), "--workspace", "fresh"])
+    assert result.exit_code == 0 and "scored 15 authors" in result.output
+    assert db.session.scalar(select(func.count()).select_from(ScoreSnapshot)) == 1
+
+
+def test_api_lists_authors_and_queues_scoring(workspace, client):
+    owner = make_user()
+    from app.services import workspaces
+
+    workspaces.add_member(workspace, owner, "agent")
+    _, token = user_service.create_token(owner, "t")
+    headers = {"Authorization": f"Bearer {token}"}
+    response = client.post("/api/v1/workspaces/acme/scores", headers=headers)
+    assert response.status_code == 202
+    body = client.get("/api/v1/workspaces/acme/authors?role=networker", headers=headers).get_json()
+    assert body["total"] >= 1 and body["authors"][0]["handle"] == "hub"
+    assert (
+        client.get("/api/v1/workspaces/acme/authors?sort=bad", headers=headers).status_code == 400
+    )
