@@ -124,7 +124,8 @@ def import_files(
                 progress(result, done_before + batch.position)
     except WorkerFailed as error:
         raise ServiceError(f"reading the files failed: {error}") from None
-    writer.finish()
+    finally:
+        writer.finish()  # also after a failure: the batches that landed get their authors right
     return result
 
 

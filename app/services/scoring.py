@@ -55,6 +55,17 @@ def _sql(conn: Connection, statement: str) -> str:
     return statement if conn.dialect.name == "sqlite" else statement.replace("?", "%s")
 
 
+def _rows(conn: Connection, statement: str, params: tuple):
+    """Run a query on the driver's own cursor and return it to iterate.
+
+    Hundreds of thousands of rows go through here: SQLAlchemy's per-row result processing
+    would cost more than the query.
+    """
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.execute(_sql(conn, statement), params)
+    return cursor
+
+
 def latest_activity(conn: Connection, workspace_id: int) -> float | None:
     """Return the time of the workspace's newest mention in Unix seconds, if any."""
     return conn.exec_driver_sql(
@@ -88,24 +99,24 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     )
 
     topics: dict[int, list[str]] = {}
-    for mention_id, topic in conn.exec_driver_sql(
-        _sql(conn, "SELECT t.mention_id, t.topic FROM mention_topics t JOIN mentions m ON m.id = t.mention_id"
-                   " WHERE t.workspace_id = ? AND m.created_at >= ?"),
-        (workspace_id, start_param),
-    ):  # fmt: skip
+    # All the workspace's topics, read along the (workspace_id, topic) index without a join;
+    # those of posts outside the window are simply never looked up.
+    for mention_id, topic in _rows(
+        conn, "SELECT mention_id, topic FROM mention_topics WHERE workspace_id = ?", (workspace_id,)
+    ):
         topics.setdefault(mention_id, []).append(topic)
 
     at = _epoch(conn, "m.created_at")
-    rows = conn.exec_driver_sql(
-        _sql(
-            conn,
+    rows = _rows(
+        conn,
+        (
             f"SELECT m.id, m.author_id, {at}, m.kind, m.text, p.id,"
             " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
             " m.sentiment_score, m.sentiment"
             " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
             " AND p.platform = m.platform AND p.external_id ="
             " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
-            " WHERE m.workspace_id = ? AND m.created_at >= ?",
+            " WHERE m.workspace_id = ? AND m.created_at >= ?"
         ),
         (workspace_id, start_param),
     )
@@ -130,17 +141,18 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     when = _epoch(conn, "at")
     data.interactions = [
         Interaction(source, target, kind, moment, mention_id)
-        for source, target, kind, moment, mention_id in conn.exec_driver_sql(
-            _sql(conn, f"SELECT source_author_id, target_author_id, kind, {when}, mention_id"
-                       " FROM interactions WHERE workspace_id = ? AND at >= ?"),
+        for source, target, kind, moment, mention_id in _rows(
+            conn,
+            f"SELECT source_author_id, target_author_id, kind, {when}, mention_id"
+            " FROM interactions WHERE workspace_id = ? AND at >= ?",
             (workspace_id, start_param),
         )
     ]  # fmt: skip
     first = _epoch(conn, "first_seen_at")
-    for author_id, followers, platform, first_seen in conn.exec_driver_sql(
-        _sql(conn, f"SELECT id, followers, platform, {first} FROM authors WHERE workspace_id = ?"),
+    for author_id, followers, platform, first_seen in _rows(
+        conn, f"SELECT id, followers, platform, {first} FROM authors WHERE workspace_id = ?",
         (workspace_id,),
-    ):
+    ):  # fmt: skip
         data.authors[author_id] = AuthorInfo(author_id, followers, platform)
         if first_seen is not None:
             data.first_seen[author_id] = first_seen
