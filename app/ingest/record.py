@@ -64,6 +64,7 @@ class MentionRecord:
     sentiment: str | None = None
     sentiment_score: float | None = None
     sentiment_computed: bool = False  # set by the ingest when it computed the sentiment
+    topics: list[str] | None = None  # final topics (tags and brand terms), set by the ingest
 
     @property
     def kind(self) -> str:

@@ -113,7 +113,7 @@ def import_files(
     sizes = dict(zip(names, (_size(path) for path in paths), strict=True))
     done_before, current = 0, None
     try:
-        for batch in read(paths, names, fmt, batch_size):
+        for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or []):
             if batch.file != current:
                 done_before += sizes.get(current, 0) if current else 0
                 current = batch.file

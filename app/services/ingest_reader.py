@@ -25,6 +25,7 @@ from app.ingest import (
     open_text,
 )
 from app.services.enrich import enrich
+from app.services.ingest_writer import brand_matcher, record_topics
 
 log = logging.getLogger(__name__)
 LIMITS = {"platform": 32, "id": 255, "author": 255}
@@ -60,12 +61,22 @@ def check_limits(record: MentionRecord) -> str | None:
     return None
 
 
-def read_batches(paths: list[str], names: list[str], fmt: str, batch_size: int) -> Iterator[Batch]:
+def _finish(records: list[MentionRecord], find_brands) -> None:
+    """Do the per-record work that needs no database: language, sentiment, topics."""
+    enrich(records)
+    for record in records:
+        record.topics = record_topics(record, find_brands)
+
+
+def read_batches(
+    paths: list[str], names: list[str], fmt: str, batch_size: int, brand_terms: list[str] = ()
+) -> Iterator[Batch]:
     """Yield batches of enriched records from each file in turn.
 
     A file that cannot be read yields one batch with ``file_error`` set; every file yields at
     least one batch, which carries its detected format.
     """
+    find_brands = brand_matcher(list(brand_terms))
     for path, name in zip(paths, names, strict=True):
         batch = Batch(name)
         try:
@@ -87,7 +98,7 @@ def read_batches(paths: list[str], names: list[str], fmt: str, batch_size: int) 
                         batch.warnings.append(f"{name}: {item.message}")
                     if len(batch.records) >= batch_size:
                         batch.position = file_position(raw)
-                        enrich(batch.records)
+                        _finish(batch.records, find_brands)
                         yield batch
                         batch = Batch(name, batch.format)
                     elif count % 4096 == 0:
@@ -95,14 +106,14 @@ def read_batches(paths: list[str], names: list[str], fmt: str, batch_size: int) 
                 batch.position = file_position(raw)
         except FileError as error:
             batch.file_error = str(error)
-        enrich(batch.records)
+        _finish(batch.records, find_brands)
         yield batch
 
 
-def _work(out, paths: list[str], names: list[str], fmt: str, batch_size: int) -> None:
+def _work(out, paths, names, fmt: str, batch_size: int, brand_terms) -> None:
     """The worker process: read and send batches, then ``None``; an error is sent as text."""
     try:
-        for batch in read_batches(paths, names, fmt, batch_size):
+        for batch in read_batches(paths, names, fmt, batch_size, brand_terms):
             out.put(batch)
         out.put(None)
     except BaseException as error:  # the parent must learn of it, not wait forever
@@ -114,7 +125,7 @@ class WorkerFailed(RuntimeError):
 
 
 def read_batches_in_worker(
-    paths: list[str], names: list[str], fmt: str, batch_size: int
+    paths: list[str], names: list[str], fmt: str, batch_size: int, brand_terms: list[str] = ()
 ) -> Iterator[Batch]:
     """Like :func:`read_batches`, but read in a separate process, a few batches ahead."""
     # "spawn", not "fork": the language detector's thread pool does not survive a fork, and a
@@ -122,7 +133,7 @@ def read_batches_in_worker(
     context = multiprocessing.get_context("spawn")
     channel = context.Queue(maxsize=4)  # bounded: memory stays flat if writing is slower
     process = context.Process(
-        target=_work, args=(channel, paths, names, fmt, batch_size), daemon=True
+        target=_work, args=(channel, paths, names, fmt, batch_size, list(brand_terms)), daemon=True
     )
     process.start()
     try:

@@ -42,6 +42,14 @@ def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
     return find
 
 
+def record_topics(record: MentionRecord, find_brands: Callable[[str], list[str]]) -> list[str]:
+    """Return a record's topics as stored: its tags normalised, plus the brand terms it names."""
+    topics = {normalize_topic(tag)[:200] for tag in record.tags}
+    topics.update(find_brands(record.text))
+    topics.discard("")
+    return list(topics)
+
+
 class _Driver:
     """The few driver differences the bulk statements care about: placeholders and timestamps."""
 
@@ -328,9 +336,7 @@ class BatchWriter:
         params = []
         workspace_id, find_brands = self.workspace_id, self.find_brands
         for r, mention_id in zip(records, mention_ids, strict=True):
-            topics = {normalize_topic(tag)[:200] for tag in r.tags}
-            topics.update(find_brands(r.text))
-            topics.discard("")
+            topics = r.topics if r.topics is not None else record_topics(r, find_brands)
             params.extend((workspace_id, mention_id, topic) for topic in topics)
         if params:
             conn.exec_driver_sql(
