@@ -169,3 +169,23 @@ def test_api_lists_authors_and_queues_scoring(workspace, client):
     assert (
         client.get("/api/v1/workspaces/acme/authors?sort=bad", headers=headers).status_code == 400
     )
+
+
+def test_real_samples_import_and_score_without_error(app, shared_data):
+    workspace = make_workspace("real", brand_terms=["rstats", "brexit", "ВКонтакте"])
+    workspace.score_window_days = 20000  # the samples span a decade
+    db.session.commit()
+    files = [
+        "twitter-v1-rtweet-fixtures/tweets_v1.jsonl",
+        "twitter-v2-twarc/twarc-csv_brexit.jsonl",
+        "mastodon-statuses/rtoot_fixture_statuses.jsonl",
+        "reddit-praw-cassettes/reddit_things.jsonl.gz",
+        "vk-wall-samples/hack_it_backend_posts_example_raw.json",
+        "telegram-export-samples/result.json",
+    ]
+    result = ingest.import_files(workspace, [shared_data / name for name in files], worker=False)
+    assert result.imported > 10_000 and set(result.formats.values()) >= {"twitter-v1", "reddit", "vk"}
+    snapshot = scoring.compute(workspace)
+    assert snapshot.status == "done" and snapshot.counts["authors"] > 5000
+    roles = snapshot.counts["roles"]
+    assert set(roles) - {"user"}, roles  # some real people get a role
