@@ -68,11 +68,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.mentions import bp as mentions_bp
+    from app.network import bp as network_bp
     from app.workspaces import bp as workspaces_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspaces_bp)
     app.register_blueprint(mentions_bp)
+    app.register_blueprint(network_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -36,6 +36,7 @@ def workspace_view(minimum_role: str = "viewer"):
 
 NAVIGATION = (
     ("Mentions", "mentions.index"),
+    ("Network", "network.index"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
