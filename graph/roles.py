@@ -608,6 +608,7 @@ def score_authors(
     params: ScoringParams | None = None,
     overrides: Mapping[Hashable, str] | None = None,
     progress: Callable[[str, float], None] | None = None,
+    frame: Frame | None = None,
 ) -> ScoringResult:
     """Score every author active in the window for the four roles, with reasons.
 
@@ -624,6 +625,10 @@ def score_authors(
         ``{author: "not_bot" | "bot"}``: a person's verdict on the bot score.
     progress : callable, optional
         Called as ``progress(phase, fraction_done)`` between phases.
+    frame : Frame, optional
+        The workspace already in columns (:func:`graph.build.frame_from_columns`), holding only
+        the window's posts and edges; then ``posts``, ``interactions`` and ``authors`` are not
+        used and ``now`` defaults to the frame's end.
 
     Returns
     -------
@@ -655,14 +660,22 @@ def score_authors(
         if progress is not None:
             progress(phase, fraction)
 
-    posts = posts if isinstance(posts, list) else list(posts)
-    interactions = interactions if isinstance(interactions, list) else list(interactions)
-    if now is None:
-        latest = [max((x.at for x in posts), default=-np.inf)]
-        latest.append(max((x.at for x in interactions), default=-np.inf))
-        now = max(latest) if np.isfinite(max(latest)) else 0.0
-    start = float(now) - p.window_days * DAY
-    f = build_frame(posts, interactions, authors=authors, start=start, end=float(now))
+    if frame is not None:
+        if now is None:
+            now = frame.end
+            if not np.isfinite(now):
+                now = float(max(frame.p_at.max(initial=0.0), frame.e_at.max(initial=0.0)))
+        start = float(now) - p.window_days * DAY
+        f = frame
+    else:
+        posts = posts if isinstance(posts, list) else list(posts)
+        interactions = interactions if isinstance(interactions, list) else list(interactions)
+        if now is None:
+            latest = [max((x.at for x in posts), default=-np.inf)]
+            latest.append(max((x.at for x in interactions), default=-np.inf))
+            now = max(latest) if np.isfinite(max(latest)) else 0.0
+        start = float(now) - p.window_days * DAY
+        f = build_frame(posts, interactions, authors=authors, start=start, end=float(now))
     n = f.n
     done("frame", 0.15)
 

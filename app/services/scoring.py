@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from operator import itemgetter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,13 +35,14 @@ Progress = Callable[[str, float], None]
 
 @dataclass
 class LoadedWorkspace:
-    """The plain data the graph package scores, plus per-author activity for the pages."""
+    """The window's data in columns, as the graph package scores it, plus per-author facts."""
 
-    posts: list = field(default_factory=list)
-    interactions: list = field(default_factory=list)
-    authors: dict = field(default_factory=dict)
-    activity: dict[int, list] = field(default_factory=dict)  # id -> [posts, engagement, sum, n]
+    frame: object = None  # graph.build.Frame
+    posts: int = 0
+    interactions: int = 0
+    followers: dict[int, int | None] = field(default_factory=dict)
     first_seen: dict[int, float] = field(default_factory=dict)
+    activity: dict[int, tuple[int, int, float | None]] = field(default_factory=dict)
     window: tuple[float, float] = (0.0, 0.0)
 
 
@@ -76,13 +78,21 @@ def latest_activity(conn: Connection, workspace_id: int) -> float | None:
     ).scalar()
 
 
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    """Turn rows into columns (``width`` empty ones when there are no rows)."""
+    return [list(map(itemgetter(i), rows)) for i in range(width)]
+
+
 def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> LoadedWorkspace:
     """Load the posts, interactions and authors of the window ending at the newest mention.
 
     The window ends at the newest mention, not at the wall clock: an archive imported today
-    from last year is scored over its own last ``window_days``.
+    from last year is scored over its own last ``window_days``. Rows come off the driver in
+    bulk and go into columns: no Python object per post or edge.
     """
-    from graph import AuthorInfo, Interaction, Post
+    import numpy as np
+
+    from graph.build import frame_from_columns
     from graph.types import link_domains
 
     data = LoadedWorkspace()
@@ -92,70 +102,79 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     start = end - window_days * 86400.0
     data.window = (start, end)
     start_at = datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
-    start_param = (
-        start_at.isoformat(" ", timespec="microseconds")
-        if conn.dialect.name == "sqlite"
-        else start_at
-    )
-
-    topics: dict[int, list[str]] = {}
-    # All the workspace's topics, read along the (workspace_id, topic) index without a join;
-    # those of posts outside the window are simply never looked up.
-    for mention_id, topic in _rows(
-        conn, "SELECT mention_id, topic FROM mention_topics WHERE workspace_id = ?", (workspace_id,)
-    ):
-        topics.setdefault(mention_id, []).append(topic)
+    if conn.dialect.name == "sqlite":
+        start_param = start_at.isoformat(" ", timespec="microseconds")
+    else:
+        start_param = start_at
 
     at = _epoch(conn, "m.created_at")
     rows = _rows(
         conn,
-        (
-            f"SELECT m.id, m.author_id, {at}, m.kind, m.text, p.id,"
-            " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
-            " m.sentiment_score, m.sentiment"
-            " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
-            " AND p.platform = m.platform AND p.external_id ="
-            " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
-            " WHERE m.workspace_id = ? AND m.created_at >= ?"
-        ),
+        f"SELECT m.id, m.author_id, {at}, m.kind, m.text, p.id,"
+        " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
+        " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END"
+        " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
+        " AND p.platform = m.platform AND p.external_id ="
+        " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
+        " WHERE m.workspace_id = ? AND m.created_at >= ?",
         (workspace_id, start_param),
-    )
-    activity = data.activity
-    posts = data.posts
-    for mention_id, author_id, when, kind, text, parent, engagement, score, label in rows:
-        text = text or ""
-        posts.append(
-            Post(author_id, mention_id, when, kind, tuple(topics.get(mention_id, ())), text,
-                 link_domains(text), parent)
-        )  # fmt: skip
-        a = activity.get(author_id)
-        if a is None:
-            a = activity[author_id] = [0, 0, 0.0, 0]
-        a[0] += 1
-        a[1] += engagement
-        if score is not None and label != "unknown":
-            a[2] += score
-            a[3] += 1
+    ).fetchall()
+    if not rows:
+        return data
+    ids, authors, moments, kinds, texts, parents, engagement, sentiment = _columns(rows, 8)
+    del rows
+    texts = ["" if text is None else text for text in texts]
+    # All the workspace's topics, read along the (workspace_id, topic) index without a join;
+    # those of posts outside the window are dropped by frame_from_columns.
+    topics = _rows(
+        conn, "SELECT mention_id, topic FROM mention_topics WHERE workspace_id = ?", (workspace_id,)
+    ).fetchall()
+    topic_post, topic_name = _columns(topics, 2)
     del topics
-
     when = _epoch(conn, "at")
-    data.interactions = [
-        Interaction(source, target, kind, moment, mention_id)
-        for source, target, kind, moment, mention_id in _rows(
-            conn,
-            f"SELECT source_author_id, target_author_id, kind, {when}, mention_id"
-            " FROM interactions WHERE workspace_id = ? AND at >= ?",
-            (workspace_id, start_param),
-        )
-    ]  # fmt: skip
+    edges = _rows(
+        conn,
+        f"SELECT source_author_id, target_author_id, kind, {when}, mention_id"
+        " FROM interactions WHERE workspace_id = ? AND at >= ?",
+        (workspace_id, start_param),
+    ).fetchall()
+    sources, targets, edge_kinds, edge_at, edge_posts = _columns(edges, 5)
+    data.interactions = len(edges)
+    del edges
+    platforms: dict[int, str] = {}
     first = _epoch(conn, "first_seen_at")
     for author_id, followers, platform, first_seen in _rows(
         conn, f"SELECT id, followers, platform, {first} FROM authors WHERE workspace_id = ?",
         (workspace_id,),
     ):  # fmt: skip
-        data.authors[author_id] = AuthorInfo(author_id, followers, platform)
+        data.followers[author_id] = followers
+        platforms[author_id] = platform
         if first_seen is not None:
             data.first_seen[author_id] = first_seen
+
+    data.posts = len(ids)
+    data.frame = frame_from_columns(
+        post_author=authors, post_id=ids, post_at=moments, post_kind=kinds, post_text=texts,
+        post_domains=[link_domains(text) for text in texts], post_parent=parents,
+        topic_post=topic_post, topic_name=topic_name,
+        edge_source=sources, edge_target=targets, edge_kind=edge_kinds, edge_at=edge_at,
+        edge_post=edge_posts, followers=data.followers, platforms=platforms,
+        start=start, end=end,
+    )  # fmt: skip
+    # Per-author activity in the window, for the influencer list.
+    author_ids = np.asarray(authors, dtype=np.int64)
+    keys, rows_of = np.unique(author_ids, return_inverse=True)
+    posts_n = np.bincount(rows_of)
+    engagement_sum = np.bincount(rows_of, weights=np.asarray(engagement, dtype=np.float64))
+    scored = np.array([x is not None for x in sentiment])
+    values = np.array([0.0 if x is None else x for x in sentiment], dtype=np.float64)
+    sentiment_sum = np.bincount(rows_of, weights=values)
+    sentiment_n = np.bincount(rows_of, weights=scored.astype(np.float64))
+    for key, n, eng, s_sum, s_n in zip(
+        keys.tolist(), posts_n.tolist(), engagement_sum.tolist(), sentiment_sum.tolist(),
+        sentiment_n.tolist(), strict=True,
+    ):  # fmt: skip
+        data.activity[key] = (n, int(eng), round(s_sum / s_n, 3) if s_n else None)
     return data
 
 
@@ -242,9 +261,10 @@ def compute(
         raise ServiceError("there are no mentions to score yet: import some first")
     report("scoring", 0.0)
     result = score_authors(
-        data.posts, data.interactions, authors=data.authors, now=data.window[1], params=params,
+        [], [], frame=data.frame, now=data.window[1], params=params,
         overrides=bot_overrides(workspace.id), progress=report,
     )  # fmt: skip
+    data.frame = None  # the result keeps what it needs; free the columns before writing
     timings.update(result.timings)
     snapshot.phase, snapshot.progress = "writing", 0.85
     db.session.commit()
@@ -255,8 +275,8 @@ def compute(
     snapshot.window_end = datetime.fromtimestamp(data.window[1], tz=UTC)
     snapshot.counts = {
         "authors": len(result),
-        "posts": len(data.posts),
-        "interactions": len(data.interactions),
+        "posts": data.posts,
+        "interactions": data.interactions,
         "topics": len(result.topics),
         "communities": len(result.communities),
         "roles": {role: result.roles.count(role) for role in dict.fromkeys(result.roles)},
@@ -306,15 +326,14 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
             detail = _detail(result[key])
         else:
             detail = {"features": {n: [values[n][i], percentiles[n][i]] for n in feature_names}}
-        a = data.activity.get(key, (0, 0, 0.0, 0))
+        a = data.activity.get(key, (0, 0, None))
         best = max(table["networker"][i], table["thought_leader"][i],
                    table["trendsetter"][i], table["amplifier"][i])  # fmt: skip
-        followers = data.authors[key].followers if key in data.authors else None
+        followers = data.followers.get(key)
         rows.append((
             snapshot_id, workspace_id, key, table["role"][i], table["networker"][i],
             table["thought_leader"][i], table["trendsetter"][i], table["amplifier"][i], best,
-            table["bot_score"][i], table["community"][i], followers, a[0], a[1],
-            round(a[2] / a[3], 3) if a[3] else None, degree[i],
+            table["bot_score"][i], table["community"][i], followers, a[0], a[1], a[2], degree[i],
             stamp(data.first_seen.get(key)), json.dumps(detail, ensure_ascii=False),
         ))  # fmt: skip
     conn.exec_driver_sql(
