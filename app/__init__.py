@@ -67,6 +67,7 @@ def _configure_secret_key(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.influencers import bp as influencers_bp
     from app.mentions import bp as mentions_bp
     from app.network import bp as network_bp
     from app.workspaces import bp as workspaces_bp
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspaces_bp)
     app.register_blueprint(mentions_bp)
+    app.register_blueprint(influencers_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

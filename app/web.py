@@ -36,6 +36,9 @@ def workspace_view(minimum_role: str = "viewer"):
 
 NAVIGATION = (
     ("Mentions", "mentions.index"),
+    ("Influencers", "influencers.index"),
+    ("Topics", "influencers.topics"),
+    ("Communities", "influencers.communities"),
     ("Network", "network.index"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),

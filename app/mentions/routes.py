@@ -2,9 +2,11 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.mentions import bp
 from app.mentions.forms import SentimentForm
 from app.models import MENTION_KINDS, SENTIMENTS
+from app.services import influencers as influencer_service
 from app.services import mentions as mention_service
 from app.services.errors import ServiceError
 from app.web import workspace_view
@@ -43,7 +45,8 @@ def author(access, author_id: int):
     return render_template(
         "mentions/author.html", access=access, author=person, page=page, filters=filters,
         summary=mention_service.author_summary(access.workspace, person),
-        sentiment_form=SentimentForm(),
+        profile=influencer_service.author_profile(access.workspace, person.id),
+        sentiment_form=SentimentForm(), recompute_form=RecomputeForm(), verdict_form=BotVerdictForm(),
         url_for_page=lambda n: url_for(
             "mentions.author", slug=access.workspace.slug, author_id=author_id, page=n
         ),

@@ -107,18 +107,35 @@ class InfluencerRow:
     author: Author
     topic: AuthorTopicScore | None = None
 
+    @property
+    def reasons(self) -> list[str]:
+        """Return the reasons for the author's role, in plain words."""
+        return reasons_of(self.score)
 
-def _query(workspace: Workspace, snapshot: ScoreSnapshot, filters: InfluencerFilters):
-    query = (
-        select(AuthorScore, Author)
-        .join(Author, Author.id == AuthorScore.author_id)
-        .where(AuthorScore.snapshot_id == snapshot.id, AuthorScore.workspace_id == workspace.id)
+
+NULLABLE_SORTS = frozenset({"followers", "sentiment"})
+
+
+def _query(
+    workspace: Workspace, snapshot: ScoreSnapshot, filters: InfluencerFilters, *, count=False
+):
+    """Return the view's rows query, or with ``count`` its count (joined only where needed)."""
+    if count:
+        query = select(func.count()).select_from(AuthorScore)
+        if filters.platform or filters.q:
+            query = query.join(Author, Author.id == AuthorScore.author_id)
+    else:
+        query = select(AuthorScore, Author).join(Author, Author.id == AuthorScore.author_id)
+    query = query.where(
+        AuthorScore.snapshot_id == snapshot.id, AuthorScore.workspace_id == workspace.id
     )
     topic_alias = None
     if filters.topic:
         topic = resolve_topic(snapshot, filters.topic)
         topic_alias = aliased(AuthorTopicScore)
-        query = query.add_columns(topic_alias).join(
+        if not count:
+            query = query.add_columns(topic_alias)
+        query = query.join(
             topic_alias,
             and_(
                 topic_alias.snapshot_id == snapshot.id,
@@ -144,17 +161,35 @@ def _query(workspace: Workspace, snapshot: ScoreSnapshot, filters: InfluencerFil
     if filters.community:
         query = query.where(AuthorScore.community == int(filters.community))
     if filters.q:
-        needle = "%" + normalize_handle(filters.q).replace("%", "") + "%"
-        query = query.where(or_(Author.handle.like(needle), func.lower(Author.name).like(needle)))
+        needle = normalize_handle(filters.q)
+        needle = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Author.handle.like(needle, escape="\\"),
+                func.lower(Author.name).like(needle, escape="\\"),
+            )
+        )
     if filters.suspicious:
-        flagged = AuthorScore.bot_score >= snapshot.params.get("bot_threshold", 0.5)
+        flagged = AuthorScore.bot_score >= bot_threshold(snapshot)
         query = query.where(flagged if filters.suspicious == "only" else ~flagged)
+    if count:
+        return query
     column = SORTS[filters.sort]
     if filters.sort.startswith("topic_") and topic_alias is not None:
         column = getattr(topic_alias, filters.sort.removeprefix("topic_"))
     direction = column.asc() if filters.order == "asc" else column.desc()
-    nulls_last = case((column.is_(None), 1), else_=0)
-    return query.order_by(nulls_last, direction, AuthorScore.author_id)
+    # Only nullable columns need "nulls last"; a CASE on the others would keep the database
+    # from walking the (snapshot_id, best_score) index for the default order.
+    if filters.sort in NULLABLE_SORTS:
+        return query.order_by(
+            case((column.is_(None), 1), else_=0), direction, AuthorScore.author_id
+        )
+    return query.order_by(direction, AuthorScore.author_id)
+
+
+def bot_threshold(snapshot: ScoreSnapshot | None) -> float:
+    """Return the bot score from which the snapshot flags an account as suspicious."""
+    return float(((snapshot.params or {}) if snapshot else {}).get("bot_threshold", 0.5))
 
 
 def resolve_topic(snapshot: ScoreSnapshot, text: str) -> str:
@@ -182,7 +217,7 @@ def list_influencers(
     if snapshot is None:
         return Page([], 0, 1, per_page)
     query = _query(workspace, snapshot, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = db.session.scalar(_query(workspace, snapshot, filters, count=True))
     rows = db.session.execute(query.limit(per_page).offset((filters.page - 1) * per_page)).all()
     return Page([InfluencerRow(*row) for row in rows], total or 0, filters.page, per_page)
 
@@ -349,4 +384,436 @@ def bot_verdicts(workspace: Workspace) -> dict[int, str]:
                 BotVerdict.workspace_id == workspace.id
             )
         ).all()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages: discovery table, exports, runs, topics, communities, suspicious accounts, author.
+
+
+def sentiment_label(value: float | None) -> str:
+    """Return the band of an average sentiment score: positive, neutral, negative or unknown."""
+    if value is None:
+        return "unknown"
+    if value >= SENTIMENT_BANDS["positive"][0]:
+        return "positive"
+    if value <= SENTIMENT_BANDS["negative"][1]:
+        return "negative"
+    return "neutral"
+
+
+def describe_feature(name: str, value: float) -> str:
+    """Return a feature in plain words ("talks with 12 distinct people") from graph.FEATURES."""
+    from graph.roles import FEATURES
+
+    spec = FEATURES.get(name)
+    if spec is None:
+        return f"{name.replace('_', ' ')}: {value:g}"
+    # Per-author context (which topic, how many posts) is kept for notable authors only.
+    context = {"topic": "their main topic", "adopters": "", "posts": ""}
+    try:
+        text = spec[2].format(v=value, **context)
+    except (ValueError, KeyError, IndexError):
+        text = f"{name.replace('_', ' ')}: {value:g}"
+    return " ".join(text.split())
+
+
+def feature_role(name: str) -> str:
+    """Return the role a feature counts towards."""
+    from graph.roles import FEATURES
+
+    return FEATURES[name][0] if name in FEATURES else ""
+
+
+def reasons_of(score: AuthorScore | None, limit: int = 3) -> list[str]:
+    """Return the reasons for the author's role: stored ones, else their strongest features."""
+    if score is None or not score.detail:
+        return []
+    if score.detail.get("reasons"):
+        return list(score.detail["reasons"])
+    ranked = sorted(
+        ((item[1], name, item[0]) for name, item in (score.detail.get("features") or {}).items()),
+        key=lambda entry: -entry[0],
+    )
+    return [
+        f"{describe_feature(name, value)} ({percentile:.0f}th percentile)"
+        for percentile, name, value in ranked[:limit]
+        if percentile > 0
+    ]
+
+
+@dataclass
+class RunState:
+    """The scoring runs a page talks about: the one shown, and the one under way or failed."""
+
+    snapshot: ScoreSnapshot | None
+    run: ScoreSnapshot | None  # queued, running, or failed after the shown snapshot
+
+    @property
+    def threshold(self) -> float:
+        return bot_threshold(self.snapshot)
+
+
+def run_state(workspace: Workspace) -> RunState:
+    """Return the latest finished snapshot and any newer run that is under way or failed."""
+    snapshot = latest_snapshot(workspace)
+    newest = db.session.scalar(
+        select(ScoreSnapshot)
+        .where(ScoreSnapshot.workspace_id == workspace.id)
+        .order_by(ScoreSnapshot.id.desc())
+        .limit(1)
+    )
+    run = newest if newest is not None and newest.status != "done" else None
+    return RunState(snapshot, run)
+
+
+def get_snapshot(workspace: Workspace, snapshot_id: int) -> ScoreSnapshot | None:
+    """Return one of the workspace's scoring runs, or ``None``."""
+    snapshot = db.session.get(ScoreSnapshot, snapshot_id)
+    return snapshot if snapshot is not None and snapshot.workspace_id == workspace.id else None
+
+
+@dataclass
+class Discovery:
+    """What the influencer list shows: the runs, one page of rows, and community names."""
+
+    state: RunState
+    page: Page
+    communities: dict[int, str]
+    platforms: list[str]
+
+
+def community_names(snapshot: ScoreSnapshot | None, numbers) -> dict[int, str]:
+    """Return the names of the snapshot's communities with these numbers."""
+    numbers = {n for n in numbers if n is not None and n >= 0}
+    if snapshot is None or not numbers:
+        return {}
+    return dict(
+        db.session.execute(
+            select(CommunitySummary.number, CommunitySummary.name).where(
+                CommunitySummary.snapshot_id == snapshot.id,
+                CommunitySummary.number.in_(numbers),
+            )
+        ).all()
+    )
+
+
+def discovery(workspace: Workspace, filters: InfluencerFilters, per_page: int = 50) -> Discovery:
+    """Return the influencer list page: one page of the view, its count, and what it needs."""
+    from app.services.mentions import platforms_of
+
+    state = run_state(workspace)
+    page = list_influencers(workspace, filters, per_page=per_page, snapshot=state.snapshot)
+    numbers = [row.score.community for row in page.items]
+    if filters.community:
+        numbers.append(int(filters.community))
+    return Discovery(state, page, community_names(state.snapshot, numbers), platforms_of(workspace))
+
+
+EXPORT_HEADER = [
+    "handle", "name", "platform", "role", "networker", "thought_leader", "trendsetter",
+    "amplifier", "followers", "mentions", "engagement", "sentiment", "community", "degree",
+    "bot_score", "suspicious", "top_reason", "profile_url",
+]  # fmt: skip
+TOPIC_HEADER = ["topic", "topic_thought_leader", "topic_trendsetter", "topic_posts"]
+
+
+def export_rows(workspace: Workspace, filters: InfluencerFilters, limit: int = 100_000):
+    """Yield the header, then every row of the current view as plain values, in its order."""
+    snapshot = latest_snapshot(workspace)
+    threshold = bot_threshold(snapshot)
+    yield EXPORT_HEADER + (TOPIC_HEADER if filters.topic else [])
+    for row in iter_influencers(workspace, filters, limit=limit):
+        s, a = row.score, row.author
+        reasons = reasons_of(s, limit=1)
+        values = [
+            a.display_handle, a.name or "", a.platform, s.role, s.networker, s.thought_leader,
+            s.trendsetter, s.amplifier, s.followers, s.posts, s.engagement, s.sentiment,
+            s.community, s.degree, s.bot_score, "yes" if s.bot_score >= threshold else "",
+            reasons[0] if reasons else "", a.url or "",
+        ]  # fmt: skip
+        if filters.topic:
+            t = row.topic
+            values += [t.topic, t.thought_leader, t.trendsetter, t.posts] if t else ["", "", "", ""]
+        yield values
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_text(value) -> str | float | int | None:
+    """Keep a spreadsheet from running text as a formula (CSV injection): prefix with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_csv(workspace: Workspace, filters: InfluencerFilters):
+    """Yield the current view as CSV text chunks: UTF-8 with a BOM so Excel reads Cyrillic."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    for number, values in enumerate(export_rows(workspace, filters)):
+        writer.writerow(["" if v is None else _cell_text(v) for v in values])
+        if number % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def export_xlsx(workspace: Workspace, filters: InfluencerFilters) -> bytes:
+    """Return the current view as an Excel workbook (write-only, so large views stay light)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Influencers")
+    for number, values in enumerate(export_rows(workspace, filters)):
+        cells = []
+        for value in values:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                if number == 0:
+                    cell.font = bold
+            else:
+                cell = WriteOnlyCell(sheet, value)
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_filename(workspace: Workspace, extension: str) -> str:
+    """Return the download name of an export: influencers-<slug>-<date>.<extension>."""
+    from datetime import date
+
+    return f"influencers-{workspace.slug}-{date.today().isoformat()}.{extension}"
+
+
+@dataclass
+class TopicLeaders:
+    """Who leads the conversation about one topic."""
+
+    topic: str
+    thought_leaders: list[tuple[AuthorTopicScore, Author]]
+    trendsetters: list[tuple[AuthorTopicScore, Author]]
+
+
+def topic_leaders(workspace: Workspace, text: str, limit: int = 15) -> TopicLeaders | None:
+    """Return the top thought leaders and trendsetters on a topic in the latest snapshot."""
+    snapshot = latest_snapshot(workspace)
+    if snapshot is None or not text.strip():
+        return None
+    topic = resolve_topic(snapshot, text)
+
+    def top(column):
+        return [
+            (score, author)
+            for score, author in db.session.execute(
+                select(AuthorTopicScore, Author)
+                .join(Author, Author.id == AuthorTopicScore.author_id)
+                .where(
+                    AuthorTopicScore.snapshot_id == snapshot.id,
+                    AuthorTopicScore.workspace_id == workspace.id,
+                    AuthorTopicScore.topic == topic,
+                    column > 0,
+                )
+                .order_by(column.desc(), AuthorTopicScore.author_id)
+                .limit(limit)
+            )
+        ]
+
+    return TopicLeaders(
+        topic, top(AuthorTopicScore.thought_leader), top(AuthorTopicScore.trendsetter)
+    )
+
+
+def community_page(workspace: Workspace, page: int = 1, per_page: int = 50) -> Page:
+    """Return one page of the latest snapshot's communities, largest first, with top members."""
+    snapshot = latest_snapshot(workspace)
+    if snapshot is None:
+        return Page([], 0, 1, per_page)
+    where = (
+        CommunitySummary.snapshot_id == snapshot.id,
+        CommunitySummary.workspace_id == workspace.id,
+    )
+    total = db.session.scalar(select(func.count()).select_from(CommunitySummary).where(*where))
+    summaries = list(
+        db.session.scalars(
+            select(CommunitySummary)
+            .where(*where)
+            .order_by(CommunitySummary.size.desc(), CommunitySummary.number)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    ids = {member for s in summaries for member in s.top_members[:8]}
+    authors = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Author).where(Author.workspace_id == workspace.id, Author.id.in_(ids))
+        )
+    }
+    items = [(s, [authors[m] for m in s.top_members[:8] if m in authors]) for s in summaries]
+    return Page(items, total or 0, page, per_page)
+
+
+@dataclass
+class SuspiciousRow:
+    """An account flagged as a likely bot, or judged by a person."""
+
+    score: AuthorScore
+    author: Author
+    verdict: str | None
+
+
+def suspicious_accounts(workspace: Workspace, page: int = 1, per_page: int = 50) -> Page:
+    """Return flagged accounts (bot score at or above the threshold) and judged ones, worst first."""
+    snapshot = latest_snapshot(workspace)
+    if snapshot is None:
+        return Page([], 0, 1, per_page)
+    judged = select(BotVerdict.author_id).where(BotVerdict.workspace_id == workspace.id)
+    condition = and_(
+        AuthorScore.snapshot_id == snapshot.id,
+        AuthorScore.workspace_id == workspace.id,
+        or_(AuthorScore.bot_score >= bot_threshold(snapshot), AuthorScore.author_id.in_(judged)),
+    )
+    total = db.session.scalar(select(func.count()).select_from(AuthorScore).where(condition))
+    rows = db.session.execute(
+        select(AuthorScore, Author, BotVerdict.verdict)
+        .join(Author, Author.id == AuthorScore.author_id)
+        .outerjoin(
+            BotVerdict,
+            and_(
+                BotVerdict.workspace_id == workspace.id,
+                BotVerdict.author_id == AuthorScore.author_id,
+            ),
+        )
+        .where(condition)
+        .order_by(AuthorScore.bot_score.desc(), AuthorScore.author_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page([SuspiciousRow(*row) for row in rows], total or 0, page, per_page)
+
+
+def verdict_of(workspace: Workspace, author_id: int) -> str | None:
+    """Return a person's verdict on the account (``not_bot`` / ``bot``), if any."""
+    return db.session.scalar(
+        select(BotVerdict.verdict).where(
+            BotVerdict.workspace_id == workspace.id, BotVerdict.author_id == author_id
+        )
+    )
+
+
+@dataclass
+class FeatureRow:
+    """One feature behind a score, in plain words, with its raw value."""
+
+    name: str
+    text: str
+    value: float
+    percentile: float
+    share: float | None
+
+
+@dataclass
+class RoleExplanation:
+    """One of the four scores with the reasons and features behind it."""
+
+    role: str
+    score: float
+    lines: list[str]
+    features: list[FeatureRow]
+
+
+@dataclass
+class AuthorProfile:
+    """Everything the author page shows about an author's influence."""
+
+    snapshot: ScoreSnapshot | None
+    score: AuthorScore | None
+    reasons: list[str]
+    roles: list[RoleExplanation]
+    history: list[tuple[ScoreSnapshot, AuthorScore]]
+    chart: dict
+    topics: list[AuthorTopicScore]
+    neighbours: list[Neighbour]
+    community: CommunitySummary | None
+    verdict: str | None
+    threshold: float
+
+    @property
+    def suspicious(self) -> bool:
+        return self.score is not None and self.score.bot_score >= self.threshold
+
+
+def _explain_roles(score: AuthorScore) -> list[RoleExplanation]:
+    detail = score.detail or {}
+    explanations = detail.get("explanations") or {}
+    features = detail.get("features") or {}
+    roles = []
+    for role in SCORES:
+        rows = [
+            FeatureRow(
+                name, describe_feature(name, item[0]), item[0], item[1],
+                item[2] if len(item) > 2 else None,
+            )
+            for name, item in features.items()
+            if feature_role(name) == role
+        ]  # fmt: skip
+        rows.sort(key=lambda row: -(row.share if row.share is not None else row.percentile))
+        roles.append(
+            RoleExplanation(role, getattr(score, role), list(explanations.get(role, [])), rows)
+        )
+    return roles
+
+
+def history_chart(history: list[tuple[ScoreSnapshot, AuthorScore]]) -> dict:
+    """Return the score history as plain data for the chart (labels, one series per score)."""
+    return {
+        "labels": [
+            (snap.window_end or snap.created_at).strftime("%Y-%m-%d %H:%M") for snap, _ in history
+        ],
+        "series": {role: [getattr(score, role) for _, score in history] for role in SCORES},
+    }
+
+
+def author_profile(workspace: Workspace, author_id: int) -> AuthorProfile:
+    """Return the author's role, reasons, explained scores, history, topics and ties."""
+    snapshot = latest_snapshot(workspace)
+    score = author_score(workspace, author_id, snapshot) if snapshot else None
+    history = score_history(workspace, author_id) if snapshot else []
+    community = None
+    if score is not None and score.community >= 0:
+        community = db.session.scalar(
+            select(CommunitySummary).where(
+                CommunitySummary.snapshot_id == snapshot.id,
+                CommunitySummary.number == score.community,
+            )
+        )
+    return AuthorProfile(
+        snapshot=snapshot,
+        score=score,
+        reasons=reasons_of(score, limit=5),
+        roles=_explain_roles(score) if score is not None else [],
+        history=history,
+        chart=history_chart(history),
+        topics=author_topics(workspace, author_id, snapshot) if snapshot else [],
+        neighbours=neighbourhood(workspace, author_id, limit=20),
+        community=community,
+        verdict=verdict_of(workspace, author_id),
+        threshold=bot_threshold(snapshot),
     )

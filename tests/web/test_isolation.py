@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Author, Membership, Mention
-from app.services import ingest, workspaces
+from app.services import ingest, scoring, workspaces
 from factories import login, make_user, make_workspace, mention, write_csv
 
 
@@ -23,6 +23,7 @@ def test_every_workspace_route_is_404_for_non_members(app, client, tmp_path):
         "author_id": db.session.scalar(select(Author.id).where(Author.workspace_id == beta.id)),
         "mention_id": db.session.scalar(select(Mention.id).where(Mention.workspace_id == beta.id)),
         "invitation_id": invitation.id,
+        "snapshot_id": scoring.compute(beta).id,
     }
     login(client, "alice@example.com")
     checked = 0
