@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 import logging
-from operator import itemgetter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from app.extensions import db
 from app.models import (
+    SCORE_COLUMNS,
     AuthorScore,
     BotVerdict,
     CommunitySummary,
@@ -41,7 +42,7 @@ class LoadedWorkspace:
     posts: int = 0
     interactions: int = 0
     followers: dict[int, int | None] = field(default_factory=dict)
-    first_seen: dict[int, float] = field(default_factory=dict)
+    first_seen: dict[int, object] = field(default_factory=dict)  # as stored, written back as is
     activity: dict[int, tuple[int, int, float | None]] = field(default_factory=dict)
     window: tuple[float, float] = (0.0, 0.0)
 
@@ -142,9 +143,8 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     data.interactions = len(edges)
     del edges
     platforms: dict[int, str] = {}
-    first = _epoch(conn, "first_seen_at")
     for author_id, followers, platform, first_seen in _rows(
-        conn, f"SELECT id, followers, platform, {first} FROM authors WHERE workspace_id = ?",
+        conn, "SELECT id, followers, platform, first_seen_at FROM authors WHERE workspace_id = ?",
         (workspace_id,),
     ):  # fmt: skip
         data.followers[author_id] = followers
@@ -304,37 +304,25 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
     """Write every author's scores, the per-topic rankings and the communities, in bulk."""
     import numpy as np
 
-    sqlite = conn.dialect.name == "sqlite"
-
-    def stamp(seconds: float | None):
-        if seconds is None:
-            return None
-        moment = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
-        return moment.isoformat(" ", timespec="microseconds") if sqlite else moment
-
     table = result.table()
     keys = table["key"]
     notable = _notable(result)
-    feature_names = list(result.values)
-    values = {name: np.round(result.values[name], 4).tolist() for name in feature_names}
-    percentiles = {name: np.round(result.percentile[name], 1).tolist() for name in feature_names}
+    best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2).tolist()
     degree = result.values.get("partners")
     degree = degree.astype(int).tolist() if degree is not None else [0] * len(keys)
+    activity, followers, first_seen = data.activity, data.followers, data.first_seen
+    no_activity = (0, 0, None)
     rows = []
     for i, key in enumerate(keys):
-        if key in notable:
-            detail = _detail(result[key])
-        else:
-            detail = {"features": {n: [values[n][i], percentiles[n][i]] for n in feature_names}}
-        a = data.activity.get(key, (0, 0, None))
-        best = max(table["networker"][i], table["thought_leader"][i],
-                   table["trendsetter"][i], table["amplifier"][i])  # fmt: skip
-        followers = data.followers.get(key)
+        # Full reasons for the authors people look at; the long tail of one-post accounts is
+        # explained on its page from the stored numbers (its scores are all low).
+        detail = json.dumps(_detail(result[key]), ensure_ascii=False) if key in notable else None
+        a = activity.get(key, no_activity)
         rows.append((
             snapshot_id, workspace_id, key, table["role"][i], table["networker"][i],
-            table["thought_leader"][i], table["trendsetter"][i], table["amplifier"][i], best,
-            table["bot_score"][i], table["community"][i], followers, a[0], a[1], a[2], degree[i],
-            stamp(data.first_seen.get(key)), json.dumps(detail, ensure_ascii=False),
+            table["thought_leader"][i], table["trendsetter"][i], table["amplifier"][i], best[i],
+            table["bot_score"][i], table["community"][i], followers.get(key), a[0], a[1], a[2],
+            degree[i], first_seen.get(key), detail,
         ))  # fmt: skip
     conn.exec_driver_sql(
         _sql(conn, "INSERT INTO author_scores (snapshot_id, workspace_id, author_id, role,"
@@ -370,12 +358,23 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
             )
         )  # fmt: skip
     # Explanations are for the newest snapshot; older ones keep the numbers for the history.
-    db.session.execute(
-        update(AuthorScore)
-        .where(AuthorScore.workspace_id == workspace_id, AuthorScore.snapshot_id != snapshot_id)
-        .where(AuthorScore.detail.isnot(None))
-        .values(detail=None)
+    # Only the previous finished snapshot still has them.
+    previous = db.session.scalar(
+        select(ScoreSnapshot.id)
+        .where(
+            ScoreSnapshot.workspace_id == workspace_id,
+            ScoreSnapshot.id != snapshot_id,
+            ScoreSnapshot.status == "done",
+        )
+        .order_by(ScoreSnapshot.id.desc())
+        .limit(1)
     )
+    if previous is not None:
+        db.session.execute(
+            update(AuthorScore)
+            .where(AuthorScore.snapshot_id == previous, AuthorScore.detail.isnot(None))
+            .values(detail=None)
+        )
 
 
 def _detail(score) -> dict:
