@@ -88,6 +88,7 @@ class BatchWriter:
         self.workspace_id = workspace.id
         self.find_brands = brand_matcher(workspace.brand_terms or [])
         self.authors: dict[tuple[str, str], int] = {}  # (platform, handle key) -> author id
+        self._all_loaded = False
         # Per poster: [newest post time, display handle, name, followers, url, author id].
         self.profiles: dict[tuple[str, str], list] = {}
         self._handles: dict[str, str] = {}
@@ -133,6 +134,7 @@ class BatchWriter:
             # Ids of authors created in the rolled-back batch are gone: forget the cache. (A
             # profile noted for such an id updates no row in finish().)
             self.authors.clear()
+            self._all_loaded = False
             raise
 
     def finish(self) -> None:
@@ -245,22 +247,31 @@ class BatchWriter:
         self.profiles.clear()
 
     def _ensure_authors(self, conn, driver: _Driver, wanted: dict[tuple[str, str], str]) -> None:
-        missing = [key for key in wanted if key not in self.authors]
-        if not missing:
-            return
-        self._load_authors(conn, driver, missing)
-        new = [key for key in missing if key not in self.authors]
+        if not self._all_loaded:
+            self._load_all_authors(conn, driver)
+        new = [key for key in wanted if key not in self.authors]
         if not new:
             return
+        # ON CONFLICT DO NOTHING: another import may have added the same account meanwhile;
+        # the read-back below finds its id either way.
         conn.exec_driver_sql(
             driver.sql(
                 "INSERT INTO authors (workspace_id, platform, handle, display_handle, posts_count)"
-                " VALUES (?, ?, ?, ?, 0)"
+                " VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING"
             ),
             [(self.workspace_id, platform, handle[:255], wanted[(platform, handle)][:255])
              for platform, handle in new],
         )  # fmt: skip
         self._load_authors(conn, driver, new)
+
+    def _load_all_authors(self, conn, driver: _Driver) -> None:
+        """Remember every author key of the workspace: one scan instead of a query per batch."""
+        for author_id, platform, handle in conn.exec_driver_sql(
+            driver.sql("SELECT id, platform, handle FROM authors WHERE workspace_id = ?"),
+            (self.workspace_id,),
+        ):
+            self.authors[(platform, handle)] = author_id
+        self._all_loaded = True
 
     def _load_authors(self, conn, driver: _Driver, keys: list[tuple[str, str]]) -> None:
         by_platform: dict[str, dict[str, str]] = {}
