@@ -571,18 +571,27 @@ class TwitterV1Parser:
 
     def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
         """Yield a record per tweet and a RowError per line or item that is not one."""
-        first = True
-        for item in read_json_items(stream):
-            if isinstance(item, RowError):
-                yield item
-                continue
-            line, where, value = item
-            if first:
-                first = False
-                kind = classify(value[0] if isinstance(value, list) and value else value)
-                if kind in FOREIGN:
-                    raise FileError(f"{filename}: {FOREIGN[kind]}")
-            yield from _items(value, line, where)
+        return parse_tweet_file(stream, filename, _items, classify, FOREIGN)
+
+
+def parse_tweet_file(stream, filename: str, items, classify, foreign) -> Iterator[ParseItem]:
+    """Read a Twitter JSON file (either API version) and yield ``items(value, line, where)``.
+
+    A file whose first object ``classify`` finds to be a kind named in ``foreign`` (Gnip, the
+    other API version) is refused whole, with that explanation, before anything is yielded.
+    """
+    first = True
+    for item in read_json_items(stream):
+        if isinstance(item, RowError):
+            yield item
+            continue
+        line, where, value = item
+        if first:
+            first = False
+            kind = classify(value[0] if isinstance(value, list) and value else value)
+            if kind in foreign:
+                raise FileError(f"{filename}: {foreign[kind]}")
+        yield from items(value, line, where)
 
 
 PARSER = TwitterV1Parser()

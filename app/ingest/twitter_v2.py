@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from app.ingest.base import ParseItem
-from app.ingest.record import FileError, MentionRecord, RowError, parse_timestamp
+from app.ingest.record import MentionRecord, RowError, parse_timestamp
 from app.ingest.twitter_v1 import (
     SITE,
     as_dict,
@@ -28,7 +28,7 @@ from app.ingest.twitter_v1 import (
     head_objects,
     join_where,
     language,
-    read_json_items,
+    parse_tweet_file,
     repost_text,
     status_url,
     unique_handles,
@@ -425,18 +425,7 @@ class TwitterV2Parser:
 
     def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
         """Yield a record per tweet and a RowError per line or item that is not one."""
-        first = True
-        for item in read_json_items(stream):
-            if isinstance(item, RowError):
-                yield item
-                continue
-            line, where, value = item
-            if first:
-                first = False
-                kind = classify(value[0] if isinstance(value, list) and value else value)
-                if kind in FOREIGN:
-                    raise FileError(f"{filename}: {FOREIGN[kind]}")
-            yield from _items(value, line, where)
+        return parse_tweet_file(stream, filename, _items, classify, FOREIGN)
 
 
 PARSER = TwitterV2Parser()
