@@ -830,7 +830,7 @@ def history_chart(history: list[tuple[ScoreSnapshot, AuthorScore]]) -> dict:
     """Return the score history as plain data for the chart (labels, one series per score)."""
     return {
         "labels": [
-            (snap.window_end or snap.created_at).strftime("%Y-%m-%d %H:%M") for snap, _ in history
+            (snap.finished_at or snap.created_at).strftime("%Y-%m-%d %H:%M") for snap, _ in history
         ],
         "series": {role: [getattr(score, role) for _, score in history] for role in SCORES},
     }
