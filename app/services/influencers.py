@@ -471,9 +471,16 @@ def feature_role(name: str) -> str:
 
 
 def reasons_of(score: AuthorScore | None, limit: int = 3) -> list[str]:
-    """Return the reasons for the author's role: stored ones, else their strongest features."""
-    if score is None or not score.detail:
+    """Return the reasons for the author's role: stored ones, else their strongest features.
+
+    The long tail of quiet accounts has no stored reasons (a snapshot keeps them for the
+    authors with a role, the top of each role and flagged accounts): they are explained
+    from the scores and activity kept for everyone.
+    """
+    if score is None:
         return []
+    if not score.detail:
+        return quiet_reasons(score)
     if score.detail.get("reasons"):
         return list(score.detail["reasons"])
     ranked = sorted(
@@ -484,6 +491,20 @@ def reasons_of(score: AuthorScore | None, limit: int = 3) -> list[str]:
         f"{describe_feature(name, value)} ({percentile:.0f}th percentile)"
         for percentile, name, value in ranked[:limit]
         if percentile > 0
+    ]
+
+
+def quiet_reasons(score: AuthorScore) -> list[str]:
+    """Explain a quiet account's role from its stored scores and activity."""
+    best = max(SCORES, key=lambda role: getattr(score, role))
+    snapshot = db.session.get(ScoreSnapshot, score.snapshot_id)
+    threshold = float((snapshot.params or {}).get("role_threshold", 50)) if snapshot else 50.0
+    posts = "post" if score.posts == 1 else "posts"
+    people = "person" if score.degree == 1 else "people"
+    return [
+        f"no role: best is {best.replace('_', ' ')} at {getattr(score, best):.0f}, "
+        f"role threshold {threshold:.0f}",
+        f"{score.posts:,} {posts} in the window, in touch with {score.degree:,} {people}",
     ]
 
 

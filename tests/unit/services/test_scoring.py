@@ -189,3 +189,13 @@ def test_real_samples_import_and_score_without_error(app, shared_data):
     assert snapshot.status == "done" and snapshot.counts["authors"] > 5000
     roles = snapshot.counts["roles"]
     assert set(roles) - {"user"}, roles  # some real people get a role
+
+
+def test_quiet_accounts_are_explained_without_stored_reasons(workspace, monkeypatch):
+    monkeypatch.setattr(scoring, "DETAIL_TOP", 1)
+    scoring.compute(workspace)
+    fan = influencers.author_score(workspace, influencers_id(workspace, "fan7"))
+    assert fan.role == "user" and fan.detail is None
+    reasons = influencers.reasons_of(fan)
+    assert reasons[0].startswith("no role: best is") and "role threshold 50" in reasons[0]
+    assert "in the window, in touch with" in reasons[1]
