@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
 NEUTRAL_BAND = 0.05  # VADER's own thresholds: compound >= 0.05 positive, <= -0.05 negative
@@ -66,6 +67,11 @@ class MentionRecord:
     sentiment_computed: bool = False  # set by the ingest when it computed the sentiment
     topics: list[str] | None = None  # final topics (tags and brand terms), set by the ingest
 
+    def __reduce__(self):
+        # Records cross from the reading process to the writing one by the hundred thousand:
+        # as a plain tuple of fields they pickle about twice as fast as by default.
+        return (MentionRecord, _record_fields(self))
+
     @property
     def kind(self) -> str:
         """Return ``repost``, ``quote``, ``reply`` or ``post``, in that order of precedence."""
@@ -76,6 +82,9 @@ class MentionRecord:
         if self.reply_to_id or self.reply_to_author:
             return "reply"
         return "post"
+
+
+_record_fields = attrgetter(*MentionRecord.__dataclass_fields__)
 
 
 def normalize_handle(handle: str) -> str:
