@@ -4,15 +4,11 @@ Sign in, create a workspace, upload a file, watch the import finish, read the me
 """
 
 import os
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from factories import PASSWORD, make_user
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
 
 CSV = (
@@ -21,36 +17,6 @@ CSV = (
     "twitter,2,bob,2026-11-01T11:00:00Z,@anna <b>not bold</b> at all,10,\n"
     "twitter,3,,2026-11-01T11:00:00Z,no author,,neutral\n"
 )
-
-
-@pytest.fixture
-def live_server(app):
-    """Serve the app on a free local port in a thread, as a user's browser would reach it."""
-    app.config.update(WTF_CSRF_ENABLED=True, JOBS_INLINE=False, SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        context = browser.new_context()
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_sign_in_create_workspace_upload_and_read_mentions(app, live_server, page, tmp_path):
@@ -78,7 +44,9 @@ def test_sign_in_create_workspace_upload_and_read_mentions(app, live_server, pag
     assert page.get_by_test_id("rejected").inner_text().strip() == "1"
     assert "author is missing" in page.content()
 
-    page.get_by_role("button", name="See the mentions").or_(page.get_by_role("link", name="See the mentions")).click()
+    page.get_by_role("button", name="See the mentions").or_(
+        page.get_by_role("link", name="See the mentions")
+    ).click()
     assert "Доставка от Acme пришла вовремя!" in page.inner_text("table.mentions")
     assert page.locator("table.mentions b").count() == 0  # post HTML is text, not markup
     assert "<b>not bold</b>" in page.inner_text("table.mentions")
