@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from app.extensions import db
 from app.ingest.record import MentionRecord, normalize_handle, normalize_topic
 from app.models import ImportRun, Workspace
+from app.services import statistics
 
 IN_CHUNK = 900  # keep IN (...) lists well inside every database's parameter limit
 
@@ -89,6 +90,7 @@ class BatchWriter:
         self.find_brands = brand_matcher(workspace.brand_terms or [])
         self.authors: dict[tuple[str, str], int] = {}  # (platform, handle key) -> author id
         self._all_loaded = False
+        self.written = 0
         # Per poster: [newest post time, display handle, name, followers, url, author id].
         self.profiles: dict[tuple[str, str], list] = {}
         self._handles: dict[str, str] = {}
@@ -121,6 +123,7 @@ class BatchWriter:
                 self._insert_topics(conn, driver, records, mention_ids)
                 self._insert_edges(conn, driver, links, stamps, mention_ids)
                 result.imported += len(records)
+                self.written += len(records)
                 self.touched = True
             if run is not None:
                 run.imported, run.duplicates, run.rejected = (
@@ -145,6 +148,12 @@ class BatchWriter:
             self._refresh_authors(conn, _Driver(conn))
             resolve_pending_targets(conn, self.workspace_id)
             db.session.commit()
+            if self.written >= statistics.BULK_ROWS:
+                statistics.refresh(
+                    db.session.connection(),
+                    ("mentions", "authors", "interactions", "mention_topics"),
+                )
+                db.session.commit()
 
     # --- the steps ------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from app.models import (
     Workspace,
     utcnow,
 )
+from app.services import statistics
 from app.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -271,6 +272,7 @@ def compute(
     clock = datetime.now(UTC)
     write_snapshot(db.session.connection(), workspace.id, snapshot.id, result, data)
     timings["write"] = round((datetime.now(UTC) - clock).total_seconds(), 3)
+    statistics.refresh(db.session.connection(), ("author_scores", "author_topic_scores"))
     snapshot.window_start = datetime.fromtimestamp(data.window[0], tz=UTC)
     snapshot.window_end = datetime.fromtimestamp(data.window[1], tz=UTC)
     snapshot.counts = {

@@ -209,3 +209,20 @@ def test_worker_reports_an_unreadable_single_file(workspace, tmp_path):
     path.write_text("{not json at all")
     with pytest.raises(ServiceError, match="junk.json"):
         ingest.import_files(workspace, [path], worker=True)
+
+
+def test_bulk_import_refreshes_planner_statistics(workspace, tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    from app.services import statistics
+
+    monkeypatch.setattr(statistics, "BULK_ROWS", 2)
+    rows = [mention(str(i), f"user{i}", f"hi @user{i + 1}", sentiment="neutral") for i in range(3)]
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+    if db.engine.name == "sqlite":
+        analysed = db.session.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'mentions'"))
+    else:
+        analysed = db.session.scalar(
+            text("SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'mentions' AND last_analyze IS NOT NULL")
+        )
+    assert analysed >= 1
