@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -113,14 +113,13 @@ def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
     if filters.platform:
         query = query.where(Mention.platform == filters.platform.lower())
     if filters.author:
+        # The author's ids first (one per platform at most): with the ids in hand the
+        # database walks that author's mentions instead of the whole workspace's.
         handle = normalize_handle(filters.author)
-        query = query.where(
-            Mention.author_id.in_(
-                select(Author.id).where(
-                    Author.workspace_id == workspace.id, Author.handle == handle
-                )
-            )
-        )
+        ids = db.session.scalars(
+            select(Author.id).where(Author.workspace_id == workspace.id, Author.handle == handle)
+        ).all()
+        query = query.where(Mention.author_id.in_(ids))
     if filters.author_id is not None:
         query = query.where(Mention.author_id == filters.author_id)
     if filters.sentiment:
@@ -129,12 +128,11 @@ def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
         query = query.where(Mention.kind == filters.kind)
     if filters.topic:
         topics = {filters.topic.strip().lower(), normalize_topic(filters.topic)}
+        # Driven from the topic index: a topic's mentions are found, not searched for.
         query = query.where(
-            exists().where(
-                and_(
-                    MentionTopic.mention_id == Mention.id,
-                    MentionTopic.workspace_id == workspace.id,
-                    MentionTopic.topic.in_(topics),
+            Mention.id.in_(
+                select(MentionTopic.mention_id).where(
+                    MentionTopic.workspace_id == workspace.id, MentionTopic.topic.in_(topics)
                 )
             )
         )
@@ -222,10 +220,14 @@ def author_summary(workspace: Workspace, author: Author) -> AuthorSummary:
             .group_by(Mention.kind)
         ).all()
     )
+    # Driven from the author's mentions (an IN over their ids): joined the other way, the
+    # planner may start from every topic of the workspace.
+    their_mentions = select(Mention.id).where(
+        Mention.workspace_id == workspace.id, Mention.author_id == author.id
+    )
     topics = db.session.execute(
         select(MentionTopic.topic, func.count())
-        .join(Mention, Mention.id == MentionTopic.mention_id)
-        .where(MentionTopic.workspace_id == workspace.id, Mention.author_id == author.id)
+        .where(MentionTopic.mention_id.in_(their_mentions))
         .group_by(MentionTopic.topic)
         .order_by(func.count().desc(), MentionTopic.topic)
         .limit(20)
