@@ -109,8 +109,9 @@ def update_workspace(
     work_start: str,
     work_end: str,
     work_days: list[int] | None = None,
+    score_window_days: int | None = None,
 ) -> Workspace:
-    """Change a workspace's name, brand terms, time zone and working hours."""
+    """Change a workspace's name, brand terms, time zone, working hours and scoring window."""
     if not name.strip():
         raise ServiceError("the workspace needs a name")
     workspace.name = name.strip()[:200]
@@ -119,6 +120,10 @@ def update_workspace(
         if any(day not in range(1, 8) for day in work_days):
             raise ServiceError("working days are numbered 1 (Monday) to 7 (Sunday)")
         workspace.work_days = sorted(set(work_days))
+    if score_window_days is not None:
+        if not 1 <= score_window_days <= 36500:
+            raise ServiceError("the scoring window must be between 1 and 36,500 days")
+        workspace.score_window_days = score_window_days
     db.session.commit()
     return workspace
 

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import (
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -10,7 +11,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.ingest import FORMATS
 from app.models import ROLES
@@ -38,6 +39,12 @@ class WorkspaceSettingsForm(FlaskForm):
     work_end = StringField("Working hours end", default="18:00", validators=[TIME])
     work_days = SelectMultipleField(
         "Working days", choices=WEEKDAYS, coerce=int, default=[1, 2, 3, 4, 5]
+    )
+    score_window_days = IntegerField(
+        "Scoring window (days)",
+        default=90,
+        validators=[Optional(), NumberRange(min=1, max=36500, message="between 1 and 36,500 days")],
+        description="Authors are scored on the mentions of this many days before the newest one.",
     )
     submit = SubmitField("Save")
 

@@ -53,6 +53,7 @@ def settings(access):
                 workspace, name=form.name.data, brand_terms=form.brand_terms.data or "",
                 timezone=form.timezone.data, work_start=form.work_start.data,
                 work_end=form.work_end.data, work_days=form.work_days.data,
+                score_window_days=form.score_window_days.data,
             )  # fmt: skip
         except ServiceError as error:
             flash(str(error), "error")

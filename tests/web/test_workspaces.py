@@ -41,9 +41,11 @@ def test_settings_saved(app, client):
     client.post(
         "/w/acme/settings",
         data={"name": "Acme Corp", "brand_terms": "Acme, ACME Pro", "timezone": "Asia/Tokyo",
-              "work_start": "08:30", "work_end": "17:00", "work_days": ["1", "2", "3"]},
+              "work_start": "08:30", "work_end": "17:00", "work_days": ["1", "2", "3"],
+              "score_window_days": "30"},
     )  # fmt: skip
     workspace = workspace_service.get_by_slug("acme")
+    assert workspace.score_window_days == 30
     assert (workspace.name, workspace.timezone, workspace.work_start, workspace.work_days) == (
         "Acme Corp", "Asia/Tokyo", "08:30", [1, 2, 3],
     )  # fmt: skip
