@@ -400,23 +400,23 @@ def network_data(
 
 
 def _communities(snapshot: ScoreSnapshot, nodes: list[dict]) -> list[dict]:
-    """Return the communities most present among ``nodes`` (largest first) with their names."""
+    """Return the communities of ``nodes``, most present first, with their names (the legend
+    colours the first :data:`LEGEND_COMMUNITIES`; the panel names any)."""
     present: dict[int, int] = {}
     for node in nodes:
         if node["community"] is not None and node["community"] >= 0:
             present[node["community"]] = present.get(node["community"], 0) + 1
-    top = sorted(present, key=lambda c: (-present[c], c))[:LEGEND_COMMUNITIES]
-    if not top:
+    if not present:
         return []
     names = dict(
         db.session.execute(
             select(CommunitySummary.number, CommunitySummary.name).where(
-                CommunitySummary.snapshot_id == snapshot.id,
-                CommunitySummary.number.in_(top),
+                CommunitySummary.snapshot_id == snapshot.id
             )
         ).all()
     )
-    return [{"id": c, "name": names.get(c) or f"Community {c}", "shown": present[c]} for c in top]
+    order = sorted(present, key=lambda c: (-present[c], c))
+    return [{"id": c, "name": names.get(c) or f"Community {c}", "shown": present[c]} for c in order]
 
 
 def build_graph(data: dict):

@@ -1,0 +1,649 @@
+/* Influence CRM — the network page: the author graph drawn with sigma.js on graphology, laid
+ * out by ForceAtlas2 in a web worker.
+ *
+ *  - The data comes from <div id="network" data-url> (network.json) with the page's own
+ *    query string; the filters form rewrites the URL (every view is a URL) and reloads it.
+ *  - Colour by role or by community (the legend names them; the selected person's panel says
+ *    their role in words); size by the best role score.
+ *  - Click a person: their details in the panel and their ties highlighted; double-click opens
+ *    their author page. "Find a person" does the same from the keyboard.
+ *  - ForceAtlas2 runs a few seconds from positions grouped by community, then stops; edges
+ *    are hidden while it runs on big graphs, and while the camera moves.
+ *  - User data (handles, names, community names) only ever goes through textContent.
+ *  - window.networkView exposes the figures (node count, first render, layout iterations/s)
+ *    for the browser test and bench/network.py.
+ */
+(function () {
+  "use strict";
+
+  var ROLES = {
+    networker: { icon: "⇄", label: "Networker", color: "#2a6fdb" },
+    thought_leader: { icon: "★", label: "Thought leader", color: "#9b3fc2" },
+    trendsetter: { icon: "↗", label: "Trendsetter", color: "#d9730d" },
+    amplifier: { icon: "↻", label: "Amplifier", color: "#0f9b8e" },
+    user: { icon: "○", label: "User", color: "#8a94a3" }
+  };
+  var SCORES = [
+    ["networker", "Networker"], ["thought_leader", "Thought leader"],
+    ["trendsetter", "Trendsetter"], ["amplifier", "Amplifier"]
+  ];
+  // Twelve colours told apart in both schemes; the rest of the communities share a grey.
+  var COMMUNITY_COLORS = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#17becf", "#bcbd22", "#393b79", "#ad494a", "#637939"
+  ];
+  var OTHER_COLOR = "#b3bac5";
+  var DEFAULT_MIN_DEGREE = "1";
+  var ALL_KINDS = ["mention", "reply", "repost", "quote"];
+
+  var root, container, statusBox, countsBox, details, legend, form, relayout;
+  var stats = {
+    nodes: 0, edges: 0, ready: false, fetchMs: null, buildMs: null, firstRenderMs: null,
+    renderMs: null, copyMs: null, layoutIterations: 0, layoutSeconds: 0, iterationsPerSecond: null, layoutRunning: false
+  };
+  var state = {
+    graph: null, renderer: null, layout: null, data: null, selected: null,
+    neighbours: null, color: "role", communityColor: {}, communityName: {},
+    layoutTimer: null, layoutCopier: null, layoutGraph: null, layoutStart: 0, hideEdgesInLayout: false, request: 0, loadedQuery: null
+  };
+
+  var number = new Intl.NumberFormat(document.documentElement.lang || "en");
+  function fmt(n) { return n === null || n === undefined ? "—" : number.format(n); }
+  function plural(n, one, many) { return fmt(n) + " " + (n === 1 ? one : many); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function setStatus(text) {
+    statusBox.textContent = text || "";
+    statusBox.hidden = !text;
+  }
+
+  // ---------- the URL is the view ----------
+
+  function formParams() {
+    var params = new URLSearchParams();
+    var data = new FormData(form);
+    var kinds = data.getAll("kind");
+    data.forEach(function (value, key) {
+      value = String(value).trim();
+      if (!value || key === "kind") return;
+      if (key === "min_degree" && value === DEFAULT_MIN_DEGREE) return;
+      if (key === "color" && value === "role") return;
+      params.append(key, value);
+    });
+    if (kinds.length && kinds.length < ALL_KINDS.length) {
+      kinds.forEach(function (kind) { params.append("kind", kind); });
+    }
+    return params;
+  }
+
+  function syncForm(params) {
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (!input.name) return;
+      if (input.type === "checkbox") {
+        var chosen = params.getAll(input.name);
+        input.checked = !chosen.length || chosen.join(",").split(",").indexOf(input.value) >= 0;
+      } else if (input.name === "color") {
+        input.value = params.get("color") === "community" ? "community" : "role";
+      } else if (input.name === "min_degree") {
+        input.value = params.get("min_degree") || DEFAULT_MIN_DEGREE;
+      } else if (input.type !== "hidden" && input.type !== "submit") {
+        input.value = params.get(input.name) || "";
+      }
+    });
+  }
+
+  function dataQuery(params) {
+    var copy = new URLSearchParams(params);
+    copy.delete("color");
+    var text = copy.toString();
+    return text ? "?" + text : "";
+  }
+
+  function updateDownloads(params) {
+    var query = dataQuery(params);
+    document.getElementById("download-gexf").href = root.dataset.gexfUrl + query;
+    document.getElementById("download-graphml").href = root.dataset.graphmlUrl + query;
+  }
+
+  // ---------- loading ----------
+
+  function load() {
+    var params = new URLSearchParams(window.location.search);
+    state.color = params.get("color") === "community" ? "community" : "role";
+    updateDownloads(params);
+    var request = ++state.request;
+    var started = performance.now();
+    setStatus("Loading the graph…");
+    root.dataset.state = "loading";
+    fetch(root.dataset.url + dataQuery(params), {
+      headers: { Accept: "application/json" }, credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; },
+        function () { return { ok: false, body: { error: "the server answered " + response.status } }; });
+    }).then(function (result) {
+      if (request !== state.request) return; // a newer view was asked for meanwhile
+      stats.fetchMs = Math.round(performance.now() - started);
+      if (!result.ok) {
+        var errors = result.body.errors || [result.body.error || "the graph could not be loaded"];
+        setStatus("Filters not applied: " + errors.join("; ") + ".");
+        root.dataset.state = "error";
+        return;
+      }
+      state.loadedQuery = dataQuery(params);
+      show(result.body);
+    }).catch(function () {
+      if (request !== state.request) return;
+      setStatus("The graph could not be loaded: check the connection and reload the page.");
+      root.dataset.state = "error";
+    });
+  }
+
+  function show(data) {
+    var started = performance.now();
+    stopLayout();
+    if (state.renderer) { state.renderer.kill(); state.renderer = null; }
+    state.data = data;
+    state.selected = null;
+    state.neighbours = null;
+    state.graph = buildGraph(data);
+    stats.nodes = state.graph.order;
+    stats.edges = state.graph.size;
+    root.dataset.nodes = String(stats.nodes);
+    root.dataset.edges = String(stats.edges);
+    showCounts(data);
+    renderLegend();
+    fillHandles(data);
+    showDetails(null);
+    if (!state.graph.order) {
+      setStatus("No one matches these filters. Lower the minimum number of partners, widen the dates, tick more kinds of ties or clear the topic.");
+      root.dataset.state = "empty";
+      relayout.disabled = true;
+      stats.ready = true;
+      return;
+    }
+    if (!draw()) return;
+    stats.buildMs = Math.round(performance.now() - started);
+    setStatus("");
+    relayout.disabled = false;
+    stats.ready = true;
+    runLayout();
+  }
+
+  function showCounts(data) {
+    var c = data.counts;
+    var text = plural(c.nodes, "person", "people") + ", " + plural(c.edges, "tie", "ties");
+    if (data.truncated) {
+      text += "; showing the " + fmt(c.shown_nodes) + " best connected (" +
+        fmt(data.dropped) + " left out: raise the minimum number of partners or narrow the filters to see them)";
+    }
+    countsBox.textContent = text + ".";
+  }
+
+  // ---------- the graph ----------
+
+  function nodeColor(attrs) {
+    if (state.color === "community") {
+      return state.communityColor[attrs.community] || OTHER_COLOR;
+    }
+    return (ROLES[attrs.role] || ROLES.user).color;
+  }
+
+  function buildGraph(data) {
+    var graph = new graphology.DirectedGraph();
+    state.communityColor = {};
+    state.communityName = {};
+    (data.communities || []).forEach(function (c, i) {
+      if (i < COMMUNITY_COLORS.length) state.communityColor[c.id] = COMMUNITY_COLORS[i];
+      state.communityName[c.id] = c.name;
+    });
+    // Start from circular positions grouped by community: ForceAtlas2 then has less to undo.
+    var centres = {}, ring = 0, n = data.nodes.length;
+    var spread = Math.sqrt(n) * 10 + 10;
+    var minSize = n > 5000 ? 1.5 : 2.5, maxSize = n > 5000 ? 12 : 16;
+    (data.communities || []).slice(0, 60).forEach(function (c) { centres[c.id] = ring++; });
+    var slots = Math.max(ring, 1);
+    data.nodes.forEach(function (node, i) {
+      var angle, radius;
+      if (node.community in centres) {
+        angle = 2 * Math.PI * centres[node.community] / slots;
+        radius = spread;
+      } else {
+        angle = 2 * Math.PI * Math.random();
+        radius = spread * (1.3 + Math.random() * 0.5);
+      }
+      var attrs = {
+        i: i,
+        label: node.handle,
+        role: node.role,
+        community: node.community,
+        best: node.best,
+        size: minSize + (maxSize - minSize) * Math.pow(Math.max(0, Math.min(100, node.best)) / 100, 1.5),
+        x: radius * Math.cos(angle) + (Math.random() - 0.5) * spread * 0.6,
+        y: radius * Math.sin(angle) + (Math.random() - 0.5) * spread * 0.6
+      };
+      attrs.color = nodeColor(attrs);
+      graph.addNode(String(node.id), attrs);
+    });
+    data.edges.forEach(function (edge) {
+      var s = String(edge.source), t = String(edge.target), key = s + ">" + t;
+      if (graph.hasEdge(key)) {
+        graph.updateEdgeAttributes(key, function (a) {
+          a.weight += edge.weight;
+          a.kinds[edge.kind] = (a.kinds[edge.kind] || 0) + edge.weight;
+          return a;
+        });
+      } else {
+        var kinds = {};
+        kinds[edge.kind] = edge.weight;
+        graph.addDirectedEdgeWithKey(key, s, t, { weight: edge.weight, kinds: kinds });
+      }
+    });
+    graph.forEachEdge(function (key, a) {
+      graph.setEdgeAttribute(key, "size", 0.6 + Math.min(3, Math.log(1 + a.weight)));
+    });
+    return graph;
+  }
+
+  function darkScheme() {
+    var theme = document.documentElement.getAttribute("data-theme");
+    if (theme) return theme === "dark";
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+
+  function draw() {
+    var graph = state.graph, big = graph.order > 3000;
+    var dark = darkScheme();
+    var edgeColor = dark ? "rgba(175, 185, 200, 0.45)" : "rgba(80, 90, 105, 0.45)";
+    var faded = dark ? "#3a404a" : "#e3e6eb";
+    state.hideEdgesInLayout = graph.size > 8000;
+    try {
+      state.renderer = new Sigma(graph, container, {
+        defaultEdgeColor: edgeColor,
+        defaultEdgeType: graph.size <= 30000 ? "arrow" : "line",
+        labelColor: { color: getComputedStyle(document.body).color || (dark ? "#eee" : "#222") },
+        labelFont: "system-ui, sans-serif",
+        labelSize: 12,
+        labelDensity: big ? 0.35 : 0.7,
+        labelGridCellSize: 120,
+        labelRenderedSizeThreshold: big ? 10 : 6,
+        hideEdgesOnMove: big,
+        hideLabelsOnMove: big,
+        minCameraRatio: 0.02,
+        maxCameraRatio: 5,
+        nodeReducer: function (node, attrs) {
+          if (state.selected === null) return attrs;
+          if (node === state.selected) {
+            return Object.assign({}, attrs, { highlighted: true, forceLabel: true, zIndex: 2 });
+          }
+          if (state.neighbours.has(node)) return Object.assign({}, attrs, { forceLabel: graph.degree(state.selected) <= 30 });
+          return Object.assign({}, attrs, { color: faded, label: "" });
+        },
+        edgeReducer: function (edge, attrs) {
+          if (state.selected !== null) {
+            return graph.hasExtremity(edge, state.selected)
+              ? Object.assign({}, attrs, { color: dark ? "#c9d1dc" : "#5a6473", zIndex: 1 })
+              : Object.assign({}, attrs, { hidden: true });
+          }
+          if (stats.layoutRunning && state.hideEdgesInLayout) return Object.assign({}, attrs, { hidden: true });
+          return attrs;
+        }
+      });
+    } catch (error) {
+      setStatus("");
+      document.getElementById("network-fallback").hidden = false;
+      root.dataset.state = "no-webgl";
+      return false;
+    }
+    var renderer = state.renderer;
+    renderer.once("afterRender", function () {
+      if (stats.firstRenderMs === null) stats.firstRenderMs = Math.round(performance.now());
+    });
+    var renderStart = 0;
+    renderer.on("beforeRender", function () { renderStart = performance.now(); });
+    renderer.on("afterRender", function () { stats.renderMs = Math.round(performance.now() - renderStart); });
+    renderer.on("clickNode", function (e) { select(e.node, false); });
+    renderer.on("clickStage", function () { select(null, false); });
+    renderer.on("doubleClickNode", function (e) {
+      e.preventSigmaDefault();
+      window.location.href = root.dataset.authorBase + encodeURIComponent(e.node);
+    });
+    renderer.on("enterNode", function () { container.style.cursor = "pointer"; });
+    renderer.on("leaveNode", function () { container.style.cursor = ""; });
+    return true;
+  }
+
+  function recolour() {
+    if (!state.graph) return;
+    state.graph.updateEachNodeAttributes(function (node, attrs) {
+      attrs.color = nodeColor(attrs);
+      return attrs;
+    }, { attributes: ["color"] });
+    renderLegend();
+  }
+
+  // ---------- layout ----------
+
+  // The worker lays out a bare copy of the graph (positions and weights only) as fast as it
+  // can; the drawn graph takes the copy's positions a few times a second. Tied directly to the
+  // drawn graph, every iteration would wait for a full redraw (a few per second at 20,000 nodes
+  // on a laptop without a GPU).
+  function runLayout() {
+    var FA2 = window.graphologyLayoutForceAtlas2, graph = state.graph;
+    if (!FA2 || !graph || !graph.order) return;
+    stopLayout();
+    var copy = new graphology.DirectedGraph();
+    graph.forEachNode(function (key, a) { copy.addNode(key, { x: a.x, y: a.y, size: a.size }); });
+    graph.forEachEdge(function (key, a, source, target) {
+      copy.addDirectedEdgeWithKey(key, source, target, { weight: a.weight });
+    });
+    var settings = FA2.forceAtlas2.inferSettings(copy);
+    settings.barnesHutOptimize = copy.order > 1000;
+    settings.barnesHutTheta = 0.6;
+    settings.adjustSizes = false;
+    settings.edgeWeightInfluence = 0.5;
+    try {
+      state.layout = new FA2.FA2Layout(copy, { settings: settings, getEdgeWeight: "weight" });
+    } catch (error) {
+      return; // no workers: the starting positions stay
+    }
+    state.layoutGraph = copy;
+    var seconds = Math.min(10, 2 + graph.order / 2500);
+    stats.layoutIterations = 0;
+    state.layoutStart = performance.now();
+    copy.on("eachNodeAttributesUpdated", countIteration);
+    stats.layoutRunning = true;
+    root.dataset.layout = "running";
+    relayout.textContent = "Stop layout";
+    state.layout.start();
+    if (state.hideEdgesInLayout && state.renderer) state.renderer.refresh();
+    scheduleCopy();
+    state.layoutTimer = window.setTimeout(stopLayout, seconds * 1000);
+  }
+
+  function countIteration() {
+    stats.layoutIterations++; // FA2Layout writes the copy's positions once per iteration
+  }
+
+  // Redraw at most a third of the time: the main thread must stay free to feed the worker.
+  function scheduleCopy() {
+    var busy = (stats.copyMs || 0) + (stats.renderMs || 0);
+    state.layoutCopier = window.setTimeout(function () {
+      copyPositions();
+      if (state.layout) scheduleCopy();
+    }, Math.max(state.graph.order > 5000 ? 500 : 300, 3 * busy));
+  }
+
+  function copyPositions() {
+    var copy = state.layoutGraph;
+    if (!copy || !state.graph) return;
+    var started = performance.now();
+    state.graph.updateEachNodeAttributes(function (key, a) {
+      var b = copy.getNodeAttributes(key);
+      a.x = b.x;
+      a.y = b.y;
+      return a;
+    }, { attributes: ["x", "y"] });
+    stats.copyMs = Math.round(performance.now() - started);
+  }
+
+  function stopLayout() {
+    if (state.layoutTimer) { window.clearTimeout(state.layoutTimer); state.layoutTimer = null; }
+    if (state.layoutCopier) { window.clearTimeout(state.layoutCopier); state.layoutCopier = null; }
+    if (!state.layout) return;
+    state.layout.kill();
+    state.layout = null;
+    copyPositions();
+    state.layoutGraph.removeListener("eachNodeAttributesUpdated", countIteration);
+    state.layoutGraph = null;
+    stats.layoutSeconds = (performance.now() - state.layoutStart) / 1000;
+    stats.iterationsPerSecond = stats.layoutSeconds > 0
+      ? Math.round(stats.layoutIterations / stats.layoutSeconds * 10) / 10 : null;
+    stats.layoutRunning = false;
+    root.dataset.layout = "done";
+    relayout.textContent = "Re-run layout";
+    if (state.renderer) state.renderer.refresh();
+  }
+
+  // ---------- selection and details ----------
+
+  function select(node, moveCamera) {
+    var graph = state.graph;
+    state.selected = node !== null && graph && graph.hasNode(node) ? node : null;
+    state.neighbours = state.selected === null ? null : new Set(graph.neighbors(state.selected));
+    showDetails(state.selected);
+    if (state.renderer) {
+      state.renderer.refresh({ skipIndexation: true });
+      if (moveCamera && state.selected !== null) {
+        var position = state.renderer.getNodeDisplayData(state.selected);
+        if (position) state.renderer.getCamera().animate({ x: position.x, y: position.y, ratio: 0.25 }, { duration: 400 });
+      }
+    }
+  }
+
+  function showDetails(key) {
+    details.replaceChildren();
+    if (key === null) {
+      details.appendChild(el("p", "muted", "Click a person to see their role and scores; double-click opens their page."));
+      return;
+    }
+    var node = state.data.nodes[state.graph.getNodeAttribute(key, "i")];
+    var url = root.dataset.authorBase + encodeURIComponent(node.id);
+    var title = el("h3", "node-handle");
+    var link = el("a", null, node.handle);
+    link.href = url;
+    link.setAttribute("dir", "auto");
+    title.appendChild(link);
+    details.appendChild(title);
+    if (node.name) {
+      var name = el("p", "muted node-name", node.name);
+      name.setAttribute("dir", "auto");
+      details.appendChild(name);
+    }
+    var role = ROLES[node.role] || { icon: "?", label: node.role };
+    var badge = el("span", "badge role role-" + (ROLES[node.role] ? node.role.replace("_", "-") : "other"));
+    badge.appendChild(el("span", "badge-icon", role.icon)).setAttribute("aria-hidden", "true");
+    badge.appendChild(document.createTextNode(role.label));
+    var roleLine = el("p", "node-role", "Role: ");
+    roleLine.appendChild(badge);
+    details.appendChild(roleLine);
+
+    var table = el("table", "node-scores");
+    var caption = el("caption", null, "Role scores (0–100)");
+    table.appendChild(caption);
+    var body = el("tbody");
+    SCORES.forEach(function (pair) {
+      var row = el("tr");
+      row.appendChild(el("th", null, pair[1])).setAttribute("scope", "row");
+      var cell = el("td", "num");
+      var score = el("span", "score");
+      var bar = el("span", "scorebar");
+      bar.style.setProperty("--v", String(Math.max(0, Math.min(100, node[pair[0]]))));
+      bar.setAttribute("aria-hidden", "true");
+      score.appendChild(bar);
+      score.appendChild(el("span", "num", Math.round(node[pair[0]])));
+      cell.appendChild(score);
+      row.appendChild(cell);
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    details.appendChild(table);
+
+    var facts = el("dl", "node-facts");
+    function fact(label, value) {
+      facts.appendChild(el("dt", null, label));
+      var dd = el("dd", null, value);
+      dd.setAttribute("dir", "auto");
+      facts.appendChild(dd);
+    }
+    fact("Platform", node.platform);
+    fact("Followers", fmt(node.followers));
+    fact("Partners", fmt(node.degree));
+    fact("Community", node.community >= 0
+      ? (state.communityName[node.community] || "Community " + node.community) : "none");
+    fact("First seen", node.first_seen ? node.first_seen.slice(0, 10) : "—");
+    details.appendChild(facts);
+    var open = el("a", "small", "Open the author page");
+    open.href = url;
+    open.setAttribute("role", "button");
+    var p = el("p");
+    p.appendChild(open);
+    details.appendChild(p);
+  }
+
+  // ---------- legend and find ----------
+
+  function legendItem(color, label, note) {
+    var li = el("li");
+    var swatch = el("span", "swatch");
+    swatch.style.setProperty("--swatch", color);
+    swatch.setAttribute("aria-hidden", "true");
+    li.appendChild(swatch);
+    li.appendChild(el("span", null, label));
+    if (note) li.appendChild(el("small", "muted", note));
+    return li;
+  }
+
+  function renderLegend() {
+    if (state.color === "role") {
+      var counts = {};
+      (state.data ? state.data.nodes : []).forEach(function (n) { counts[n.role] = (counts[n.role] || 0) + 1; });
+      legend.replaceChildren();
+      Object.keys(ROLES).forEach(function (key) {
+        var role = ROLES[key];
+        legend.appendChild(legendItem(role.color, role.icon + " " + role.label, state.data ? fmt(counts[key] || 0) : ""));
+      });
+      return;
+    }
+    legend.replaceChildren();
+    var shown = 0;
+    (state.data.communities || []).slice(0, COMMUNITY_COLORS.length).forEach(function (c) {
+      shown += c.shown;
+      var li = legendItem(state.communityColor[c.id], c.name, fmt(c.shown));
+      li.querySelector("span:not(.swatch)").setAttribute("dir", "auto");
+      legend.appendChild(li);
+    });
+    var rest = state.data.nodes.length - shown;
+    if (rest > 0) legend.appendChild(legendItem(OTHER_COLOR, "Other communities or none", fmt(rest)));
+  }
+
+  function fillHandles(data) {
+    var list = document.getElementById("network-handles");
+    var fragment = document.createDocumentFragment();
+    data.nodes.slice(0, 2000).forEach(function (node) {
+      var option = document.createElement("option");
+      option.value = node.handle;
+      fragment.appendChild(option);
+    });
+    list.replaceChildren(fragment);
+    document.getElementById("network-find").hidden = !data.nodes.length;
+  }
+
+  function find(text) {
+    var wanted = text.trim().replace(/^@/, "").toLowerCase();
+    if (!wanted || !state.data) return;
+    var match = null;
+    state.data.nodes.some(function (node) {
+      if (node.handle.replace(/^@/, "").toLowerCase() === wanted) { match = node; return true; }
+      return false;
+    });
+    if (!match) {
+      state.data.nodes.some(function (node) {
+        if (node.handle.toLowerCase().indexOf(wanted) >= 0) { match = node; return true; }
+        return false;
+      });
+    }
+    if (match) select(String(match.id), true);
+    else setStatus("No one called “" + text.trim() + "” in this view.");
+  }
+
+  // ---------- wiring ----------
+
+  function apply(push) {
+    var params = formParams();
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "");
+    if (url !== window.location.pathname + window.location.search) {
+      window.history[push ? "pushState" : "replaceState"](null, "", url);
+    }
+    if (state.data && dataQuery(params) === state.loadedQuery) {
+      state.color = params.get("color") === "community" ? "community" : "role";
+      recolour(); // only the colours changed: no need to reload
+      updateDownloads(params);
+      return;
+    }
+    load();
+  }
+
+  function init() {
+    root = document.getElementById("network");
+    if (!root) return;
+    container = root.querySelector("[data-graph]");
+    statusBox = document.getElementById("network-status");
+    countsBox = document.getElementById("network-counts");
+    details = document.getElementById("node-details");
+    legend = document.getElementById("network-legend");
+    form = document.getElementById("network-filters");
+    relayout = document.getElementById("network-relayout");
+    window.networkView = {
+      stats: stats,
+      select: function (id) { select(id === null ? null : String(id), true); },
+      nodePosition: function (id) {
+        if (!state.renderer) return null;
+        var data = state.renderer.getNodeDisplayData(String(id));
+        if (!data) return null;
+        var point = state.renderer.framedGraphToViewport(data);
+        var box = container.getBoundingClientRect();
+        return { x: box.left + point.x, y: box.top + point.y };
+      },
+      graph: function () { return state.graph; },
+      runLayout: runLayout,
+      stopLayout: stopLayout
+    };
+    if (!window.graphology || !window.Sigma) {
+      setStatus("The graph libraries did not load: reload the page, or use the downloads.");
+      return;
+    }
+    document.getElementById("network-fallback").hidden = true;
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "find") return;
+      if (event.target.type === "checkbox" && event.target.name === "kind" &&
+          !form.querySelector("input[name=kind]:checked")) {
+        event.target.checked = true; // at least one kind of tie
+        setStatus("Keep at least one kind of tie.");
+        return;
+      }
+      apply(true);
+    });
+    relayout.addEventListener("click", function () {
+      if (state.layout) stopLayout(); else runLayout();
+    });
+    document.getElementById("network-find").addEventListener("submit", function (event) {
+      event.preventDefault();
+      find(document.getElementById("find-handle").value);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && state.selected !== null) select(null, false);
+    });
+    window.addEventListener("popstate", function () {
+      var params = new URLSearchParams(window.location.search);
+      syncForm(params);
+      if (state.data && dataQuery(params) === state.loadedQuery) {
+        state.color = params.get("color") === "community" ? "community" : "role";
+        recolour();
+      } else {
+        load();
+      }
+    });
+    load();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
