@@ -386,6 +386,7 @@ class ScoringResult:
     counts: dict[str, int]
     timings: dict[str, float]
     _cache: dict = field(default_factory=dict, repr=False)
+    _topic_index: dict | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -471,6 +472,19 @@ class ScoringResult:
         )
         return f"{text} ({ordinal(pct)} percentile)"
 
+    def _topic_rows(self) -> dict[int, list[tuple[str, int]]]:
+        """Return, per author index, the ranked topics they appear in and their row there.
+
+        Built once: explaining thousands of authors must not search every topic each time.
+        """
+        if self._topic_index is None:
+            rows: dict[int, list[tuple[str, int]]] = {}
+            for t, ts in self.topic_scores.items():
+                for j, i in enumerate(ts.members.tolist()):
+                    rows.setdefault(i, []).append((t, j))
+            self._topic_index = rows
+        return self._topic_index
+
     def _author(self, i: int) -> AuthorScore:
         feats: dict[str, dict[str, Any]] = {}
         explanations: dict[str, list[str]] = {}
@@ -507,15 +521,14 @@ class ScoringResult:
         else:
             reasons = explanations[role]
         topics = {}
-        for t, ts in self.topic_scores.items():
-            j = int(np.searchsorted(ts.members, i))
-            if j < len(ts.members) and ts.members[j] == i:
-                topics[t] = {
-                    "thought_leader": float(ts.thought_leader[j]),
-                    "trendsetter": float(ts.trendsetter[j]),
-                    "posts": int(ts.posts[j]),
-                    "original_posts": int(ts.original_posts[j]),
-                }
+        for t, j in self._topic_rows().get(i, ()):
+            ts = self.topic_scores[t]
+            topics[t] = {
+                "thought_leader": float(ts.thought_leader[j]),
+                "trendsetter": float(ts.trendsetter[j]),
+                "posts": int(ts.posts[j]),
+                "original_posts": int(ts.original_posts[j]),
+            }
         return AuthorScore(
             key=self.keys[i],
             role=role,
