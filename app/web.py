@@ -44,6 +44,12 @@ NAVIGATION = (
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
 )
+# Pages reached from a navigation item, which stays highlighted on them.
+NAVIGATION_CHILDREN = {
+    "mentions.index": {"mentions.index"},
+    "influencers.index": {"mentions.author", "influencers.runs", "influencers.suspicious"},
+    "workspaces.import_form": {"workspaces.import_run"},
+}
 
 
 def inject_navigation() -> dict:
@@ -68,7 +74,7 @@ def inject_navigation() -> dict:
                 "label": label,
                 "url": url_for(endpoint, slug=access.workspace.slug),
                 "active": request.endpoint == endpoint
-                or (request.blueprint == "mentions" and endpoint == "mentions.index"),
+                or request.endpoint in NAVIGATION_CHILDREN.get(endpoint, ()),
             }
             for label, endpoint in NAVIGATION
         ]
