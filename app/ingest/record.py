@@ -65,7 +65,6 @@ class MentionRecord:
     sentiment: str | None = None
     sentiment_score: float | None = None
     sentiment_computed: bool = False  # set by the ingest when it computed the sentiment
-    topics: list[str] | None = None  # final topics (tags and brand terms), set by the ingest
 
     def __reduce__(self):
         # Records cross from the reading process to the writing one by the hundred thousand:

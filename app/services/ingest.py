@@ -30,7 +30,7 @@ from app.services.ingest_reader import (
     read_batches_in_worker,
     worth_a_worker,
 )
-from app.services.ingest_writer import BatchWriter, brand_matcher
+from app.services.ingest_writer import BatchWriter, brand_matcher, prepare
 
 __all__ = ["ImportResult", "brand_matcher", "import_files", "import_records"]
 
@@ -157,23 +157,28 @@ def import_records(
     result = ImportResult()
     writer = BatchWriter(workspace)
     batch: list[MentionRecord] = []
-    for item, where in records:
-        if isinstance(item, RowError):
-            result.reject(where, item.line, item.reason)
-            continue
-        problem = check_limits(item)
-        if problem:
-            result.reject(where, None, problem)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            enrich(batch)
-            writer.write(batch, result, run)
-            batch = []
-    if batch:
-        enrich(batch)
-        writer.write(batch, result, run)
-    writer.finish()
+
+    def write(records: list[MentionRecord]) -> None:
+        enrich(records)
+        writer.write(prepare(records, writer.find_brands), result, run)
+
+    try:
+        for item, where in records:
+            if isinstance(item, RowError):
+                result.reject(where, item.line, item.reason)
+                continue
+            problem = check_limits(item)
+            if problem:
+                result.reject(where, None, problem)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                write(batch)
+                batch = []
+        if batch:
+            write(batch)
+    finally:
+        writer.finish()
     return result
 
 

@@ -25,7 +25,7 @@ from app.ingest import (
     open_text,
 )
 from app.services.enrich import enrich
-from app.services.ingest_writer import brand_matcher, record_topics
+from app.services.ingest_writer import brand_matcher, prepare
 
 log = logging.getLogger(__name__)
 LIMITS = {"platform": 32, "id": 255, "author": 255}
@@ -35,7 +35,11 @@ WORKER_MIN_BYTES = 4 * 1024 * 1024  # below this, starting a process costs more 
 
 @dataclass
 class Batch:
-    """Records read from one file, with the rows rejected and the warnings met on the way."""
+    """Records read from one file, with the rows rejected and the warnings met on the way.
+
+    ``records`` hold parsed records while the batch fills, and rows ready for the writer
+    (:class:`app.services.ingest_writer.Row`) once it is handed over.
+    """
 
     file: str
     format: str | None = None
@@ -61,11 +65,11 @@ def check_limits(record: MentionRecord) -> str | None:
     return None
 
 
-def _finish(records: list[MentionRecord], find_brands) -> None:
-    """Do the per-record work that needs no database: language, sentiment, topics."""
-    enrich(records)
-    for record in records:
-        record.topics = record_topics(record, find_brands)
+def _finish(batch: Batch, find_brands) -> None:
+    """Do the per-record work that needs no database (language, sentiment, topics, keys) and
+    turn the batch's records into rows for the writer."""
+    enrich(batch.records)
+    batch.records = prepare(batch.records, find_brands)
 
 
 def read_batches(
@@ -98,7 +102,7 @@ def read_batches(
                         batch.warnings.append(f"{name}: {item.message}")
                     if len(batch.records) >= batch_size:
                         batch.position = file_position(raw)
-                        _finish(batch.records, find_brands)
+                        _finish(batch, find_brands)
                         yield batch
                         batch = Batch(name, batch.format)
                     elif count % 4096 == 0:
@@ -106,7 +110,7 @@ def read_batches(
                 batch.position = file_position(raw)
         except FileError as error:
             batch.file_error = str(error)
-        _finish(batch.records, find_brands)
+        _finish(batch, find_brands)
         yield batch
 
 
