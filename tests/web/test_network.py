@@ -112,6 +112,20 @@ def test_json_shape(workspace, client):
     }
     assert data["truncated"] is False and data["dropped"] == 0
     assert data["snapshot"]["id"]
+    dora = next(e for e in data["edges"] if e["kind"] == "mention")
+    assert dora["first_day"] == "2026-11-03"  # UTC date of the first interaction
+
+
+def test_big_answers_are_gzipped(workspace, client, monkeypatch):
+    import gzip
+    import json
+
+    plain = client.get("/w/acme/network.json")
+    assert "Content-Encoding" not in plain.headers  # small: sent as is
+    monkeypatch.setattr("app.network.routes.GZIP_MIN_BYTES", 0)
+    packed = client.get("/w/acme/network.json", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.data)) == plain.get_json()
 
 
 @pytest.mark.parametrize(
