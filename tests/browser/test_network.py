@@ -103,3 +103,19 @@ def test_open_the_network_select_filter_and_open_an_author(workspace, live_serve
     click_node(page, bob, double=True)
     page.wait_for_url(f"**/w/acme/authors/{bob}")
     assert page.title() != "1"  # the hostile name never ran
+
+    # The author page can embed the neighbourhood: the snippet the report gives, injected here
+    # (the author page's template is not this feature's to change).
+    page.evaluate(
+        """([url, base, ego]) => { const box = document.createElement('div');
+        box.className = 'network-mini'; box.dataset.networkMini = ''; box.dataset.url = url;
+        box.dataset.authorBase = base; box.dataset.ego = ego; box.id = 'mini';
+        document.querySelector('main').prepend(box); }""",
+        [f"/w/acme/network.json?ego={bob}&hops=1", "/w/acme/authors/", str(bob)],
+    )
+    for name in ("graphology/graphology.umd.min.js", "sigma/sigma.min.js",
+                 "graphology-layout-forceatlas2/graphology-layout-forceatlas2.min.js"):  # fmt: skip
+        page.add_script_tag(url=f"/static/vendor/{name}")
+    page.add_script_tag(url="/static/js/network.js")
+    page.locator("#mini[data-nodes='3']").wait_for(timeout=15_000)  # bob, anna, eve
+    assert page.locator("#mini canvas").count() > 0

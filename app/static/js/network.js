@@ -12,6 +12,8 @@
  *  - User data (handles, names, community names) only ever goes through textContent.
  *  - window.networkView exposes the figures (node count, first render, layout iterations/s)
  *    for the browser test and bench/network.py.
+ *  - On other pages, <div data-network-mini data-url="...network.json?ego=ID"> draws an
+ *    author's neighbourhood (see initMini).
  */
 (function () {
   "use strict";
@@ -612,9 +614,59 @@
     load();
   }
 
+  // ---------- mini graphs: an author's neighbourhood on another page ----------
+  //
+  //   <div class="network-mini" data-network-mini
+  //        data-url="/w/acme/network.json?ego=42&hops=1&max_nodes=60"
+  //        data-author-base="/w/acme/authors/" data-ego="42" aria-label="..."></div>
+  //
+  // Coloured by role, sized by best score, laid out at once (small graphs); a click opens the
+  // person. Without JavaScript or WebGL the element keeps whatever it holds.
+  function initMini(box) {
+    if (!window.graphology || !window.Sigma) return;
+    fetch(box.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.nodes.length) return;
+        state.color = "role";
+        var graph = buildGraph(data), ego = box.dataset.ego;
+        var FA2 = window.graphologyLayoutForceAtlas2;
+        if (FA2) {
+          FA2.forceAtlas2.assign(graph, { iterations: 150, settings: FA2.forceAtlas2.inferSettings(graph) });
+        }
+        box.replaceChildren();
+        var renderer;
+        try {
+          renderer = new Sigma(graph, box, {
+            defaultEdgeType: "arrow",
+            defaultEdgeColor: darkScheme() ? "rgba(175, 185, 200, 0.5)" : "rgba(80, 90, 105, 0.45)",
+            labelColor: { color: getComputedStyle(document.body).color || "#222" },
+            labelFont: "system-ui, sans-serif",
+            labelSize: 11,
+            labelRenderedSizeThreshold: 4,
+            nodeReducer: function (node, attrs) {
+              return node === ego ? Object.assign({}, attrs, { forceLabel: true, highlighted: true }) : attrs;
+            }
+          });
+        } catch (error) {
+          return; // no WebGL: the element stays as the server rendered it
+        }
+        renderer.on("clickNode", function (e) {
+          window.location.href = box.dataset.authorBase + encodeURIComponent(e.node);
+        });
+        renderer.on("enterNode", function () { box.style.cursor = "pointer"; });
+        renderer.on("leaveNode", function () { box.style.cursor = ""; });
+        box.dataset.nodes = String(graph.order);
+      })
+      .catch(function () { /* the element keeps its content */ });
+  }
+
   function init() {
     root = document.getElementById("network");
-    if (!root) return;
+    if (!root) {
+      Array.prototype.forEach.call(document.querySelectorAll("[data-network-mini]"), initMini);
+      return;
+    }
     container = root.querySelector("[data-graph]");
     statusBox = document.getElementById("network-status");
     countsBox = document.getElementById("network-counts");
