@@ -37,7 +37,8 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA cache_size=-131072")
     cursor.execute("PRAGMA temp_store=MEMORY")
     # Reading through memory-mapped pages: scoring scans a million rows along indexes.
-    cursor.execute("PRAGMA mmap_size=2147483648")
+    # (Mapped pages count as the process's memory: 256 MiB keeps a big import under 1 GB.)
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 

@@ -25,6 +25,7 @@ from app.services.errors import ServiceError
 from app.services.ingest_reader import (
     Batch,
     WorkerFailed,
+    bulk_work,
     check_limits,
     read_batches,
     read_batches_in_worker,
@@ -112,20 +113,21 @@ def import_files(
     writer = BatchWriter(workspace)
     sizes = dict(zip(names, (_size(path) for path in paths), strict=True))
     done_before, current = 0, None
-    try:
-        for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or []):
-            if batch.file != current:
-                done_before += sizes.get(current, 0) if current else 0
-                current = batch.file
-            _take(result, batch, single_file=len(paths) == 1)
-            if batch.records:
-                writer.write(batch.records, result, run)
-            if progress:
-                progress(result, done_before + batch.position)
-    except WorkerFailed as error:
-        raise ServiceError(f"reading the files failed: {error}") from None
-    finally:
-        writer.finish()  # also after a failure: the batches that landed get their authors right
+    with bulk_work():
+        try:
+            for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or []):
+                if batch.file != current:
+                    done_before += sizes.get(current, 0) if current else 0
+                    current = batch.file
+                _take(result, batch, single_file=len(paths) == 1)
+                if batch.records:
+                    writer.write(batch.records, result, run)
+                if progress:
+                    progress(result, done_before + batch.position)
+        except WorkerFailed as error:
+            raise ServiceError(f"reading the files failed: {error}") from None
+        finally:
+            writer.finish()  # also after a failure: the batches that landed keep their authors right
     return result
 
 
