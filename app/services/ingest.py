@@ -20,12 +20,12 @@ from app.ingest import (
     RowError,
 )
 from app.models import ImportRun, Workspace, utcnow
+from app.services.bulk import bulk_work
 from app.services.enrich import enrich
 from app.services.errors import ServiceError
 from app.services.ingest_reader import (
     Batch,
     WorkerFailed,
-    bulk_work,
     check_limits,
     read_batches,
     read_batches_in_worker,

@@ -12,7 +12,6 @@ import logging
 import multiprocessing
 import queue
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,24 +124,6 @@ def _work(out, paths, names, fmt: str, batch_size: int, brand_terms) -> None:
         out.put(None)
     except BaseException as error:  # the parent must learn of it, not wait forever
         out.put(f"{type(error).__name__}: {error}")
-
-
-@contextmanager
-def bulk_work():
-    """Pause Python's cyclic garbage collector around a bulk import, then collect once.
-
-    An import allocates millions of small tuples that reference counting frees on its own;
-    the collector still walks the whole heap every so often, which cost a third of the
-    import's time. Nothing an import makes forms cycles, so pausing it is safe.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
 
 
 class WorkerFailed(RuntimeError):

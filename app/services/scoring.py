@@ -27,6 +27,7 @@ from app.models import (
     utcnow,
 )
 from app.services import statistics
+from app.services.bulk import bulk_work
 from app.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,9 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     start_at = datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
     if conn.dialect.name == "sqlite":
         start_param = start_at.isoformat(" ", timespec="microseconds")
+        # Map the whole file while scanning it: scoring may use up to 3 GB, an import may not,
+        # so the connection default stays small (see app/extensions.py).
+        conn.exec_driver_sql("PRAGMA mmap_size=2147483648")
     else:
         start_param = start_at
 
@@ -122,6 +126,8 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         (workspace_id, start_param),
     ).fetchall()
     if not rows:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA mmap_size=268435456")
         return data
     ids, authors, moments, kinds, texts, parents, engagement, sentiment = _columns(rows, 8)
     del rows
@@ -153,6 +159,8 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         if first_seen is not None:
             data.first_seen[author_id] = first_seen
 
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA mmap_size=268435456")  # back to the connection default
     data.posts = len(ids)
     data.frame = frame_from_columns(
         post_author=authors, post_id=ids, post_at=moments, post_kind=kinds, post_text=texts,
@@ -238,7 +246,7 @@ def compute(
     progress: Progress | None = None,
 ) -> ScoreSnapshot:
     """Score the workspace now and store the snapshot; return it (status ``done``)."""
-    from graph import ScoringParams, score_authors
+    from graph import ScoringParams
 
     params = ScoringParams(window_days=window_days or workspace.score_window_days or 90)
     if snapshot is None:
@@ -253,6 +261,14 @@ def compute(
         db.session.commit()
         if progress:
             progress(phase, snapshot.progress)
+
+    with bulk_work():
+        return _compute(workspace, snapshot, params, report)
+
+
+def _compute(workspace, snapshot, params, report) -> ScoreSnapshot:
+    """Load the window, score it, write the snapshot: the body of :func:`compute`."""
+    from graph import score_authors
 
     timings: dict[str, float] = {}
     clock = datetime.now(UTC)
