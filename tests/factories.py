@@ -57,3 +57,24 @@ def mention(id: str, author: str, text: str = "", **fields) -> dict:
     }
     row.update(fields)
     return row
+
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TEXT_SUFFIXES = {".json", ".jsonl", ".gz", ".csv"}
+
+
+def shared_data_files() -> list[Path]:
+    """Return the text files of ../shared/data (none when the folder is absent)."""
+    if not SHARED_DATA.is_dir():
+        return []
+    return sorted(p for p in SHARED_DATA.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES)
+
+
+def sniff_head(path: Path) -> str:
+    """Return the first 64 KiB of a data file as the importer's sniffers see it."""
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as raw:
+        data = raw.read(65536)
+    return data.decode("utf-8-sig", errors="ignore")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 from pathlib import Path
@@ -12,11 +11,11 @@ import pytest
 from app.ingest.base import ParseWarning
 from app.ingest.record import FileError, MentionRecord, RowError
 from app.ingest.vk import PARSER, Directory, display_text
+from factories import shared_data_files, sniff_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 VK = FIXTURES / "vk"
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-TEXT_SUFFIXES = {".json", ".jsonl", ".gz", ".csv"}
 
 
 def parse_file(name: str) -> list:
@@ -271,24 +270,9 @@ def test_sniff_rejects_sibling_fixtures(other):
     assert PARSER.sniff((FIXTURES / other).read_text(encoding="utf-8")[:65536]) is False
 
 
-def data_files() -> list[Path]:
-    """Return the text files of the shared data folder (none when it is absent)."""
-    if not DATA.is_dir():
-        return []
-    return sorted(p for p in DATA.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES)
-
-
-def head_of(path: Path) -> str:
-    """Return the first 64 KiB of a data file as the importer's sniffers see it."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as raw:
-        data = raw.read(65536)
-    return data.decode("utf-8-sig", errors="ignore")
-
-
-@pytest.mark.parametrize("path", data_files(), ids=lambda p: str(p.relative_to(DATA)))
+@pytest.mark.parametrize("path", shared_data_files(), ids=lambda p: str(p.relative_to(DATA)))
 def test_sniff_on_shared_data(path):
-    assert PARSER.sniff(head_of(path)) == (path.parent.name == "vk-wall-samples")
+    assert PARSER.sniff(sniff_head(path)) == (path.parent.name == "vk-wall-samples")
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared data folder not present")
