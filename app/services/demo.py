@@ -77,6 +77,16 @@ def load_demo() -> DemoOutcome:
     else:
         outcome.lines.append("demo mentions already imported")
 
+    from app.services import scoring
+
+    if scoring.latest_snapshot(workspace) is None:
+        snapshot = scoring.compute(workspace, trigger="demo")
+        roles = {role: n for role, n in snapshot.counts["roles"].items() if role != "user"}
+        outcome.lines.append(
+            f"scored {snapshot.counts['authors']:,} demo authors: "
+            + ", ".join(f"{n} {role.replace('_', ' ')}s" for role, n in sorted(roles.items()))
+        )
+
     login_file = _login_file()
     if login_file.exists():
         email, password = login_file.read_text().split("\n")[:2]
