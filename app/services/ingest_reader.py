@@ -1,8 +1,9 @@
-"""Reading mention files into batches of enriched records, in this process or a worker.
+"""Reading mention files into batches of rows ready to write, in this process or a worker.
 
-Reading is pure (no database): parse, check limits, detect language, score sentiment. That
-is half the work of an import, so for big files it runs in a second process while this one
-writes the previous batch: on two cores an import then goes about twice as fast.
+Reading is pure (no database): parse, check limits, detect language, score sentiment, find
+topics, normalise handles. That is about half the work of an import, so for big files it
+runs in a second process while this one writes the previous batch; the writer then sets the
+pace (bench/RESULTS.md).
 """
 
 from __future__ import annotations
