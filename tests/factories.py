@@ -78,3 +78,17 @@ def sniff_head(path: Path) -> str:
     with opener(path, "rb") as raw:
         data = raw.read(65536)
     return data.decode("utf-8-sig", errors="ignore")
+
+
+def records_by_id(items: list) -> dict:
+    """Return the parsed records among a parser's items, by post id."""
+    from app.ingest.record import MentionRecord
+
+    return {item.id: item for item in items if isinstance(item, MentionRecord)}
+
+
+def row_errors(items: list) -> list:
+    """Return the rejected rows among a parser's items."""
+    from app.ingest.record import RowError
+
+    return [item for item in items if isinstance(item, RowError)]

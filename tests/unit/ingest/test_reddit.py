@@ -11,7 +11,7 @@ import pytest
 
 from app.ingest.record import FileError, MentionRecord, RowError
 from app.ingest.reddit import PARSER, extract_user_mentions
-from factories import shared_data_files, sniff_head
+from factories import records_by_id, shared_data_files, sniff_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 THINGS = FIXTURES / "reddit" / "things.jsonl"
@@ -43,7 +43,7 @@ def items() -> list:
 @pytest.fixture
 def records(items) -> dict[str, MentionRecord]:
     """Return the fixture's records by id."""
-    return {item.id: item for item in items if isinstance(item, MentionRecord)}
+    return records_by_id(items)
 
 
 def test_fixture_yields_records_and_rejects_unknown_authors(items, records):

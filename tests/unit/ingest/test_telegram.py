@@ -11,7 +11,7 @@ import pytest
 from app.ingest.base import ParseWarning
 from app.ingest.record import FileError, MentionRecord, RowError
 from app.ingest.telegram import PARSER, plain_text
-from factories import shared_data_files, sniff_head
+from factories import records_by_id, shared_data_files, sniff_head
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 RESULT = FIXTURES / "telegram" / "result.json"
@@ -54,7 +54,7 @@ def items() -> list:
 @pytest.fixture
 def records(items) -> dict[str, MentionRecord]:
     """Return the fixture's records by id."""
-    return {item.id: item for item in items if isinstance(item, MentionRecord)}
+    return records_by_id(items)
 
 
 def test_messages_become_records_and_service_messages_one_warning(items, records):

@@ -12,6 +12,7 @@ import pytest
 
 from app.ingest.record import FileError, MentionRecord, RowError
 from app.ingest.twitter_v1 import PARSER, parse_twitter_time
+from factories import records_by_id, row_errors
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 V1 = FIXTURES / "twitter_v1"
@@ -27,14 +28,6 @@ def parse_path(path: Path) -> list:
 
 def parse_text(text: str) -> list:
     return list(PARSER.parse(io.StringIO(text), "upload.json"))
-
-
-def by_id(items: list) -> dict[str, MentionRecord]:
-    return {item.id: item for item in items if isinstance(item, MentionRecord)}
-
-
-def row_errors(items: list) -> list[RowError]:
-    return [item for item in items if isinstance(item, RowError)]
 
 
 def raw_tweets(name: str) -> dict[str, dict]:
@@ -56,7 +49,7 @@ def test_parser_is_registered_under_its_format_name():
 
 @pytest.fixture
 def rtweet() -> dict[str, MentionRecord]:
-    return by_id(parse_path(V1 / "rtweet_search.jsonl"))
+    return records_by_id(parse_path(V1 / "rtweet_search.jsonl"))
 
 
 def test_original_post_carries_author_profile_counts_and_links(rtweet):
@@ -118,7 +111,7 @@ def test_handles_inside_retweeted_text_are_not_the_retweeters_mentions(
 ):
     raw = raw_tweets(fixture)[tweet_id]
     assert raw["entities"]["user_mentions"], "the fixture should carry entity mentions"
-    repost = by_id(parse_path(V1 / fixture))[tweet_id]
+    repost = records_by_id(parse_path(V1 / fixture))[tweet_id]
     assert repost.kind == "repost"
     assert repost.repost_of_id == raw["retweeted_status"]["id_str"]
     assert repost.repost_of_author == original_author
@@ -159,7 +152,7 @@ def test_quote_author_comes_from_the_link_when_the_quoted_tweet_is_missing():
 
 def test_streaming_file_gives_tweets_and_reports_limit_notices_by_line():
     items = parse_path(V1 / "streaming_geo.jsonl")
-    records = by_id(items)
+    records = records_by_id(items)
     assert records["955913071565848576"].reply_to_author == "chrstnetorralba"
     assert records["955913071565848576"].mentions == []
     assert records["955913071565848576"].replies == 0
@@ -175,7 +168,7 @@ def test_streaming_file_gives_tweets_and_reports_limit_notices_by_line():
 def test_extended_tweet_gives_full_text_and_the_entities_past_the_cut():
     raw = raw_tweets("streaming_geo.jsonl")["955913149823311872"]
     assert raw["truncated"] is True
-    record = by_id(parse_path(V1 / "streaming_geo.jsonl"))["955913149823311872"]
+    record = records_by_id(parse_path(V1 / "streaming_geo.jsonl"))["955913149823311872"]
     assert record.text == html.unescape(raw["extended_tweet"]["full_text"])
     assert len(record.text) > len(raw["text"])
     assert record.mentions == ["cannexus", "trina_l_foster"]
@@ -188,7 +181,7 @@ def test_html_entities_in_text_are_decoded(rtweet):
 
 
 def test_gnip_original_format_is_read_as_v1():
-    records = by_id(parse_path(V1 / "gnip_original.jsonl"))
+    records = records_by_id(parse_path(V1 / "gnip_original.jsonl"))
     reply = records["867473446648676352"]
     assert (reply.reply_to_author, reply.mentions) == ("notFromShrek", ["ericmbudd"])
     raw = raw_tweets("gnip_original.jsonl")["867473446648676352"]

@@ -11,6 +11,7 @@ import pytest
 
 from app.ingest.record import FileError, MentionRecord, RowError
 from app.ingest.twitter_v2 import PARSER
+from factories import records_by_id, row_errors
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 V1 = FIXTURES / "twitter_v1"
@@ -26,14 +27,6 @@ def parse_path(path: Path) -> list:
 
 def parse_text(text: str) -> list:
     return list(PARSER.parse(io.StringIO(text), "upload.json"))
-
-
-def by_id(items: list) -> dict[str, MentionRecord]:
-    return {item.id: item for item in items if isinstance(item, MentionRecord)}
-
-
-def row_errors(items: list) -> list[RowError]:
-    return [item for item in items if isinstance(item, RowError)]
 
 
 def read_page(name: str, index: int = 0) -> dict:
@@ -58,7 +51,7 @@ def search() -> list:
 
 
 def test_retweet_resolves_author_and_original_through_includes(search):
-    repost = by_id(search)["1408876829491015681"]
+    repost = records_by_id(search)["1408876829491015681"]
     assert repost.kind == "repost"
     assert (repost.author, repost.author_name, repost.author_followers) == (
         "unionist_trade",
@@ -80,7 +73,7 @@ def test_retweet_resolves_author_and_original_through_includes(search):
 
 
 def test_quote_that_replies_gets_both_edges(search):
-    record = by_id(search)["1408876788839763968"]
+    record = records_by_id(search)["1408876788839763968"]
     assert record.kind == "quote"
     assert (record.quote_of_id, record.quote_of_author) == ("1408654908576894978", "IngColombo")
     assert (record.reply_to_id, record.reply_to_author) == ("1408848277550911489", "FlaDems")
@@ -89,14 +82,14 @@ def test_quote_that_replies_gets_both_edges(search):
 
 
 def test_reply_keeps_mentions_other_than_its_target(search):
-    reply = by_id(search)["1408876714776621058"]
+    reply = records_by_id(search)["1408876714776621058"]
     assert (reply.reply_to_id, reply.reply_to_author) == ("1408571374319378439", "RepKarenBass")
     assert reply.mentions == ["SenateFloor", "CBSThisMorning", "ABC", "NBCNews", "etnow"]
     assert reply.tags == ["BlackLivesMatter", "BLM", "derekchauvin", "NEWS"]
 
 
 def test_reply_to_a_user_without_a_replied_tweet(search):
-    reply = by_id(search)["1408875258824716292"]
+    reply = records_by_id(search)["1408875258824716292"]
     assert (reply.reply_to_id, reply.reply_to_author) == (None, "POTUS")
     assert reply.kind == "reply"
     assert reply.mentions == ["ClimateChangeUS"]
@@ -104,7 +97,7 @@ def test_reply_to_a_user_without_a_replied_tweet(search):
 
 
 def test_plain_post_has_public_metrics(search):
-    post = by_id(search)["1408876564545261570"]
+    post = records_by_id(search)["1408876564545261570"]
     assert post.kind == "post"
     assert (post.likes, post.reposts, post.replies) == (5, 0, 0)
     assert post.tags == ["EURO2020", "26giugno", "BlackLivesMatter", "iomiinginocchio"]
@@ -117,11 +110,11 @@ def test_tweet_whose_author_is_missing_is_a_row_error_on_its_page_line(search):
         "tweet 1404393119253250054: author 1358082450635829249 is withheld in IN "
         "and not in includes.users"
     )
-    assert by_id(search)["1404374446257934336"].author == "irshad_rathi"
+    assert records_by_id(search)["1404374446257934336"].author == "irshad_rathi"
 
 
 def test_flattened_tweets_use_their_embedded_author_and_references():
-    records = by_id(parse_path(V2 / "twarc_flat.jsonl"))
+    records = records_by_id(parse_path(V2 / "twarc_flat.jsonl"))
     repost = records["1380242611781386245"]
     assert (repost.author, repost.author_followers) == ("Alexandravm12", 58)
     assert (repost.repost_of_id, repost.repost_of_author) == (
@@ -178,7 +171,7 @@ def test_tweets_without_author_expansion_are_row_errors():
 def test_missing_includes_fall_back_to_the_rt_prefix_and_the_quote_link():
     page = read_page("twarc_search_pages.jsonl")
     page["includes"]["tweets"] = []
-    records = by_id(parse_text(json.dumps(page)))
+    records = records_by_id(parse_text(json.dumps(page)))
     assert records["1408876829491015681"].repost_of_author == "MbuyiseniNdlozi"
     quote_page = read_page("twarc_streaming_with_error.jsonl")
     quote_page["includes"]["tweets"] = []
@@ -193,7 +186,7 @@ def test_long_note_tweet_text_and_impressions_are_used():
     tweet = next(t for t in page["data"] if t["id"] == "1408876564545261570")
     tweet["note_tweet"] = {"text": tweet["text"] + " and much more &amp; more", "entities": {}}
     tweet["public_metrics"]["impression_count"] = 1234
-    record = by_id(parse_text(json.dumps(page)))["1408876564545261570"]
+    record = records_by_id(parse_text(json.dumps(page)))["1408876564545261570"]
     assert record.text.endswith(" and much more & more")
     assert record.views == 1234
 
@@ -381,7 +374,7 @@ def test_real_files_without_usable_tweets_give_only_row_errors(name, reason):
 
 
 def test_flat_and_page_forms_of_the_same_tweets_give_the_same_records():
-    flat = by_id(parse_path(_real("twitter-v2-twarc/twarc-csv_flat.jsonl")))
-    page = by_id(parse_path(_real("twitter-v2-twarc/twarc-csv_noflat.jsonl")))
+    flat = records_by_id(parse_path(_real("twitter-v2-twarc/twarc-csv_flat.jsonl")))
+    page = records_by_id(parse_path(_real("twitter-v2-twarc/twarc-csv_noflat.jsonl")))
     assert len(flat) == 100
     assert flat == page
