@@ -156,6 +156,13 @@ def _index_keys(*columns: list) -> tuple[list, dict | None, list[np.ndarray]]:
 
 
 def _codes(values, table: Mapping[str, int], what: str) -> np.ndarray:
+    """Return the kinds as codes of ``table``; an integer array is taken as codes already."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        bad = (values < 0) | (values >= len(table))
+        if bad.any():
+            code = int(values[bad][0])
+            raise ValueError(f"{what} kind code {code} is not a code of {tuple(table)}")
+        return values.astype(np.int8)
     try:
         return np.fromiter((table[v] for v in values), dtype=np.int8, count=len(values))
     except KeyError as exc:
@@ -252,15 +259,16 @@ def frame_from_columns(
     post_author: Sequence[int],
     post_id: Sequence[int],
     post_at: Sequence[float],
-    post_kind: Sequence[str],
+    post_kind: Sequence[str] | np.ndarray,
     post_text: list[str],
     post_domains: list[tuple[str, ...]],
     post_parent: Sequence[int | None],
     topic_post: Sequence[int],
     topic_name: Sequence[str],
+    topics: Sequence[str] | None = None,
     edge_source: Sequence[int],
     edge_target: Sequence[int],
-    edge_kind: Sequence[str],
+    edge_kind: Sequence[str] | np.ndarray,
     edge_at: Sequence[float],
     edge_post: Sequence[int | None],
     followers: Mapping[int, int | None] | None = None,
@@ -274,8 +282,11 @@ def frame_from_columns(
     or edge: a database hands over a million rows as columns much faster. Posts and edges
     are taken as given (filter the window before); self-loops are dropped; a parent or edge
     post that is not among the posts becomes ``-1``. ``topic_post``/``topic_name`` are
-    (post id, topic) pairs. Raises ``ValueError`` on an unknown post or interaction kind, or on
-    columns of different lengths.
+    (post id, topic) pairs; topics are numbered in the order of ``topics`` when given, else in
+    order of first appearance in ``topic_name``. ``post_kind`` and ``edge_kind`` are kind
+    names, or integer arrays of their codes (:data:`POST_CODE`, :data:`EDGE_CODE`). Raises
+    ``ValueError`` on an unknown post or interaction kind or topic, or on columns of different
+    lengths.
 
     Examples
     --------
@@ -328,10 +339,13 @@ def frame_from_columns(
     p_parent = np.where(parent_ids >= 0, post_rows(parent_ids), -1)
     e_post = np.where(e_post_raw >= 0, post_rows(e_post_raw), -1)
     t_rows = post_rows(np.asarray(topic_post, dtype=np.int64).reshape(-1))
-    tindex = {t: i for i, t in enumerate(dict.fromkeys(topic_name))}
-    t_topic = np.fromiter(
-        map(tindex.__getitem__, topic_name), dtype=np.int64, count=len(topic_name)
-    )
+    tindex = {t: i for i, t in enumerate(dict.fromkeys(topic_name if topics is None else topics))}
+    try:
+        t_topic = np.fromiter(
+            map(tindex.__getitem__, topic_name), dtype=np.int64, count=len(topic_name)
+        )
+    except KeyError as exc:
+        raise ValueError(f"topic {exc.args[0]!r} is not among the topics given") from None
     found = t_rows >= 0
     t_post, t_topic = t_rows[found], t_topic[found]
     if len(t_topic):

@@ -92,6 +92,30 @@ def test_window_is_per_workspace(workspace):
     assert snapshot.params["window_days"] == 2
 
 
+def test_table_scan_and_index_reads_load_the_same_workspace(workspace, tmp_path, monkeypatch):
+    """A workspace owning most rows is read whole; a small one along its index: same data."""
+    import numpy as np
+
+    other = make_workspace("other")
+    ingest.import_files(other, [write_csv(tmp_path / "o.csv", hub_rows(start_day=10))])
+    conn = db.session.connection()
+    assert scoring._scan_hint(conn, 56) == " NOT INDEXED"
+    assert scoring._scan_hint(conn, 10) == ""
+    whole = scoring.load_workspace(conn, workspace.id, 90)
+    monkeypatch.setattr(scoring, "_scan_hint", lambda conn, posts: "")
+    indexed = scoring.load_workspace(conn, workspace.id, 90)
+    a, b = whole.frame, indexed.frame
+    assert a.keys == b.keys and a.topics == b.topics and whole.activity == indexed.activity
+    for name in ("p_author", "p_at", "p_kind", "p_parent", "t_post", "t_topic"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert edge_rows(a) == edge_rows(b)  # the same edges; their order may differ
+
+
+def edge_rows(frame) -> list[tuple]:
+    columns = (frame.e_src, frame.e_dst, frame.e_kind, frame.e_at, frame.e_post)
+    return sorted(zip(*(c.tolist() for c in columns), strict=True))
+
+
 def test_empty_workspace_cannot_be_scored(app):
     workspace = make_workspace("empty")
     with pytest.raises(ServiceError, match="no mentions"):
@@ -184,7 +208,11 @@ def test_real_samples_import_and_score_without_error(app, shared_data):
         "telegram-export-samples/result.json",
     ]
     result = ingest.import_files(workspace, [shared_data / name for name in files], worker=False)
-    assert result.imported > 10_000 and set(result.formats.values()) >= {"twitter-v1", "reddit", "vk"}
+    assert result.imported > 10_000 and set(result.formats.values()) >= {
+        "twitter-v1",
+        "reddit",
+        "vk",
+    }
     snapshot = scoring.compute(workspace)
     assert snapshot.status == "done" and snapshot.counts["authors"] > 5000
     roles = snapshot.counts["roles"]
