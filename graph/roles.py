@@ -324,6 +324,9 @@ def ordinal(n: int) -> str:
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }".replace(" ", "")
 
 
+_ORDINALS = [ordinal(n) for n in range(101)]  # every percentile's, made once
+
+
 @dataclass
 class AuthorScore:
     """One author's scores with their explanation; plain data, safe to serialise.
@@ -399,7 +402,7 @@ class ScoringResult:
 
     def __getitem__(self, key) -> AuthorScore:
         if key not in self._cache:
-            self._cache[key] = self._author(self.index[key])
+            self._cache[key] = self._authors([self.index[key]])[0]
         return self._cache[key]
 
     def top(self, role: str, n: int = 20) -> list[Hashable]:
@@ -455,22 +458,18 @@ class ScoringResult:
             cols[name] = v.tolist()
         return cols
 
-    def _reason(self, name: str, i: int) -> str:
-        v = float(self.values[name][i])
-        pct = int(self.percentile[name][i])
-        ctx = self.context
-        topic = ""
-        if name == "topical_focus" and ctx["focus_topic"][i] >= 0:
-            topic = ctx["topics"][ctx["focus_topic"][i]]
-        if name == "earliness" and ctx["early_topic"][i] >= 0:
-            topic = ctx["topics"][ctx["early_topic"][i]]
-        text = FEATURES[name][2].format(
-            v=v,
-            topic=topic,
-            adopters=int(ctx["early_adopters"][i]),
-            posts=int(self.bots.posts[i]),
-        )
-        return f"{text} ({ordinal(pct)} percentile)"
+    def authors(self, keys: Iterable[Hashable]) -> list[AuthorScore]:
+        """Return the :class:`AuthorScore` of each key, explained together.
+
+        The same as ``[result[key] for key in keys]``, faster for thousands of authors: each
+        column is read once for all of them rather than value by value.
+        """
+        return self._authors([self.index[key] for key in keys])
+
+    def _reason(self, name: str, v: float, pct: float, topic: str, adopters: int, posts: int):
+        text = FEATURES[name][2].format(v=v, topic=topic, adopters=adopters, posts=posts)
+        pct = int(pct)
+        return f"{text} ({_ORDINALS[pct] if 0 <= pct <= 100 else ordinal(pct)} percentile)"
 
     def _topic_rows(self) -> dict[int, list[tuple[str, int]]]:
         """Return, per author index, the ranked topics they appear in and their row there.
@@ -485,64 +484,96 @@ class ScoringResult:
             self._topic_index = rows
         return self._topic_index
 
-    def _author(self, i: int) -> AuthorScore:
-        feats: dict[str, dict[str, Any]] = {}
-        explanations: dict[str, list[str]] = {}
+    def _authors(self, rows: list[int]) -> list[AuthorScore]:
+        """Explain the authors at index ``rows`` (plain Python numbers, one pass per column)."""
         p = self.params
-        for role in ROLES:
-            weights = p.role_weights(role)
-            total = sum(w * self.level[f][i] for f, w in weights.items()) or 1.0
-            ranked = []
-            for f, w in weights.items():
-                share = w * float(self.level[f][i]) / total
-                feats[f] = {
-                    "value": float(self.values[f][i]),
-                    "percentile": round(float(self.percentile[f][i]), 1),
-                    "role": role,
-                    "share": round(float(share), 3),
-                }
-                ranked.append((share, f))
-            ranked.sort(key=lambda t: -t[0])
-            explanations[role] = [self._reason(f, i) for s, f in ranked if s > 0]
-            if not self.evidence[role][i]:
-                explanations[role].append(self._missing(role, i))
-            if self.bots.score[i] > 0:
-                explanations[role].append(
-                    f"score reduced by {100 * self.bots.score[i]:.0f}% for bot-like behaviour"
-                )
-        scores = {role: round(float(self.scores[role][i]), 1) for role in ROLES}
-        role = self.roles[i]
-        if role == "user":
-            best = max(ROLES, key=lambda r: scores[r])
-            reasons = [
-                f"no role: best is {best.replace('_', ' ')} at {scores[best]:.0f}, "
-                f"role threshold {p.role_threshold:.0f}"
-            ] + explanations[best][:3]
-        else:
-            reasons = explanations[role]
-        topics = {}
-        for t, j in self._topic_rows().get(i, ()):
-            ts = self.topic_scores[t]
-            topics[t] = {
-                "thought_leader": float(ts.thought_leader[j]),
-                "trendsetter": float(ts.trendsetter[j]),
-                "posts": int(ts.posts[j]),
-                "original_posts": int(ts.original_posts[j]),
+        at = np.asarray(rows, dtype=np.int64)
+        values = {f: self.values[f][at].tolist() for f in FEATURES}
+        pcts = {f: self.percentile[f][at].tolist() for f in FEATURES}
+        levels = {f: self.level[f][at].tolist() for f in FEATURES}
+        evidence = {role: self.evidence[role][at].tolist() for role in ROLES}
+        scores_of = {role: self.scores[role][at].tolist() for role in ROLES}
+        bot = self.bots.score[at].tolist()
+        ctx = self.context
+        topics_all = ctx["topics"]
+        focus = ctx["focus_topic"][at].tolist()
+        early = ctx["early_topic"][at].tolist()
+        adopters_of = ctx["early_adopters"][at].tolist()
+        posts_of = self.bots.posts[at].tolist()
+        community = self.community[at].tolist()
+        followers = self.followers[at].tolist()
+        role_weights = {role: p.role_weights(role) for role in ROLES}
+        topic_rows = self._topic_rows()
+        out = []
+        for j, i in enumerate(rows):
+            topic_of = {
+                "topical_focus": topics_all[focus[j]] if focus[j] >= 0 else "",
+                "earliness": topics_all[early[j]] if early[j] >= 0 else "",
             }
-        return AuthorScore(
-            key=self.keys[i],
-            role=role,
-            scores=scores,
-            features=feats,
-            reasons=reasons,
-            explanations=explanations,
-            bot_score=round(float(self.bots.score[i]), 3),
-            bot_reasons=bot_reasons(self.bots, i),
-            community=int(self.community[i]),
-            topics=topics,
-            followers=None if self.followers[i] < 0 else int(self.followers[i]),
-            evidence={role: bool(self.evidence[role][i]) for role in ROLES},
-        )
+            adopters, posts = int(adopters_of[j]), int(posts_of[j])
+            feats: dict[str, dict[str, Any]] = {}
+            explanations: dict[str, list[str]] = {}
+            for role in ROLES:
+                weights = role_weights[role]
+                total = sum(w * levels[f][j] for f, w in weights.items()) or 1.0
+                ranked = []
+                for f, w in weights.items():
+                    share = w * levels[f][j] / total
+                    feats[f] = {
+                        "value": values[f][j],
+                        "percentile": round(pcts[f][j], 1),
+                        "role": role,
+                        "share": round(share, 3),
+                    }
+                    ranked.append((share, f))
+                ranked.sort(key=lambda t: -t[0])
+                explanations[role] = [
+                    self._reason(f, values[f][j], pcts[f][j], topic_of.get(f, ""), adopters, posts)
+                    for s, f in ranked
+                    if s > 0
+                ]
+                if not evidence[role][j]:
+                    explanations[role].append(self._missing(role, i))
+                if bot[j] > 0:
+                    explanations[role].append(
+                        f"score reduced by {100 * bot[j]:.0f}% for bot-like behaviour"
+                    )
+            scores = {role: round(scores_of[role][j], 1) for role in ROLES}
+            role = self.roles[i]
+            if role == "user":
+                best = max(ROLES, key=lambda r: scores[r])
+                reasons = [
+                    f"no role: best is {best.replace('_', ' ')} at {scores[best]:.0f}, "
+                    f"role threshold {p.role_threshold:.0f}"
+                ] + explanations[best][:3]
+            else:
+                reasons = explanations[role]
+            topics = {}
+            for t, k in topic_rows.get(i, ()):
+                ts = self.topic_scores[t]
+                topics[t] = {
+                    "thought_leader": float(ts.thought_leader[k]),
+                    "trendsetter": float(ts.trendsetter[k]),
+                    "posts": int(ts.posts[k]),
+                    "original_posts": int(ts.original_posts[k]),
+                }
+            out.append(
+                AuthorScore(
+                    key=self.keys[i],
+                    role=role,
+                    scores=scores,
+                    features=feats,
+                    reasons=reasons,
+                    explanations=explanations,
+                    bot_score=round(bot[j], 3),
+                    bot_reasons=bot_reasons(self.bots, i),
+                    community=int(community[j]),
+                    topics=topics,
+                    followers=None if followers[j] < 0 else int(followers[j]),
+                    evidence={role: bool(evidence[role][j]) for role in ROLES},
+                )
+            )
+        return out
 
     def _missing(self, role: str, i: int) -> str:
         p = self.params

@@ -178,6 +178,19 @@ def test_author_score_is_plain_data(result):
     assert a.bot_score == 0 and a.bot_reasons == []
 
 
+def test_authors_explained_together_match_one_by_one(result):
+    keys = list(result)[::-1]  # any order, each author in its own place
+    together = result.authors(keys)
+    assert [a.key for a in together] == keys
+    assert together == [result[key] for key in keys]
+    for a in together:  # the numbers are the result's own columns
+        i = result.index[a.key]
+        for name, feature in a.features.items():
+            assert feature["value"] == float(result.values[name][i])
+            assert feature["percentile"] == round(float(result.percentile[name][i]), 1)
+        assert a.scores == {role: round(float(result.scores[role][i]), 1) for role in ROLES}
+
+
 def test_topic_ranking_puts_the_expert_first(result):
     assert "#delivery" in result.topics
     ranking = result.topic_ranking("#delivery")
