@@ -83,6 +83,14 @@ class BotParams:
 
 
 _WORDS = re.compile(r"https?://\S+|www\.\S+|@\w+|([^\W\d_]+)")
+# The same pattern for ASCII text, spelled out for the ASCII engine (cheaper per character):
+# \s of a str pattern is str.isspace(), which includes \x1c-\x1f.
+_ASCII_WORDS = re.compile(
+    r"https?://[^ \t\n\r\f\v\x1c-\x1f]+|www\.[^ \t\n\r\f\v\x1c-\x1f]+|@[A-Za-z0-9_]+|([A-Za-z]+)",
+    re.ASCII,
+)
+# ASCII text with no link or handle is only words: every other character becomes a space.
+_NOT_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 
 
 def normalize_text(text: str) -> str:
@@ -93,7 +101,12 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("WIN a phone!!! @bob https://t.co/x1 #Promo 2024")
     'win a phone promo'
     """
-    return " ".join(filter(None, _WORDS.findall(text.lower())))
+    low = text.lower()
+    if not low.isascii():
+        return " ".join(filter(None, _WORDS.findall(low)))
+    if "@" in low or "http" in low or "www." in low:
+        return " ".join(filter(None, _ASCII_WORDS.findall(low)))
+    return " ".join(low.translate(_NOT_LETTERS).split())
 
 
 class BotSignals(NamedTuple):
@@ -162,17 +175,17 @@ def bot_signals(
     own = np.flatnonzero(frame.p_kind != POST_CODE["repost"])
     own_posts = np.bincount(author[own], minlength=n)
     own = own[own_posts[author[own]] >= p.dup_min_posts]
-    raw = [frame.p_text[i] for i in own.tolist()]
-    keep = np.fromiter((len(t) >= p.dup_min_chars for t in raw), bool, len(raw))
-    texts = [normalize_text(t) for t, k in zip(raw, keep.tolist(), strict=True) if k]
-    own = own[keep]
-    long_enough = np.fromiter((len(t) >= p.dup_min_chars for t in texts), bool, len(texts))
-    idx = own[long_enough]
-    hashes = np.fromiter(
-        (hash(t) for t, ok in zip(texts, long_enough.tolist(), strict=True) if ok),
-        dtype=np.int64,
-        count=len(idx),
-    )
+    # texts long enough before and after normalising, in one pass
+    text, min_chars = frame.p_text, p.dup_min_chars
+    picked, keys = [], []
+    for i in own.tolist():
+        if len(text[i]) >= min_chars:
+            t = normalize_text(text[i])
+            if len(t) >= min_chars:
+                picked.append(i)
+                keys.append(hash(t))
+    idx = np.array(picked, dtype=np.int64)
+    hashes = np.array(keys, dtype=np.int64)
     dup_posts = np.zeros(n, dtype=np.int64)
     if len(idx):
         who = author[idx]
