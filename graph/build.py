@@ -15,12 +15,14 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import networkx as nx
 import numpy as np
 
 from graph.types import INTERACTION_KINDS, POST_KINDS, AuthorInfo, Interaction, Post
+
+if TYPE_CHECKING:  # imported where a networkx graph is made: scoring never loads it (~0.3 s)
+    import networkx as nx
 
 __all__ = [
     "build_graph",
@@ -57,6 +59,8 @@ def build_graph(interactions: Iterable[Interaction]) -> nx.MultiDiGraph:
     >>> sorted(d["kind"] for _, _, d in G.edges(data=True))
     ['mention', 'reply']
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     for it in interactions:
         if it.kind not in EDGE_CODE:
@@ -445,6 +449,8 @@ def weighted_digraph(interactions: Iterable[Interaction], *, kinds=None) -> nx.D
     >>> G["a"]["b"]["weight"]
     1
     """
+    import networkx as nx
+
     G = nx.DiGraph()
     for it in interactions:
         if it.kind not in EDGE_CODE:

@@ -17,12 +17,15 @@ from __future__ import annotations
 import random
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from graph.build import EdgeList, edge_list, is_edge_list, to_igraph
 from graph.metrics import _from_networkx, resolve_backend
+
+if TYPE_CHECKING:  # imported where a networkx graph is made: scoring never loads it (~0.3 s)
+    pass
 
 __all__ = ["METHODS", "detect_communities", "Community", "summarize_communities"]
 
@@ -43,6 +46,7 @@ def detect_communities(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.Graph([(0, 1), (1, 2), (2, 0), (3, 4), (4, 5), (5, 3), (2, 3)])
     >>> G.add_node(9)
     >>> c = detect_communities(G)
@@ -92,6 +96,8 @@ def _detect(edges: EdgeList, method: str, resolution: float, seed: int, backend:
             ig.set_random_number_generator(random)
         raw = np.asarray(parts.membership, dtype=np.int64)
     else:
+        import networkx as nx
+
         H = nx.Graph()
         H.add_nodes_from(range(und.n))
         H.add_weighted_edges_from(

@@ -14,12 +14,14 @@ from __future__ import annotations
 import os
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import UTC, datetime
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.build import EDGE_CODE
 from graph.roles import ScoringResult
 from graph.types import INTERACTION_KINDS, ROLES, Interaction, Post
+
+if TYPE_CHECKING:  # imported where a networkx graph is made: scoring never loads it (~0.3 s)
+    import networkx as nx
 
 __all__ = ["author_graph", "write_gexf", "write_graphml"]
 
@@ -54,6 +56,8 @@ def author_graph(
     >>> G["b"]["a"]["weight"], G["b"]["a"]["reply"], G["b"]["a"]["start"]
     (2, 1, '1970-01-03')
     """
+    import networkx as nx
+
     kinds = set(kinds)
     unknown = kinds - set(EDGE_CODE)
     if unknown:
@@ -120,12 +124,15 @@ def write_gexf(G: nx.DiGraph, path: str | os.PathLike) -> None:
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("a", "b")]); G.nodes["a"]["start"] = "2025-01-02"
     >>> with tempfile.TemporaryDirectory() as d:
     ...     write_gexf(G, pathlib.Path(d) / "g.gexf")
     ...     'mode="dynamic"' in (pathlib.Path(d) / "g.gexf").read_text()
     True
     """
+    import networkx as nx
+
     nx.write_gexf(G, path, version="1.2draft")
 
 
@@ -136,8 +143,11 @@ def write_graphml(G: nx.DiGraph, path: str | os.PathLike) -> None:
     --------
     >>> import io
     >>> buf = io.BytesIO()
+    >>> import networkx as nx
     >>> write_graphml(nx.DiGraph([("a", "b", {"weight": 2})]), buf)
     >>> b'attr.name="weight"' in buf.getvalue()
     True
     """
+    import networkx as nx
+
     nx.write_graphml(G, path)

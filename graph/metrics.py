@@ -12,11 +12,14 @@ Distinct partners and reciprocated ties are counted with numpy only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from graph.build import EdgeList, edge_list, is_edge_list, to_igraph, unique_sorted
+
+if TYPE_CHECKING:  # imported where a networkx graph is made: scoring never loads it (~0.3 s)
+    import networkx as nx
 
 __all__ = [
     "BACKENDS",
@@ -76,6 +79,8 @@ def _from_networkx(G, weight: str | None) -> tuple[list, EdgeList]:
 
 
 def _nx_digraph(edges: EdgeList) -> nx.DiGraph:
+    import networkx as nx
+
     G = nx.DiGraph()
     G.add_nodes_from(range(edges.n))
     G.add_weighted_edges_from(
@@ -110,6 +115,7 @@ def pagerank(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("a", "b"), ("c", "b"), ("b", "a")])
     >>> pr = pagerank(G, backend="networkx")
     >>> max(pr, key=pr.get)
@@ -160,6 +166,8 @@ def _pagerank_edges(edges: EdgeList, alpha: float, reset, backend: str, graph=No
         else:
             values = g.personalized_pagerank(damping=alpha, reset=reset.tolist(), weights=weights)
         return np.asarray(values)
+    import networkx as nx
+
     G = _nx_digraph(edges)
     pers = None if reset is None else dict(enumerate(reset.tolist()))
     pr = nx.pagerank(
@@ -183,6 +191,7 @@ def core_number(G, *, backend: str = "auto"):
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([(0, 1), (1, 2), (2, 0), (3, 0)])
     >>> core_number(G, backend="networkx")
     {0: 2, 1: 2, 2: 2, 3: 1}
@@ -202,6 +211,8 @@ def _core_edges(edges: EdgeList, backend: str, graph=None) -> np.ndarray:
     if backend == "igraph":
         g = to_igraph(und, directed=False) if graph is None else graph
         return np.asarray(g.coreness(mode="all"), dtype=np.int64)
+    import networkx as nx
+
     H = nx.Graph()
     H.add_nodes_from(range(und.n))
     H.add_edges_from(zip(und.src.tolist(), und.dst.tolist(), strict=True))
@@ -240,6 +251,7 @@ def reciprocity(G) -> dict:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> reciprocity(nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c")]))
     {'a': 0.5, 'b': 1.0, 'c': 0.0}
     """

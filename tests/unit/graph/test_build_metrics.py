@@ -115,6 +115,17 @@ def test_frame_window_drops_old_rows():
     assert f.n_posts == 1 and f.n_edges == 1
 
 
+def test_scoring_does_not_load_networkx():
+    """networkx costs ~0.3 s to import; only networkx graphs and its backend need it."""
+    code = (
+        "import sys; from graph import Interaction, Post, score_authors;"
+        "score_authors([Post('a', 1, 0.0)], [Interaction('b', 'a', 'reply', 1.0, 1)]);"
+        "sys.exit(1 if 'networkx' in sys.modules else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_import_graph_loads_no_web_stack():
     code = (
         "import sys, pkgutil, importlib, graph;"
