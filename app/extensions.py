@@ -8,6 +8,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from app.models.base import Base
 
@@ -40,6 +41,17 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     # (Mapped pages count as the process's memory: 256 MiB keeps a big import under 1 GB.)
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
+
+
+@event.listens_for(Pool, "checkout")
+def _foreign_keys_on(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Every checkout starts with SQLite's foreign-key checks on, whatever the last user did.
+
+    Bulk imports switch them off for their own transactions (app.services.bulk_load); this
+    makes sure no other code ever runs without them.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _unicode_lower(value):

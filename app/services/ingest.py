@@ -120,6 +120,8 @@ def import_files(
                     done_before += sizes.get(current, 0) if current else 0
                     current = batch.file
                 _take(result, batch, single_file=len(paths) == 1)
+                if batch.records and not writer.written:
+                    writer.expect(_expected_rows(batch, sum(sizes.values())))
                 if batch.records:
                     writer.write(batch.records, result, run)
                 if progress:
@@ -129,6 +131,13 @@ def import_files(
         finally:
             writer.finish()  # also after a failure: the batches that landed keep their authors right
     return result
+
+
+def _expected_rows(first: Batch, total_bytes: int) -> int:
+    """Estimate the rows of the whole import from its first batch and the bytes it took."""
+    if first.position <= 0:
+        return len(first.records)
+    return int(len(first.records) * max(total_bytes, first.position) / first.position)
 
 
 def _take(result: ImportResult, batch: Batch, single_file: bool) -> None:

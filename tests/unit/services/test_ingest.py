@@ -195,7 +195,10 @@ def test_brand_matcher(text, found):
 
 
 def test_reading_in_a_worker_process_gives_the_same_result(workspace, tmp_path):
-    rows = [mention(str(i), f"user{i % 7}", f"hi @user{(i + 1) % 7} #t{i % 3}", sentiment="neutral") for i in range(40)]
+    rows = [
+        mention(str(i), f"user{i % 7}", f"hi @user{(i + 1) % 7} #t{i % 3}", sentiment="neutral")
+        for i in range(40)
+    ]
     rows.append(mention("bad", "", "no author"))
     path = write_csv(tmp_path / "m.csv", rows)
     result = ingest.import_files(workspace, [path], worker=True, batch_size=16)
@@ -220,9 +223,152 @@ def test_bulk_import_refreshes_planner_statistics(workspace, tmp_path, monkeypat
     rows = [mention(str(i), f"user{i}", f"hi @user{i + 1}", sentiment="neutral") for i in range(3)]
     ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
     if db.engine.name == "sqlite":
-        analysed = db.session.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'mentions'"))
+        analysed = db.session.scalar(
+            text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'mentions'")
+        )
     else:
         analysed = db.session.scalar(
-            text("SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'mentions' AND last_analyze IS NOT NULL")
+            text(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'mentions' AND last_analyze IS NOT NULL"
+            )
         )
     assert analysed >= 1
+
+
+def _index_names():
+    from sqlalchemy import inspect
+
+    inspector = inspect(db.session.connection())
+    return {index["name"] for table in ("mentions", "interactions", "mention_topics")
+            for index in inspector.get_indexes(table)}  # fmt: skip
+
+
+def test_big_import_defers_indexes_and_builds_them_again(workspace, tmp_path, monkeypatch):
+    from app.services import bulk_load
+
+    monkeypatch.setattr(bulk_load, "DEFER_MIN_ROWS", 10)
+    expected = {index.name for index in bulk_load.deferrable_indexes()}
+    assert expected <= _index_names()
+    seen_during = []
+    real_write = ingest.BatchWriter.write
+
+    def spy(self, *args, **kwargs):
+        seen_during.append(expected & _index_names())
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(ingest.BatchWriter, "write", spy)
+    rows = [mention(str(i), f"user{i % 9}", f"hi @user{i % 5} #t{i % 4}", sentiment="neutral",
+                    reply_to_id=str(i - 1) if i % 3 == 0 and i else "") for i in range(60)]  # fmt: skip
+    result = ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)], batch_size=20)
+    assert result.imported == 60
+    if db.engine.name == "sqlite":
+        assert seen_during == [set(), set(), set()]  # dropped while the batches were written
+    else:
+        assert all(found == expected for found in seen_during)  # never on PostgreSQL
+    assert expected <= _index_names()  # and all back afterwards
+    assert count(Interaction, workspace) > 60
+    assert (
+        db.session.scalar(select(func.count()).where(Mention.reply_to_author_id.is_not(None))) == 19
+    )
+
+
+def test_a_failed_big_import_still_builds_the_indexes_again(workspace, tmp_path, monkeypatch):
+    from app.services import bulk_load
+
+    monkeypatch.setattr(bulk_load, "DEFER_MIN_ROWS", 10)
+    real_write = ingest.BatchWriter._write
+    calls = []
+
+    def fail_second(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(ingest.BatchWriter, "_write", fail_second)
+    rows = [mention(str(i), f"user{i}", "hi", sentiment="neutral") for i in range(40)]
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)], batch_size=20)
+    assert {index.name for index in bulk_load.deferrable_indexes()} <= _index_names()
+    assert count(Mention, workspace) == 20  # the first batch landed, the second rolled back
+
+
+def test_indexes_lost_by_a_killed_import_are_built_by_the_next(workspace, tmp_path):
+    from app.services import bulk_load
+
+    bulk_load.drop_indexes(db.session.connection())
+    db.session.commit()
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", [mention("1", "anna", "hi")])])
+    if db.engine.name == "sqlite":
+        assert {index.name for index in bulk_load.deferrable_indexes()} <= _index_names()
+
+
+def test_foreign_key_checks_are_on_again_after_an_import(workspace, tmp_path):
+    from sqlalchemy import text
+
+    ingest.import_files(
+        workspace, [write_csv(tmp_path / "m.csv", [mention("1", "anna", "hi @bob")])]
+    )
+    if db.engine.name == "sqlite":
+        assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
+
+
+def test_posts_with_different_optional_fields_keep_them_all(workspace, tmp_path):
+    rows = [
+        mention("1", "anna", "plain", sentiment="neutral"),
+        mention("2", "bob", "with counts", likes="5", views="70", url="https://x.test/2", sentiment="0.5"),
+        mention("3", "carl", "quote", quote_of_id="1", quote_of_author="anna", lang="", replies="2"),
+        mention("4", "dave", "repost", repost_of_id="2", repost_of_author="bob", sentiment="negative"),
+    ]  # fmt: skip
+    header = ["platform", "id", "author", "created_at", "text", "lang", "url", "likes", "views",
+              "replies", "quote_of_id", "quote_of_author", "repost_of_id", "repost_of_author",
+              "sentiment"]  # fmt: skip
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows, header)])
+    got = {
+        m.external_id: (m.kind, m.url, m.likes, m.views, m.replies, m.sentiment, m.sentiment_score,
+                        m.quote_of_external_id, m.repost_of_external_id, m.sentiment_source,
+                        m.import_id)
+        for m in db.session.scalars(select(Mention))
+    }  # fmt: skip
+    assert got["1"] == (
+        "post",
+        None,
+        None,
+        None,
+        None,
+        "neutral",
+        0.0,
+        None,
+        None,
+        "imported",
+        None,
+    )
+    assert got["2"] == (
+        "post",
+        "https://x.test/2",
+        5,
+        70,
+        None,
+        "positive",
+        0.5,
+        None,
+        None,
+        "imported",
+        None,
+    )
+    assert got["3"][:5] == ("quote", None, None, None, 2) and got["3"][7] == "1"
+    assert got["3"][9] == "computed"
+    assert got["4"][0] == "repost" and got["4"][8] == "2" and got["4"][5] == "negative"
+    ids = sorted(m.id for m in db.session.scalars(select(Mention)))
+    assert ids == list(range(ids[0], ids[0] + 4))  # one run of ids, whatever the groups
+
+
+def test_workspace_deleted_during_an_import_stops_it_cleanly(workspace, tmp_path, monkeypatch):
+    from app.services.ingest_writer import WorkspaceGone
+
+    monkeypatch.setattr(ingest.BatchWriter, "_workspace_exists", lambda self, conn, driver: False)
+    with pytest.raises(WorkspaceGone, match="deleted"):
+        ingest.import_files(
+            workspace, [write_csv(tmp_path / "m.csv", [mention("1", "anna", "hi")])]
+        )
+    assert count(Mention, workspace) == 0
