@@ -31,10 +31,6 @@ OPTIONAL = (
 )  # fmt: skip
 KNOWN = frozenset(REQUIRED + OPTIONAL)
 COUNTS = ("author_followers", "likes", "reposts", "replies", "views")
-TEXT_OPTIONAL = (
-    "author_name", "author_url", "url", "reply_to_id", "reply_to_author",
-    "repost_of_id", "repost_of_author", "quote_of_id", "quote_of_author",
-)  # fmt: skip
 
 # Post texts can be long; the csv module's default field limit (128 KiB) is too small for some.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -67,52 +63,70 @@ def _words(value: Any) -> list[str]:
     return str(value).replace(",", " ").split()
 
 
+def _optional_text(value: Any) -> str | None:
+    return None if value is None or value == "" else _text(value)
+
+
+def _handle(value: Any) -> str | None:
+    handle = _optional_text(value)
+    return (handle.lstrip("@") or None) if handle else None
+
+
 def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
     """Build a record from a field getter (``get(name)`` returns the value or ``None``).
 
-    Raises ``ValueError`` naming the field that is wrong.
+    Raises ``ValueError`` naming the field that is wrong. This runs once per imported row,
+    so it reads each field once and builds the record in one call.
     """
-    values = {}
-    for field in REQUIRED[:3]:
-        value = _text(get(field))
+    platform, external_id, author = _text(get("platform")), _text(get("id")), _text(get("author"))
+    for field, value in (("platform", platform), ("id", external_id), ("author", author)):
         if value is None:
             raise ValueError(f"{field} is missing")
-        values[field] = value
     created = get("created_at")
     if created is None or str(created).strip() == "":
         raise ValueError("created_at is missing")
     text = get("text")
     text = "" if text is None else str(text)
-    author = values["author"].lstrip("@")
+    author = author.lstrip("@")
     if not author:
         raise ValueError("author is missing")
-    record = MentionRecord(
-        platform=values["platform"].lower(),
-        id=values["id"],
-        author=author,
-        created_at=parse_timestamp(str(created)),
-        text=text,
-    )
-    for field in TEXT_OPTIONAL:
-        value = get(field)
-        if value is not None and value != "":
-            setattr(record, field, _text(value))
-    for field in ("reply_to_author", "repost_of_author", "quote_of_author"):
-        handle = getattr(record, field)
-        if handle:
-            setattr(record, field, handle.lstrip("@") or None)
     lang = _text(get("lang"))
-    record.lang = lang.lower() if lang and lang.lower() not in ("und", "unknown") else None
+    counts = {}
     for field in COUNTS:
         value = get(field)
         if value is not None and value != "":
-            setattr(record, field, _count(value, field))
-    record.sentiment, record.sentiment_score = parse_sentiment(get("sentiment"))
-    mentions = extract_mentions(text)
-    extra = [handle.lstrip("@") for handle in _words(get("mentions"))]
-    record.mentions = list(dict.fromkeys(mentions + [h for h in extra if h]))
-    record.tags = list(dict.fromkeys(extract_tags(text) + _words(get("tags"))))
-    return record
+            counts[field] = _count(value, field)
+    sentiment, sentiment_score = parse_sentiment(get("sentiment"))
+    extra_mentions = get("mentions")
+    mentions = extract_mentions(text) if "@" in text else []
+    if extra_mentions:
+        mentions = mentions + [h for h in (w.lstrip("@") for w in _words(extra_mentions)) if h]
+    extra_tags = get("tags")
+    tags = extract_tags(text) if "#" in text else []
+    if extra_tags:
+        tags = tags + _words(extra_tags)
+    return MentionRecord(
+        platform=platform.lower(),
+        id=external_id,
+        author=author,
+        created_at=parse_timestamp(str(created)),
+        text=text,
+        author_name=_optional_text(get("author_name")),
+        author_url=_optional_text(get("author_url")),
+        url=_optional_text(get("url")),
+        lang=lang.lower() if lang and lang.lower() not in ("und", "unknown") else None,
+        reply_to_id=_optional_text(get("reply_to_id")),
+        reply_to_author=_handle(get("reply_to_author")),
+        repost_of_id=_optional_text(get("repost_of_id")),
+        repost_of_author=_handle(get("repost_of_author")),
+        quote_of_id=_optional_text(get("quote_of_id")),
+        quote_of_author=_handle(get("quote_of_author")),
+        mentions=list(dict.fromkeys(mentions)),
+        tags=list(dict.fromkeys(tags)),
+        sentiment=sentiment,
+        sentiment_score=sentiment_score,
+        **counts,
+    )
 
 
 class CsvParser:
@@ -151,7 +165,6 @@ class CsvParser:
         unknown = [column for column in columns if column and column not in KNOWN]
         if unknown:
             yield ParseWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
-        index = {column: position for position, column in enumerate(columns) if column in KNOWN}
         width = len(columns)
         line = reader.line_num
         while True:
@@ -170,9 +183,7 @@ class CsvParser:
                 yield RowError(start, f"has {len(row)} fields, the header has {width}")
                 continue
             try:
-                yield record_from_fields(
-                    lambda field, row=row: row[index[field]] if field in index else None
-                )
+                yield record_from_fields(dict(zip(columns, row, strict=True)).get)
             except ValueError as error:
                 yield RowError(start, str(error))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from operator import is_not, itemgetter
 from typing import NamedTuple
 
@@ -74,6 +75,9 @@ class Row(NamedTuple):
     topics: tuple[str, ...]
 
 
+_new_row = partial(tuple.__new__, Row)  # Row(*values) without NamedTuple's Python-level __new__
+
+
 def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
     """Return a function listing the brand terms (lower-cased) found in a text.
 
@@ -103,10 +107,6 @@ def record_topics(record: MentionRecord, find_brands: Callable[[str], list[str]]
     return list(topics)
 
 
-def _cut(value: str | None, limit: int = 255) -> str | None:
-    return value[:limit] if value else None
-
-
 def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]]) -> list[Row]:
     """Turn enriched records into rows for :class:`BatchWriter` (no database needed)."""
     keys: dict[str, str] = {}
@@ -131,16 +131,20 @@ def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]
             ("mention", key(handle), handle.lstrip("@")) for handle in r.mentions if handle
         )
         topics = record_topics(r, find_brands)
-        rows.append(Row(
+        url, lang, author_name, author_url = r.url, r.lang, r.author_name, r.author_url
+        reply_to, repost_of, quote_of = r.reply_to_id, r.repost_of_id, r.quote_of_id
+        rows.append(_new_row((
             r.platform, r.id, r.author[:255], key(r.author),
             r.created_at.replace(tzinfo=None).isoformat(" ", timespec="microseconds"),
-            r.kind, r.text, _cut(r.url, 1000), _cut(r.lang, 16), _cut(r.reply_to_id),
-            _cut(r.repost_of_id), _cut(r.quote_of_id), r.likes, r.reposts, r.replies, r.views,
+            r.kind, r.text, url[:1000] if url else None, lang[:16] if lang else None,
+            reply_to[:255] if reply_to else None, repost_of[:255] if repost_of else None,
+            quote_of[:255] if quote_of else None, r.likes, r.reposts, r.replies, r.views,
             r.sentiment or "unknown", r.sentiment_score,
             "computed" if r.sentiment_computed else "imported",
-            _cut(r.author_name), r.author_followers, _cut(r.author_url, 1000),
+            author_name[:255] if author_name else None, r.author_followers,
+            author_url[:1000] if author_url else None,
             tuple(t for t in targets if t[1]), tuple(topics),
-        ))  # fmt: skip
+        )))  # fmt: skip
     return rows
 
 
