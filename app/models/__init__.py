@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from app.models.base import Base, utcnow
+from app.models.crm import CONTACT_CHANNELS, Contact
 from app.models.mention import (
     INTERACTION_KINDS,
     MENTION_KINDS,
@@ -24,6 +25,8 @@ from app.models.user import ApiToken, User
 from app.models.workspace import ROLE_RANK, ROLES, Invitation, Membership, Workspace
 
 __all__ = [
+    "CONTACT_CHANNELS",
+    "Contact",
     "ROLE_NAMES",
     "SCORE_COLUMNS",
     "AuthorScore",
