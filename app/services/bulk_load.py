@@ -3,12 +3,12 @@
 Two standard bulk-load techniques, used only on SQLite (the embedded default) and only while
 one import writes:
 
-- **Deferred indexes.** Each post lands in random places of the by-author, by-time, by-topic
-  and graph-edge indexes; at a million rows keeping them up to date row by row took three
-  times as long as the inserts themselves (bench/RESULTS.md), while building them afterwards
-  is one sort each. An import expected to add at least :data:`DEFER_MIN_ROWS` rows, and at
-  least half as many as the tables hold, drops the non-unique indexes of the tables it fills
-  and builds them again before it finishes (also after a failure). The unique indexes stay:
+- **Deferred indexes.** Each post lands in random places of the by-author, by-topic and
+  graph-edge indexes; at a million rows keeping them up to date row by row took three times
+  as long as the inserts themselves (bench/RESULTS.md), while building them afterwards is one
+  sort each. An import expected to add at least :data:`DEFER_MIN_ROWS` rows, and at least
+  half as many as the tables hold, drops those indexes (:data:`DEFERRED_INDEXES`) and builds
+  them again before it finishes (also after a failure). The unique indexes stay:
   duplicates are still found. Queries in other workspaces still answer meanwhile, only slower.
   If the process is killed mid-import, the next import builds the missing indexes first
   (:func:`ensure_indexes`).
@@ -28,18 +28,24 @@ from sqlalchemy.schema import CreateIndex, DropIndex
 
 from app.models.base import Base
 
-BULK_TABLES = ("mentions", "interactions", "mention_topics")
 DEFER_MIN_ROWS = 100_000  # below this, keeping the indexes up to date costs less than a rebuild
+# The indexes an import fills in random order (by author, by topic, by edge end). The others
+# grow at their end as posts arrive in time order (by time, by import, edges by post) and stay
+# live: building one means reading the whole table again, which costs more than keeping it.
+DEFERRED_INDEXES = {
+    "mentions": ("ix_mentions_workspace_author",),
+    "interactions": ("ix_interactions_workspace_source", "ix_interactions_workspace_target"),
+    "mention_topics": ("ix_mention_topics_workspace_topic",),
+}
 
 
 def deferrable_indexes() -> list[Index]:
-    """Return the non-unique indexes of the tables an import fills (from the models)."""
-    return [
-        index
-        for table in BULK_TABLES
-        for index in sorted(Base.metadata.tables[table].indexes, key=lambda i: i.name)
-        if not index.unique
-    ]
+    """Return the indexes a big import builds at its end (their definitions from the models)."""
+    found = []
+    for table, names in DEFERRED_INDEXES.items():
+        indexes = {index.name: index for index in Base.metadata.tables[table].indexes}
+        found.extend(indexes[name] for name in names)
+    return found
 
 
 def worth_deferring(conn: Connection, expected_rows: int) -> bool:

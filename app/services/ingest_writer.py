@@ -374,6 +374,9 @@ class BatchWriter:
         new = [key for key in wanted if key not in self.authors]
         if not new:
             return
+        if driver.sqlite:
+            self._insert_authors_with_ids(conn, new, wanted)
+            return
         # ON CONFLICT DO NOTHING: another import may have added the same account meanwhile;
         # the read-back below finds its id either way.
         conn.exec_driver_sql(
@@ -385,6 +388,30 @@ class BatchWriter:
              for platform, handle in new],
         )  # fmt: skip
         self._load_authors(conn, driver, new)
+
+    def _insert_authors_with_ids(self, conn, new: list, wanted: dict) -> None:
+        """Insert new authors with ids chosen here, so none has to be read back (SQLite).
+
+        The batch holds the write lock, so the ids after ``MAX(id)`` are free. An account that
+        another import added since this one loaded the authors is skipped by ON CONFLICT; the
+        count of rows in the id range shows it, and only then are the ids read back.
+        """
+        top = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM authors").scalar()
+        ids = range(top + 1, top + 1 + len(new))
+        conn.exec_driver_sql(
+            "INSERT INTO authors (id, workspace_id, platform, handle, display_handle,"
+            f" posts_count) VALUES (?, {int(self.workspace_id)}, ?, ?, ?, 0)"
+            " ON CONFLICT DO NOTHING",
+            [(author_id, platform, handle[:255], wanted[(platform, handle)][:255])
+             for author_id, (platform, handle) in zip(ids, new, strict=True)],
+        )  # fmt: skip
+        landed = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM authors WHERE id BETWEEN ? AND ?", (ids.start, ids.stop - 1)
+        ).scalar()
+        if landed == len(new):
+            self.authors.update(zip(new, ids, strict=True))
+        else:
+            self._load_authors(conn, _Driver(conn), new)
 
     def _load_all_authors(self, conn, driver: _Driver) -> None:
         """Remember every author key of the workspace: one scan instead of a query per batch."""

@@ -372,3 +372,28 @@ def test_workspace_deleted_during_an_import_stops_it_cleanly(workspace, tmp_path
             workspace, [write_csv(tmp_path / "m.csv", [mention("1", "anna", "hi")])]
         )
     assert count(Mention, workspace) == 0
+
+
+def test_an_author_added_by_another_import_meanwhile_is_found(workspace):
+    from datetime import UTC, datetime
+
+    from app.ingest import MentionRecord
+    from app.services.ingest_writer import BatchWriter, prepare
+
+    def records(*pairs):
+        at = datetime(2026, 11, 1, tzinfo=UTC)
+        return [MentionRecord(platform="twitter", id=i, author=a, created_at=at, text="hi",
+                              sentiment="neutral") for i, a in pairs]  # fmt: skip
+
+    writer = BatchWriter(workspace)
+    result = ingest.ImportResult()
+    writer.write(prepare(records(("1", "anna")), writer.find_brands), result, None)
+    zed = Author(workspace_id=workspace.id, platform="twitter", handle="zed", display_handle="Zed")
+    db.session.add(zed)  # as another import would, after this one loaded the authors
+    db.session.commit()
+    writer.write(prepare(records(("2", "zed"), ("3", "amy")), writer.find_brands), result, None)
+    writer.finish()
+    by_post = dict(db.session.execute(select(Mention.external_id, Mention.author_id)).all())
+    assert by_post["2"] == zed.id
+    amy = db.session.scalar(select(Author).where(Author.handle == "amy"))
+    assert by_post["3"] == amy.id and amy.posts_count == 1
