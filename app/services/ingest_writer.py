@@ -230,16 +230,21 @@ class BatchWriter:
             raise WorkspaceGone("the workspace was deleted during the import")
         rows = self._drop_duplicates(conn, driver, batch, result)
         if rows:
-            self._upsert_authors(conn, driver, rows)
+            self._ensure_authors(conn, driver, rows)
             links = [self._links(row) for row in rows]
             stamps = [driver.timestamp(row.at) for row in rows]
             reserved = self._reserve_ids(conn, driver, len(rows))
             mention_ids = self._insert_mentions(conn, driver, rows, links, stamps, reserved, run)
+            if driver.sqlite:  # posts stored before were skipped by the insert: leave them out
+                rows, links, stamps, mention_ids = self._landed(
+                    conn, rows, links, stamps, mention_ids, reserved, result
+                )
+            self._note_profiles(rows)
             self._insert_topics(conn, driver, rows, mention_ids)
             self._insert_edges(conn, driver, links, stamps, mention_ids)
             result.imported += len(rows)
             self.written += len(rows)
-            self.touched = True
+            self.touched = bool(self.touched or rows)
         if run is not None:
             run.imported, run.duplicates, run.rejected = (
                 result.imported,
@@ -276,6 +281,11 @@ class BatchWriter:
     # --- the steps ------------------------------------------------------------------------
 
     def _drop_duplicates(self, conn, driver: _Driver, batch: list[Row], result) -> list[Row]:
+        """Drop the batch's repeats of a post, and (not on SQLite) the posts stored before.
+
+        On SQLite the insert itself skips stored posts (ON CONFLICT DO NOTHING) and
+        :meth:`_landed` finds which: cheaper than looking every post up first.
+        """
         unique: dict[tuple[str, str], Row] = {}
         for row in batch:
             key = (row.platform, row.id)
@@ -283,6 +293,8 @@ class BatchWriter:
                 result.duplicates += 1
             else:
                 unique[key] = row
+        if driver.sqlite:
+            return list(unique.values())
         by_platform: dict[str, list[str]] = {}
         for platform, external_id in unique:
             by_platform.setdefault(platform, []).append(external_id)
@@ -300,8 +312,35 @@ class BatchWriter:
                     result.duplicates += 1
         return list(unique.values())
 
-    def _upsert_authors(self, conn, driver: _Driver, rows: list[Row]) -> None:
-        """Create unknown authors (posters and everyone they address); note posters' profiles.
+    def _landed(self, conn, rows, links, stamps, mention_ids, reserved, result):
+        """Keep the rows whose insert landed (SQLite); count the others as duplicates.
+
+        The ids of a batch are one run after the stored maximum, so counting the rows in that
+        range tells at once whether all landed; only when some did not is the range read.
+        """
+        low, high = reserved[0], reserved[-1]
+        landed = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM mentions WHERE id BETWEEN ? AND ?", (low, high)
+        ).scalar()
+        if landed == len(rows):
+            return rows, links, stamps, mention_ids
+        present = {
+            mention_id
+            for (mention_id,) in conn.exec_driver_sql(
+                "SELECT id FROM mentions WHERE id BETWEEN ? AND ?", (low, high)
+            )
+        }
+        keep = [i for i, mention_id in enumerate(mention_ids) if mention_id in present]
+        result.duplicates += len(rows) - len(keep)
+        return (
+            [rows[i] for i in keep],
+            [links[i] for i in keep],
+            [stamps[i] for i in keep],
+            [mention_ids[i] for i in keep],
+        )
+
+    def _note_profiles(self, rows: list[Row]) -> None:
+        """Note the posters' profiles as of their newest post, for :meth:`finish` to write.
 
         Profile data is "as of the post": the newest post that carries a value wins, also
         across batches and imports (posts need not come in time order). Profiles and the
@@ -309,12 +348,6 @@ class BatchWriter:
         authors post in many batches, and an UPDATE per author per batch was a third of the
         import's time.
         """
-        wanted: dict[tuple[str, str], str] = {}
-        for row in rows:
-            wanted.setdefault((row.platform, row.author_key), row.author)
-            for _, key, handle in row.targets:
-                wanted.setdefault((row.platform, key), handle)
-        self._ensure_authors(conn, driver, wanted)
         profiles, authors = self.profiles, self.authors
         for row in rows:
             key = (row.platform, row.author_key)
@@ -368,10 +401,22 @@ class BatchWriter:
                 )
         self.profiles.clear()
 
-    def _ensure_authors(self, conn, driver: _Driver, wanted: dict[tuple[str, str], str]) -> None:
+    def _ensure_authors(self, conn, driver: _Driver, rows: list[Row]) -> None:
+        """Create the unknown authors: posters and everyone they address."""
         if not self._all_loaded:
             self._load_all_authors(conn, driver)
-        new = [key for key in wanted if key not in self.authors]
+        authors = self.authors
+        wanted: dict[tuple[str, str], str] = {}
+        for row in rows:
+            platform = row.platform
+            key = (platform, row.author_key)
+            if key not in authors:
+                wanted.setdefault(key, row.author)
+            for _, handle_key, handle in row.targets:
+                key = (platform, handle_key)
+                if key not in authors:
+                    wanted.setdefault(key, handle)
+        new = list(wanted)
         if not new:
             return
         if driver.sqlite:
@@ -502,11 +547,11 @@ class BatchWriter:
             ):
                 ids[position] = values[0] = mention_id
             start += len(members)
-            statement, pick = self._mention_statement(kind, source, present, run)
+            statement, pick = self._mention_statement(kind, source, present, run, driver.sqlite)
             conn.exec_driver_sql(driver.sql(statement), list(map(pick, members)))
         return ids
 
-    def _mention_statement(self, kind: str, source: str, present: tuple, run):
+    def _mention_statement(self, kind: str, source: str, present: tuple, run, sqlite: bool):
         """Return the INSERT for one group of :meth:`_insert_mentions` and the getter of its
         parameters from a row's values (both cached per shape)."""
         key = (kind, source, present, run.id if run is not None else None)
@@ -525,7 +570,8 @@ class BatchWriter:
             ]
             statement = self._statements[key] = (
                 f"INSERT INTO mentions ({', '.join([*columns, *constants])})"
-                f" VALUES ({_marks(len(columns))}, {', '.join(constants.values())})",
+                f" VALUES ({_marks(len(columns))}, {', '.join(constants.values())})"
+                + (" ON CONFLICT DO NOTHING" if sqlite else ""),  # stored posts: see _landed
                 itemgetter(*indexes),
             )
         return statement

@@ -397,3 +397,21 @@ def test_an_author_added_by_another_import_meanwhile_is_found(workspace):
     assert by_post["2"] == zed.id
     amy = db.session.scalar(select(Author).where(Author.handle == "amy"))
     assert by_post["3"] == amy.id and amy.posts_count == 1
+
+
+def test_a_file_overlapping_an_earlier_import_adds_only_the_new_posts(workspace, tmp_path):
+    first = [
+        mention(str(i), f"user{i}", f"hi @user{i + 1} #t{i}", sentiment="neutral") for i in range(4)
+    ]
+    second = [
+        mention(str(i), f"user{i}", f"changed @other #x{i}", sentiment="negative")
+        for i in range(2, 7)
+    ]
+    ingest.import_files(workspace, [write_csv(tmp_path / "a.csv", first)])
+    result = ingest.import_files(workspace, [write_csv(tmp_path / "b.csv", second)])
+    assert (result.imported, result.duplicates) == (3, 2)
+    assert count(Mention, workspace) == 7
+    assert count(MentionTopic, workspace) == 7  # one topic per post, none for the skipped two
+    assert count(Interaction, workspace) == 7  # one edge per post
+    texts = dict(db.session.execute(select(Mention.external_id, Mention.text)).all())
+    assert texts["2"].startswith("hi") and texts["5"].startswith("changed")  # stored posts kept
