@@ -11,3 +11,11 @@ class NotFound(ServiceError):
 
 class Forbidden(ServiceError):
     """The user's role in the workspace does not allow this."""
+
+
+class FieldError(ServiceError):
+    """A value the user entered is not acceptable; ``field`` names the form field it came from."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
