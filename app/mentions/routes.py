@@ -1,14 +1,17 @@
-"""Views for the mentions list, the author page and sentiment corrections."""
+"""Views for the mentions list, the author page (with its contact history) and sentiment
+corrections."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.mentions import bp
-from app.mentions.forms import SentimentForm
+from app.mentions.forms import ContactDeleteForm, ContactForm, SentimentForm
 from app.models import MENTION_KINDS, SENTIMENTS
+from app.services import contacts as contact_service
 from app.services import influencers as influencer_service
 from app.services import mentions as mention_service
-from app.services.errors import ServiceError
+from app.services.errors import FieldError, NotFound, ServiceError
 from app.web import workspace_view
 
 
@@ -32,25 +35,99 @@ def index(access):
     )  # fmt: skip
 
 
-@bp.get("/w/<slug>/authors/<int:author_id>")
-@workspace_view()
-def author(access, author_id: int):
+def _author_or_404(access, author_id: int):
     try:
-        person = mention_service.get_author(access.workspace, author_id)
+        return mention_service.get_author(access.workspace, author_id)
     except ServiceError:
         abort(404)
+
+
+def _contact_form(access, **kwargs) -> ContactForm:
+    form = ContactForm(**kwargs)
+    form.contacted_at.description = f"Leave empty for now. Time zone: {access.workspace.timezone}."
+    return form
+
+
+def _contacts_context(access, person, form) -> dict:
+    """What the contact history section needs (the author page and its htmx fragment)."""
+    return dict(
+        access=access, author=person, contact_form=form, delete_form=ContactDeleteForm(),
+        contacts=contact_service.author_contacts(access.workspace, person.id),
+        can_delete=lambda c: contact_service.can_delete(access, current_user, c),
+    )  # fmt: skip
+
+
+def _author_page(access, person, contact_form: ContactForm, status: int = 200):
     filters = mention_service.MentionFilters.from_args(request.args)
     filters.author_id = person.id
     page = mention_service.list_mentions(access.workspace, filters, per_page=30)
     return render_template(
-        "mentions/author.html", access=access, author=person, page=page, filters=filters,
+        "mentions/author.html", page=page, filters=filters,
         summary=mention_service.author_summary(access.workspace, person),
         profile=influencer_service.author_profile(access.workspace, person.id),
         sentiment_form=SentimentForm(), recompute_form=RecomputeForm(), verdict_form=BotVerdictForm(),
         url_for_page=lambda n: url_for(
-            "mentions.author", slug=access.workspace.slug, author_id=author_id, page=n
+            "mentions.author", slug=access.workspace.slug, author_id=person.id, page=n
         ),
-    )  # fmt: skip
+        **_contacts_context(access, person, contact_form),
+    ), status  # fmt: skip
+
+
+@bp.get("/w/<slug>/authors/<int:author_id>")
+@workspace_view()
+def author(access, author_id: int):
+    return _author_page(access, _author_or_404(access, author_id), _contact_form(access))
+
+
+def _contacts_answer(access, person, form, message: str | None = None, status: int = 200):
+    """Answer a contact form: the section alone for htmx, else the author page (errors) or a
+    redirect to it (done)."""
+    if request.headers.get("HX-Request") == "true":
+        context = _contacts_context(access, person, form)
+        return render_template("mentions/_contacts.html", contact_message=message, **context)
+    if message is None:
+        return _author_page(access, person, form, status)
+    flash(message, "success")
+    return redirect(
+        url_for(
+            "mentions.author", slug=access.workspace.slug, author_id=person.id, _anchor="contacts"
+        )
+    )
+
+
+@bp.post("/w/<slug>/authors/<int:author_id>/contacts")
+@workspace_view("agent")
+def log_contact(access, author_id: int):
+    person = _author_or_404(access, author_id)
+    form = _contact_form(access)
+    if not form.validate_on_submit():
+        return _contacts_answer(access, person, form, status=422)
+    try:
+        contact_service.log_contact(
+            access, current_user, person.id, channel=form.channel.data,
+            note=form.note.data, contacted_at=form.contacted_at.data,
+        )  # fmt: skip
+    except FieldError as error:
+        getattr(form, error.field).errors.append(str(error))
+        return _contacts_answer(access, person, form, status=422)
+    return _contacts_answer(access, person, _contact_form(access, formdata=None), "Contact logged.")
+
+
+@bp.post("/w/<slug>/contacts/<int:contact_id>/delete")
+@workspace_view("agent")
+def delete_contact(access, contact_id: int):
+    if not ContactDeleteForm().validate_on_submit():
+        abort(400, "the form has expired: reload the page and try again")
+    try:
+        author_id = contact_service.delete_contact(access, current_user, contact_id)
+    except NotFound:
+        abort(404)
+    except ServiceError as error:
+        abort(403, str(error))
+    person = _author_or_404(access, author_id)
+    return _contacts_answer(
+        access, person, _contact_form(access, formdata=None), "Contact entry deleted."
+    )
 
 
 @bp.post("/w/<slug>/mentions/<int:mention_id>/sentiment")

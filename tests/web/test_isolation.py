@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Author, Membership, Mention
-from app.services import ingest, scoring, workspaces
+from app.services import contacts, ingest, scoring, workspaces
 from factories import login, make_user, make_workspace, mention, write_csv
 
 
@@ -16,11 +16,16 @@ def test_every_workspace_route_is_404_for_non_members(app, client, tmp_path):
     ingest.import_files(beta, [write_csv(tmp_path / "m.csv", [mention("1", "x", "hi", sentiment="neutral")])])
     run = ingest.start_run(beta, "cli", ["m.csv"])
     invitation, _ = workspaces.invite(beta, "carol@example.com", "agent", bob)
+    beta_author = db.session.scalar(select(Author.id).where(Author.workspace_id == beta.id))
+    contact = contacts.log_contact(
+        workspaces.access_for(bob, "beta"), bob, beta_author, channel="email"
+    )
     # Real ids of beta's objects, so that a missing scope check would answer 200 or 302.
     ids = {
         "membership_id": db.session.scalar(select(Membership.id).where(Membership.workspace_id == beta.id)),
         "run_id": run.id,
-        "author_id": db.session.scalar(select(Author.id).where(Author.workspace_id == beta.id)),
+        "author_id": beta_author,
+        "contact_id": contact.id,
         "mention_id": db.session.scalar(select(Mention.id).where(Mention.workspace_id == beta.id)),
         "invitation_id": invitation.id,
         "snapshot_id": scoring.compute(beta).id,
@@ -38,6 +43,7 @@ def test_every_workspace_route_is_404_for_non_members(app, client, tmp_path):
             assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
             checked += 1
     assert checked >= 12
+    assert contacts.author_contacts(beta, beta_author) == [contact]  # nothing was deleted
 
 
 def test_api_is_scoped_too(app, client):
