@@ -101,3 +101,20 @@ def test_bad_codes_and_unknown_topics_are_refused(change, message):
     )  # fmt: skip
     with pytest.raises(ValueError, match=message):
         frame_from_columns(**{**given, **change})
+
+
+@pytest.mark.parametrize("high", [50, 10**12])  # dense ids take a table, sparse ones a sort
+def test_id_tables_agree_with_sorting(high):
+    from graph.build import _distinct_ranks, _row_lookup
+
+    rng = np.random.default_rng(high)
+    values = rng.integers(0, high, 400)
+    keys, inverse = _distinct_ranks(values)
+    want_keys, want_inverse = np.unique(values, return_inverse=True)
+    assert keys.tolist() == want_keys.tolist() and inverse.tolist() == want_inverse.tolist()
+    rows = _row_lookup(values)  # repeated ids: the first row holding the id
+    wanted = np.concatenate([values, rng.integers(-5, high + 5, 100)])
+    first = {}
+    for row, value in enumerate(values.tolist()):
+        first.setdefault(value, row)
+    assert rows(wanted).tolist() == [first.get(w, -1) for w in wanted.tolist()]
