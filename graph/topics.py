@@ -163,8 +163,13 @@ def followers_after(
     indptr = np.concatenate([[0], np.cumsum(np.bincount(d_sorted, minlength=n))])
     out_f, out_l, out_t = [], [], []
     times = np.full(n, np.inf)
-    for t in np.asarray(topics, dtype=np.int64).tolist():
-        rows = adopt.topic == t
+    topics = np.asarray(topics, dtype=np.int64)
+    # rows come sorted by topic (see Adoptions): each topic's rows are one slice
+    by_topic = len(adopt.topic) < 2 or bool((adopt.topic[1:] >= adopt.topic[:-1]).all())
+    lo = np.searchsorted(adopt.topic, topics, side="left") if by_topic else topics
+    hi = np.searchsorted(adopt.topic, topics, side="right") if by_topic else topics
+    for t, a, b in zip(topics.tolist(), lo.tolist(), hi.tolist(), strict=True):
+        rows = slice(a, b) if by_topic else adopt.topic == t
         who, when = adopt.author[rows], adopt.at[rows]
         times[who] = when
         starts, stops = indptr[who], indptr[who + 1]
