@@ -2,6 +2,7 @@
 
 from app.models.base import Base, utcnow
 from app.models.crm import CONTACT_CHANNELS, Contact
+from app.models.export import GRAPH_EXPORT_FORMATS, GraphExport
 from app.models.mention import (
     INTERACTION_KINDS,
     MENTION_KINDS,
@@ -27,6 +28,8 @@ from app.models.workspace import ROLE_RANK, ROLES, Invitation, Membership, Works
 __all__ = [
     "CONTACT_CHANNELS",
     "Contact",
+    "GRAPH_EXPORT_FORMATS",
+    "GraphExport",
     "ROLE_NAMES",
     "SCORE_COLUMNS",
     "AuthorScore",
