@@ -356,14 +356,16 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
     """Write every author's scores, the per-topic rankings and the communities, in bulk."""
     import numpy as np
 
-    table = result.table()
-    keys = table["key"]
+    keys = list(result.keys)
+    n = len(keys)
     notable = _notable(result)
+    scores = [np.round(result.scores[role], 2).tolist() for role in SCORE_COLUMNS]
     best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2).tolist()
     degree = result.values.get("partners")
-    degree = degree.astype(int).tolist() if degree is not None else [0] * len(keys)
-    activity, followers, first_seen = data.activity, data.followers, data.first_seen
+    degree = degree.astype(int).tolist() if degree is not None else [0] * n
     no_activity = (0, 0, None)
+    activity = [data.activity.get(key, no_activity) for key in keys]
+    posts, engagement, sentiment = zip(*activity, strict=True)
     # Full reasons for the authors people look at; the long tail of one-post accounts is
     # explained on its page from the stored numbers (its scores are all low). Explained in
     # batches: faster than one by one, and the batches bound the memory.
@@ -372,16 +374,13 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
     for at in range(0, len(explained), DETAIL_BATCH):
         for score in result.authors(explained[at : at + DETAIL_BATCH]):
             details[score.key] = json.dumps(_detail(score), ensure_ascii=False)
-    rows = []
-    for i, key in enumerate(keys):
-        detail = details.get(key)
-        a = activity.get(key, no_activity)
-        rows.append((
-            snapshot_id, workspace_id, key, table["role"][i], table["networker"][i],
-            table["thought_leader"][i], table["trendsetter"][i], table["amplifier"][i], best[i],
-            table["bot_score"][i], table["community"][i], followers.get(key), a[0], a[1], a[2],
-            degree[i], first_seen.get(key), detail,
-        ))  # fmt: skip
+    # one column at a time, zipped into rows: no Python loop body per author
+    rows = list(zip(
+        [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best,
+        np.round(result.bots.score, 3).tolist(), result.community.tolist(),
+        map(data.followers.get, keys), posts, engagement, sentiment, degree,
+        map(data.first_seen.get, keys), map(details.get, keys), strict=True,
+    ))  # fmt: skip
     conn.exec_driver_sql(
         _sql(conn, "INSERT INTO author_scores (snapshot_id, workspace_id, author_id, role,"
                    " networker, thought_leader, trendsetter, amplifier, best_score, bot_score,"
