@@ -226,15 +226,20 @@ def compute_scores(slug: str, window_days: float | None, as_json: bool) -> None:
 @click.option("--topic", help="Rank by this topic (#tag or brand term).")
 @click.option("--platform")
 @click.option("--min-score", type=float)
+@click.option(
+    "--contacted",
+    type=click.Choice(["yes", "no"]),
+    help="Only authors someone has (yes) or nobody has yet (no) contacted.",
+)
 @click.option("--sort", default="score", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")
-def list_authors(slug, role, topic, platform, min_score, sort, limit, as_json) -> None:
+def list_authors(slug, role, topic, platform, min_score, contacted, sort, limit, as_json) -> None:
     """List the workspace's authors from the latest snapshot, best first."""
     from app.services import influencers
 
     workspace = _workspace(slug)
-    args = {"role": role, "topic": topic, "platform": platform, "sort": sort,
+    args = {"role": role, "topic": topic, "platform": platform, "sort": sort, "contacted": contacted,
             "min_score": "" if min_score is None else str(min_score)}  # fmt: skip
     filters, errors = influencers.InfluencerFilters.from_args({k: v for k, v in args.items() if v})
     if errors:

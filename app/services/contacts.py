@@ -123,10 +123,22 @@ def delete_contact(access: Access, user: User, contact_id: int) -> int:
     return author_id
 
 
-def contacted(workspace_id: int, author_id_column):
-    """Return an EXISTS clause: the author in ``author_id_column`` has a contact in the
-    workspace (a probe of the (workspace, author, time) index per author)."""
-    return exists().where(
+def contacted_filter(workspace_id: int, author_id_column, contacted: bool = True):
+    """Return a condition on ``author_id_column``: the author has (or, with ``contacted``
+    false, has not) a contact in the workspace. Both read the (workspace, author, time) index.
+
+    Contacted authors are few next to the scored ones, so "contacted" is an IN over them: the
+    database looks each one up instead of probing every scored author. "Not contacted" has
+    to look at every row it keeps: PostgreSQL makes NOT EXISTS an anti-join; SQLite runs NOT
+    EXISTS as a subprogram per row, and NOT IN, which builds the set once, is a third faster
+    there (contacts.author_id is never NULL, so NOT IN means the same).
+    """
+    ids = select(Contact.author_id).where(Contact.workspace_id == workspace_id)
+    if contacted:
+        return author_id_column.in_(ids)
+    if db.session.get_bind().dialect.name == "sqlite":
+        return author_id_column.not_in(ids)
+    return ~exists().where(
         Contact.workspace_id == workspace_id, Contact.author_id == author_id_column
     )
 
