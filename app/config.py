@@ -39,6 +39,7 @@ def defaults(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
+        "EXPORT_FOLDER": str(Path(instance_path) / "exports"),  # network GEXF/GraphML files
         "MENTIONS_PER_PAGE": 50,
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "JOBS_INLINE": False,

@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -113,6 +114,23 @@ class NetworkFilters:
         }
         values.update(overrides)
         return {key: value for key, value in values.items() if value not in ("", None, [])}
+
+    def describe(self) -> str:
+        """Return the filters in words, for the list of exports ("the whole graph" if none)."""
+        parts = []
+        if self.ego:
+            parts.append(f"{'one hop' if self.hops == 1 else 'two hops'} around author {self.ego}")
+        if self.topic:
+            parts.append(f"topic {self.topic}")
+        if self.since or self.until:
+            parts.append(f"{self.since or 'the start'} to {self.until or 'today'}")
+        if set(self.kinds) != set(INTERACTION_KINDS):
+            parts.append(" and ".join({"reply": "replies"}.get(k, k + "s") for k in self.kinds))
+        if self.min_degree != 1:
+            parts.append(f"at least {self.min_degree:,} partners")
+        if self.max_nodes != (EGO_MAX_NODES if self.ego else MAX_NODES):
+            parts.append(f"up to {self.max_nodes:,} people")
+        return ", ".join(parts) or "the whole graph"
 
     def as_kwargs(self) -> dict:
         """Return the filters as keyword arguments of :func:`network_data`."""
@@ -488,22 +506,35 @@ def build_graph(data: dict):
     return G
 
 
-def export_graph(workspace: Workspace, fmt: str = "gexf", **filters) -> bytes:
-    """Return the filtered author graph as GEXF (dynamic, for Gephi's timeline) or GraphML."""
+def write_export(workspace: Workspace, fmt: str, data: dict, out: BinaryIO) -> None:
+    """Write :func:`network_data`'s output to the binary file ``out`` as GEXF or GraphML.
+
+    Seconds of work for a graph of 20,000 people: called by the background export job, and
+    in a request only for small graphs (see :mod:`app.services.graph_exports`).
+    """
     from graph.export import write_gexf, write_graphml
 
     if fmt not in FORMATS:
         raise ServiceError(f"the format must be one of {', '.join(FORMATS)}")
-    G = build_graph(network_data(workspace, **filters))
+    G = build_graph(data)
     G.graph["name"] = f"{workspace.name} author graph"
+    (write_gexf if fmt == "gexf" else write_graphml)(G, out)
+
+
+def export_graph(workspace: Workspace, fmt: str = "gexf", **filters) -> bytes:
+    """Return the filtered author graph as GEXF (dynamic, for Gephi's timeline) or GraphML."""
+    if fmt not in FORMATS:
+        raise ServiceError(f"the format must be one of {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    (write_gexf if fmt == "gexf" else write_graphml)(G, buffer)
+    write_export(workspace, fmt, network_data(workspace, **filters), buffer)
     return buffer.getvalue()
 
 
-def export_filename(workspace: Workspace, fmt: str, filters: NetworkFilters) -> str:
-    """Return a download name that says what the file holds: workspace, topic and dates."""
-    parts = [workspace.slug, "network"]
+def export_filename(
+    workspace: Workspace, fmt: str, filters: NetworkFilters, day: date | None = None
+) -> str:
+    """Return a download name that says what the file holds: workspace, day made, topic, dates."""
+    parts = [workspace.slug, "network", day.isoformat() if day else ""]
     if filters.topic:
         parts.append("".join(c for c in filters.topic if c.isalnum() or c in "-_")[:40])
     if filters.since or filters.until:
