@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -13,6 +23,22 @@ MENTION_KINDS = ("post", "reply", "repost", "quote")
 INTERACTION_KINDS = ("mention", "reply", "repost", "quote")
 SENTIMENTS = ("positive", "neutral", "negative", "unknown")
 SENTIMENT_SOURCES = ("imported", "computed", "manual")
+
+
+# A post that replies to, reposts or quotes a post known only by its id: the ingest links it
+# when the parent arrives. The partial index on this condition finds them without a scan.
+def pending_target(alias: str = "") -> str:
+    """Return the SQL condition of such a post; ``alias`` (``"child."``) qualifies the columns.
+
+    A query must repeat this condition word for word for the database to use the index.
+    """
+    return " OR ".join(
+        f"({alias}{target}_external_id IS NOT NULL AND {alias}{target}_author_id IS NULL)"
+        for target in ("reply_to", "repost_of", "quote_of")
+    )
+
+
+PENDING_TARGET = pending_target()
 
 
 class Author(Base):
@@ -70,6 +96,12 @@ class Mention(Base):
         UniqueConstraint("workspace_id", "platform", "external_id"),
         Index("ix_mentions_workspace_created", "workspace_id", "created_at"),
         Index("ix_mentions_workspace_author", "workspace_id", "author_id", "created_at"),
+        Index(
+            "ix_mentions_pending_targets",
+            "workspace_id",
+            sqlite_where=text(PENDING_TARGET),
+            postgresql_where=text(PENDING_TARGET),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from app.extensions import db
 from app.ingest.record import MentionRecord, normalize_handle, normalize_topic
 from app.models import ImportRun, Workspace
+from app.models.mention import pending_target
 from app.services import bulk_load, statistics
 from app.services.errors import ServiceError
 
@@ -634,14 +635,15 @@ def resolve_pending_targets(conn: Connection, workspace_id: int) -> int:
     driver = _Driver(conn)
     added = 0
     for kind, id_column, author_column in _TARGETS:
+        # The pending condition in full lets the partial index find the few such posts.
         pending = conn.exec_driver_sql(
             driver.sql(
                 f"SELECT child.id, child.author_id, parent.author_id, child.created_at"
                 f" FROM mentions AS child JOIN mentions AS parent"
                 f" ON parent.workspace_id = child.workspace_id AND parent.platform = child.platform"
                 f" AND parent.external_id = child.{id_column}"
-                f" WHERE child.workspace_id = ? AND child.{id_column} IS NOT NULL"
-                f" AND child.{author_column} IS NULL"
+                f" WHERE child.workspace_id = ? AND ({pending_target('child.')})"
+                f" AND child.{id_column} IS NOT NULL AND child.{author_column} IS NULL"
             ),
             (workspace_id,),
         ).all()
