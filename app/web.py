@@ -88,6 +88,16 @@ def thousands(value) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def filesize(value) -> str:
+    """Format a size in bytes as people read it: 812 KB, 37.9 MB."""
+    if value is None:
+        return "—"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:,.1f} MB"
+    return f"{max(value / 1000, 1):,.0f} KB"
+
+
 def register_filters(app: Flask) -> None:
     """Register the Jinja filters the templates use."""
     app.jinja_env.filters["thousands"] = thousands
+    app.jinja_env.filters["filesize"] = filesize

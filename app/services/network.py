@@ -125,7 +125,10 @@ class NetworkFilters:
         if self.since or self.until:
             parts.append(f"{self.since or 'the start'} to {self.until or 'today'}")
         if set(self.kinds) != set(INTERACTION_KINDS):
-            parts.append(" and ".join({"reply": "replies"}.get(k, k + "s") for k in self.kinds))
+            names = [{"reply": "replies"}.get(k, k + "s") for k in self.kinds]
+            parts.append(
+                ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+            )
         if self.min_degree != 1:
             parts.append(f"at least {self.min_degree:,} partners")
         if self.max_nodes != (EGO_MAX_NODES if self.ego else MAX_NODES):

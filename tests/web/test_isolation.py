@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Author, Membership, Mention
-from app.services import contacts, ingest, scoring, workspaces
+from app.services import contacts, graph_exports, ingest, scoring, workspaces
+from app.services.network import NetworkFilters
 from factories import login, make_user, make_workspace, mention, write_csv
 
 
@@ -13,7 +14,9 @@ def test_every_workspace_route_is_404_for_non_members(app, client, tmp_path):
     bob = make_user("bob@example.com")
     make_workspace("alpha", owner=alice)
     beta = make_workspace("beta", owner=bob)
-    ingest.import_files(beta, [write_csv(tmp_path / "m.csv", [mention("1", "x", "hi", sentiment="neutral")])])
+    ingest.import_files(
+        beta, [write_csv(tmp_path / "m.csv", [mention("1", "x", "hi", sentiment="neutral")])]
+    )
     run = ingest.start_run(beta, "cli", ["m.csv"])
     invitation, _ = workspaces.invite(beta, "carol@example.com", "agent", bob)
     beta_author = db.session.scalar(select(Author.id).where(Author.workspace_id == beta.id))
@@ -22,13 +25,16 @@ def test_every_workspace_route_is_404_for_non_members(app, client, tmp_path):
     )
     # Real ids of beta's objects, so that a missing scope check would answer 200 or 302.
     ids = {
-        "membership_id": db.session.scalar(select(Membership.id).where(Membership.workspace_id == beta.id)),
+        "membership_id": db.session.scalar(
+            select(Membership.id).where(Membership.workspace_id == beta.id)
+        ),
         "run_id": run.id,
         "author_id": beta_author,
         "contact_id": contact.id,
         "mention_id": db.session.scalar(select(Mention.id).where(Mention.workspace_id == beta.id)),
         "invitation_id": invitation.id,
         "snapshot_id": scoring.compute(beta).id,
+        "export_id": graph_exports.start_export(beta, bob, "gexf", NetworkFilters()).id,
     }
     login(client, "alice@example.com")
     checked = 0
@@ -55,7 +61,9 @@ def test_api_is_scoped_too(app, client):
     _, token = users.create_token(alice, "t")
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/workspaces/beta/mentions", headers=headers).status_code == 404
-    assert client.post("/api/v1/workspaces/beta/mentions", json=[], headers=headers).status_code == 404
+    assert (
+        client.post("/api/v1/workspaces/beta/mentions", json=[], headers=headers).status_code == 404
+    )
 
 
 def test_workspace_list_shows_only_own(app, client):

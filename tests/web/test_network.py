@@ -235,7 +235,11 @@ def test_page(workspace, client):
     assert 'class="network-layout"' in page and "vendor/sigma/sigma.min.js" in page
     assert ">Network</a>" in page  # in the navigation
     assert "Thought leader" in page and "Amplifier" in page  # the legend names the roles
-    assert 'href="/w/acme/network.gexf?topic=delivery&amp;kind=reply"' in page  # this view
+    # the export buttons post this view's filters; without JavaScript the fallback links the
+    # exports page of this view
+    assert 'name="view" id="export-view" value="topic=delivery&amp;kind=reply"' in page
+    assert 'action="/w/acme/network/exports"' in page and 'value="graphml"' in page
+    assert 'href="/w/acme/network/exports?topic=delivery&amp;kind=reply"' in page
     assert 'value="reply" checked' in page and 'value="mention">' in page
 
 
@@ -269,3 +273,125 @@ def test_viewer_can_read(scored, client):
 def test_signed_out_is_sent_to_login(scored, client):
     response = client.get("/w/acme/network.json")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def start(client, fmt="gexf", view="", htmx=False):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        "/w/acme/network/exports", data={"format": fmt, "view": view}, headers=headers
+    )
+
+
+def export_id(response):
+    location = response.headers["Location"]
+    assert location.startswith("/w/acme/network/exports/"), location
+    return int(location.rsplit("/", 1)[1])
+
+
+def test_export_start_status_download(workspace, client):
+    response = start(client, "gexf", "kind=reply&kind=mention&kind=repost")
+    assert response.status_code == 303  # no JavaScript: to the export's own page
+    number = export_id(response)
+    page = client.get(f"/w/acme/network/exports/{number}").get_data(as_text=True)
+    assert "The GEXF file is ready" in page and "4 people" in page  # JOBS_INLINE ran it
+    assert 'http-equiv="refresh"' not in page  # done: no more reloading
+    assert "mentions, replies and reposts" in page  # the view, in words
+    status = client.get(f"/w/acme/network/exports/{number}/status").get_data(as_text=True)
+    assert f'href="/w/acme/network/exports/{number}/download"' in status
+    assert "hx-trigger" not in status  # done: htmx stops polling
+    download = client.get(f"/w/acme/network/exports/{number}/download")
+    assert download.status_code == 200
+    assert download.mimetype == "application/gexf+xml"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=acme-network-20") and disposition.endswith(
+        ".gexf"
+    )
+    G = nx.read_gexf(io.BytesIO(download.data))
+    download.close()
+    assert sorted(d["label"] for _, d in G.nodes(data=True)) == ["anna", "bob", "carl", "dora"]
+    listing = client.get("/w/acme/network/exports").get_data(as_text=True)
+    assert f"/w/acme/network/exports/{number}/download" in listing and "Anna" in listing
+
+
+def test_export_with_htmx_swaps_in_the_status(workspace, client):
+    response = start(client, "graphml", "topic=delivery", htmx=True)
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert 'data-status="done"' in fragment and "The GraphML file is ready" in fragment
+    assert "topic delivery" in fragment
+
+
+def test_a_running_export_polls_and_refreshes(workspace, client, monkeypatch):
+    monkeypatch.setattr("app.services.jobs.submit", lambda *args: None)  # the worker is busy
+    number = export_id(start(client))
+    status = client.get(f"/w/acme/network/exports/{number}/status").get_data(as_text=True)
+    assert "waiting to start" in status and 'hx-trigger="every 1s"' in status
+    page = client.get(f"/w/acme/network/exports/{number}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    download = client.get(f"/w/acme/network/exports/{number}/download")
+    assert download.status_code == 302 and download.headers["Location"].endswith(
+        f"/exports/{number}"
+    )
+
+
+def test_a_failed_export_says_why(workspace, client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("Traceback: secret internals")
+
+    monkeypatch.setattr("app.services.network.write_export", broken)
+    number = export_id(start(client))
+    page = client.get(f"/w/acme/network/exports/{number}").get_data(as_text=True)
+    assert "The GEXF export failed" in page and "internal error" in page
+    assert "Traceback" not in page and "secret" not in page
+    assert client.get(f"/w/acme/network/exports/{number}/download").status_code == 302
+
+
+def test_an_export_that_cannot_start_is_explained(workspace, client):
+    response = start(client, "pdf")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The export did not start: choose GEXF or GraphML" in page
+    fragment = start(client, "gexf", "since=someday", htmx=True).get_data(as_text=True)
+    assert "The export did not start" in fragment and "is not a date like" in fragment
+
+
+def test_a_deleted_file_offers_a_new_export(workspace, client):
+    from app.services import graph_exports
+
+    number = export_id(start(client, "graphml", "topic=delivery"))
+    (graph_exports.export_folder(workspace.id) / f"{number}.graphml").unlink()
+    response = client.get(f"/w/acme/network/exports/{number}/download")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/w/acme/network/exports?topic=delivery&format=graphml"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This export&#39;s file is no longer kept: start a new export." in page
+
+
+def test_big_views_are_not_written_in_the_request(workspace, client, monkeypatch):
+    monkeypatch.setattr("app.services.graph_exports.SYNC_MAX_NODES", 2)
+    response = client.get("/w/acme/network.graphml?topic=delivery")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/w/acme/network/exports?format=graphml&topic=delivery"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "too big to download at once" in page and 'value="topic=delivery"' in page
+
+
+def test_exports_of_another_workspace_are_404(workspace, client):
+    number = export_id(start(client))
+    other = make_user("olga@example.com", "Olga")
+    make_workspace("other", owner=other)
+    client.post("/logout")
+    login(client, "olga@example.com")
+    for url in (f"/w/acme/network/exports/{number}", f"/w/acme/network/exports/{number}/download",
+                f"/w/other/network/exports/{number}", f"/w/other/network/exports/{number}/download"):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    assert client.post("/w/acme/network/exports", data={"format": "gexf"}).status_code == 404
+
+
+def test_viewer_can_export(scored, client):
+    viewer = make_user("vera@example.com", "Vera")
+    workspace_service.add_member(scored, viewer, "viewer")
+    login(client, "vera@example.com")
+    number = export_id(start(client, "graphml"))
+    with client.get(f"/w/acme/network/exports/{number}/download") as download:
+        assert download.status_code == 200 and download.mimetype == "application/graphml+xml"

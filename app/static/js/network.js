@@ -108,9 +108,8 @@
   }
 
   function updateDownloads(params) {
-    var query = dataQuery(params);
-    document.getElementById("download-gexf").href = root.dataset.gexfUrl + query;
-    document.getElementById("download-graphml").href = root.dataset.graphmlUrl + query;
+    // the export form posts the view's filters as one query string
+    document.getElementById("export-view").value = dataQuery(params).replace(/^\?/, "");
   }
 
   // ---------- loading ----------
