@@ -1,7 +1,8 @@
 """The network page in a real browser (Debian's Chromium through Playwright).
 
 Open the graph of a small scored workspace, wait for sigma's canvas and the counts, click a
-person, find one by handle, change the filters (the URL follows), double-click to the author.
+person, find one by handle, change the filters (the URL follows), export the filtered view as
+GEXF (a background job; the link appears when ready), double-click to the author.
 """
 
 import os
@@ -91,7 +92,17 @@ def test_open_the_network_select_filter_and_open_an_author(workspace, live_serve
     page.locator("#network[data-nodes='4']").wait_for(timeout=15_000)
     assert "kind=reply" in page.url and "kind=mention" not in page.url
     assert page.get_by_test_id("network-counts").inner_text() == "4 people, 4 ties."
-    assert "kind=reply" in page.locator("#download-gexf").get_attribute("href")
+    # the export follows the view: started in the background, the link appears when ready
+    assert "kind=reply" in page.locator("#export-view").input_value()
+    page.locator("#download-gexf").click()
+    status = page.get_by_test_id("export-status")
+    link = status.get_by_test_id("export-download")
+    link.wait_for(timeout=20_000)
+    assert "4 people, 4 ties" in status.inner_text()
+    with page.expect_download() as download:
+        link.click()
+    name = download.value.suggested_filename
+    assert name.startswith("acme-network-20") and name.endswith(".gexf"), name
 
     page.go_back()  # every view is a URL: back restores the ties
     page.locator("#network[data-nodes='5']").wait_for(timeout=15_000)
