@@ -22,6 +22,7 @@ from app.models import (
     Workspace,
 )
 from app.services import contacts as contact_service
+from app.services.errors import NotFound
 from app.services.mentions import Page
 from app.services.scoring import latest_snapshot
 
@@ -170,9 +171,10 @@ def _query(
         needs_author = True
     if needs_author:
         query = query.join(Author, Author.id == AuthorScore.author_id)
-    query = query.where(
-        AuthorScore.snapshot_id == snapshot.id, AuthorScore.workspace_id == workspace.id
-    )
+    # The snapshot is the workspace's (list_influencers checks it), so it alone scopes the
+    # rows. Naming the workspace too tempted SQLite into its (workspace, author, snapshot)
+    # index, which walks every snapshot ever kept: 0.3 s at 16 snapshots of 180k authors.
+    query = query.where(AuthorScore.snapshot_id == snapshot.id)
     topic_alias = None
     if filters.topic:
         topic = topic or resolve_topic(snapshot, filters.topic)
@@ -285,6 +287,8 @@ def list_influencers(
     snapshot = snapshot or latest_snapshot(workspace)
     if snapshot is None:
         return Page([], 0, 1, per_page)
+    if snapshot.workspace_id != workspace.id:
+        raise NotFound("no such scoring run in this workspace")
     topic = resolve_topic(snapshot, filters.topic) if filters.topic else None
     total = _count(workspace, snapshot, filters, topic)
     offset = (filters.page - 1) * per_page
@@ -792,8 +796,7 @@ def suspicious_accounts(workspace: Workspace, page: int = 1, per_page: int = 50)
         return Page([], 0, 1, per_page)
     judged = select(BotVerdict.author_id).where(BotVerdict.workspace_id == workspace.id)
     condition = and_(
-        AuthorScore.snapshot_id == snapshot.id,
-        AuthorScore.workspace_id == workspace.id,
+        AuthorScore.snapshot_id == snapshot.id,  # the workspace's latest: it scopes the rows
         or_(AuthorScore.bot_score >= bot_threshold(snapshot), AuthorScore.author_id.in_(judged)),
     )
     total = db.session.scalar(select(func.count()).select_from(AuthorScore).where(condition))
