@@ -42,6 +42,7 @@ def build_database(authors: int, env: dict, db_path: Path) -> None:
 
     if db_path.exists():
         print(f"using the workspace built before: {db_path}")
+        flask(env, "db", "upgrade")  # it may predate the newest migrations
         return
     rows = authors * 5
     csv_path = OUT / f"score-{authors}.csv"
