@@ -238,7 +238,9 @@ class BatchWriter:
         if rows:
             self._ensure_authors(conn, driver, rows)
             links = list(map(self._links, rows))
-            stamps = [r.at for r in rows] if driver.sqlite else [driver.timestamp(r.at) for r in rows]
+            stamps = (
+                [r.at for r in rows] if driver.sqlite else [driver.timestamp(r.at) for r in rows]
+            )
             reserved = self._reserve_ids(conn, driver, len(rows))
             mention_ids = self._insert_mentions(conn, driver, rows, links, stamps, reserved, run)
             if driver.sqlite:  # posts stored before were skipped by the insert: leave them out
