@@ -236,8 +236,7 @@ class BatchWriter:
             raise WorkspaceGone("the workspace was deleted during the import")
         rows = self._drop_duplicates(conn, driver, batch, result)
         if rows:
-            self._ensure_authors(conn, driver, rows)
-            links = list(map(self._links, rows))
+            links = self._link_authors(conn, driver, rows)
             stamps = (
                 [r.at for r in rows] if driver.sqlite else [driver.timestamp(r.at) for r in rows]
             )
@@ -409,24 +408,53 @@ class BatchWriter:
                 )
         self.profiles.clear()
 
-    def _ensure_authors(self, conn, driver: _Driver, rows: list[Row]) -> None:
-        """Create the unknown authors: posters and everyone they address."""
+    def _link_authors(self, conn, driver: _Driver, rows: list[Row]) -> list[tuple]:
+        """Return each row's :meth:`_links`, creating the authors not met before (posters and
+        everyone they address).
+
+        One pass looks every handle up once: a row whose people are all known gets its links
+        there; only the rows naming someone new are linked again once those are created.
+        """
         if not self._all_loaded:
             self._load_all_authors(conn, driver)
-        authors = self.authors
+        get = self.authors.get
         wanted: dict[tuple[str, str], str] = {}
-        for row in rows:
+        links: list = []
+        unresolved: list[int] = []
+        for position, row in enumerate(rows):
             platform = row.platform
             key = (platform, row.author_key)
-            if key not in authors:
+            source = get(key)
+            complete = source is not None
+            if not complete:
                 wanted.setdefault(key, row.author)
-            for _, handle_key, handle in row.targets:
-                key = (platform, handle_key)
-                if key not in authors:
-                    wanted.setdefault(key, handle)
+            if not row.targets:  # most posts address nobody
+                links.append((source, None, None, None, ()))
+            else:
+                found = {}
+                targets = []
+                for kind, handle_key, handle in row.targets:
+                    key = (platform, handle_key)
+                    target = get(key)
+                    if target is None:
+                        wanted.setdefault(key, handle)
+                        complete = False
+                    targets.append((kind, target))
+                    if kind != "mention":
+                        found.setdefault(kind, target)
+                links.append((source, found.get("reply"), found.get("repost"),
+                              found.get("quote"), targets))  # fmt: skip
+            if not complete:
+                unresolved.append(position)
+        if wanted:
+            self._create_authors(conn, driver, wanted)
+            for position in unresolved:
+                links[position] = self._links(rows[position])
+        return links
+
+    def _create_authors(self, conn, driver: _Driver, wanted: dict[tuple[str, str], str]) -> None:
+        """Insert the authors ``wanted`` (key -> handle as written) and remember their ids."""
         new = list(wanted)
-        if not new:
-            return
         if driver.sqlite:
             self._insert_authors_with_ids(conn, new, wanted)
             return
