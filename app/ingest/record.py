@@ -148,11 +148,13 @@ def parse_timestamp(value: str) -> datetime:
     if not text:
         raise ValueError("created_at is empty")
     try:
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
+        if text.endswith("z"):  # Python reads "Z" itself, not "z"
+            text = text[:-1] + "Z"
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"created_at {value!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is UTC:  # "Z": the usual case, already as wanted
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

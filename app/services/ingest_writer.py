@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from operator import is_not, itemgetter
 from typing import NamedTuple
@@ -113,6 +113,14 @@ def record_topics(record: MentionRecord, find_brands: Callable[[str], list[str]]
     return list(topics)
 
 
+def _stored_time(at: datetime) -> str:
+    """Return a UTC time as stored: ``YYYY-MM-DD HH:MM:SS.ffffff`` (the zone suffix cut off;
+    three times faster than dropping the zone first)."""
+    if at.tzinfo is not UTC and at.tzinfo is not None:
+        at = at.astimezone(UTC)
+    return at.isoformat(" ", "microseconds")[:26]
+
+
 def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]]) -> list[Row]:
     """Turn enriched records into rows for :class:`BatchWriter` (no database needed)."""
     keys: dict[str, str] = {}
@@ -141,7 +149,7 @@ def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]
         reply_to, repost_of, quote_of = r.reply_to_id, r.repost_of_id, r.quote_of_id
         rows.append(_new_row((
             r.platform, r.id, r.author[:255], key(r.author),
-            r.created_at.replace(tzinfo=None).isoformat(" ", timespec="microseconds"),
+            _stored_time(r.created_at),
             r.kind, r.text, url[:1000] if url else None, lang[:16] if lang else None,
             reply_to[:255] if reply_to else None, repost_of[:255] if repost_of else None,
             quote_of[:255] if quote_of else None, r.likes, r.reposts, r.replies, r.views,

@@ -415,3 +415,29 @@ def test_a_file_overlapping_an_earlier_import_adds_only_the_new_posts(workspace,
     assert count(Interaction, workspace) == 7  # one edge per post
     texts = dict(db.session.execute(select(Mention.external_id, Mention.text)).all())
     assert texts["2"].startswith("hi") and texts["5"].startswith("changed")  # stored posts kept
+
+
+def test_times_are_stored_in_utc_whatever_zone_they_come_in(workspace, tmp_path):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from app.ingest import MentionRecord
+
+    moscow = timezone(timedelta(hours=3))
+    records = [
+        (MentionRecord("twitter", "1", "anna", datetime(2025, 3, 1, 12, 0, tzinfo=moscow)), "api"),
+        (
+            MentionRecord("twitter", "2", "bob", datetime(2025, 3, 1, 12, 0, 0, 5, tzinfo=UTC)),
+            "api",
+        ),
+    ]
+    path = write_csv(
+        tmp_path / "m.csv", [mention("3", "carl", "hi", created_at="2025-03-01T15:00:00+03:00")]
+    )
+    ingest.import_records(workspace, records)
+    ingest.import_files(workspace, [path])
+    stored = dict(db.session.execute(select(Mention.external_id, Mention.created_at)).all())
+    assert stored == {
+        "1": datetime(2025, 3, 1, 9, 0, tzinfo=UTC),
+        "2": datetime(2025, 3, 1, 12, 0, 0, 5, tzinfo=UTC),
+        "3": datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+    }
