@@ -346,7 +346,8 @@ def frame_from_columns(
     are taken as given (filter the window before); self-loops are dropped; a parent or edge
     post that is not among the posts becomes ``-1``. ``topic_post``/``topic_name`` are
     (post id, topic) pairs; topics are numbered in the order of ``topics`` when given, else in
-    order of first appearance in ``topic_name``. ``post_kind`` and ``edge_kind`` are kind
+    order of first appearance in ``topic_name``. ``post_parent`` and ``edge_post`` may also be
+    integer arrays with ``-1`` for none. ``post_kind`` and ``edge_kind`` are kind
     names, or integer arrays of their codes (:data:`POST_CODE`, :data:`EDGE_CODE`). Raises
     ``ValueError`` on an unknown post or interaction kind or topic, or on columns of different
     lengths.
@@ -379,7 +380,7 @@ def frame_from_columns(
     src, dst = src[keep], dst[keep]
     e_kind = _codes(edge_kind, EDGE_CODE, "interaction")[keep]
     e_at = np.asarray(edge_at, dtype=np.float64).reshape(-1)[keep]
-    e_post_raw = np.array([-1 if x is None else x for x in edge_post], dtype=np.int64)[keep]
+    e_post_raw = _optional_ids(edge_post)[keep]
     p_author_k = np.asarray(post_author, dtype=np.int64).reshape(-1)
     keys, inverse = _distinct_ranks(np.concatenate([p_author_k, src, dst]))
     inverse = inverse.astype(np.int32)
@@ -390,7 +391,7 @@ def frame_from_columns(
     ids = np.asarray(post_id, dtype=np.int64).reshape(-1)
     post_rows = _row_lookup(ids)
 
-    parent_ids = np.array([-1 if x is None else x for x in post_parent], dtype=np.int64)
+    parent_ids = _optional_ids(post_parent)
     p_parent = np.where(parent_ids >= 0, post_rows(parent_ids), -1)
     e_post = np.where(e_post_raw >= 0, post_rows(e_post_raw), -1)
     t_rows = post_rows(np.asarray(topic_post, dtype=np.int64).reshape(-1))
@@ -440,6 +441,19 @@ def frame_from_columns(
         end=float(end),
         platforms=platform_names,
     )
+
+
+def _optional_ids(values: Sequence[int | None]) -> np.ndarray:
+    """Return ids as an int64 array, ``None`` as ``-1``; an integer array is taken as is.
+
+    Examples
+    --------
+    >>> _optional_ids([3, None]).tolist(), _optional_ids(np.array([3, -1])).tolist()
+    ([3, -1], [3, -1])
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return values.astype(np.int64).reshape(-1)
+    return np.array([-1 if x is None else x for x in values], dtype=np.int64)
 
 
 class EdgeList(NamedTuple):

@@ -113,32 +113,62 @@ def _columns(rows: list[tuple], width: int) -> list[list]:
     return [list(map(itemgetter(i), rows)) for i in range(width)]
 
 
-def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> LoadedWorkspace:
-    """Load the posts, interactions and authors of the window ending at the newest mention.
+def _epoch_ms(column: str) -> str:
+    """Return SQLite SQL for a timestamp as the integer milliseconds julianday() counts in.
 
-    The window ends at the newest mention, not at the wall clock: an archive imported today
-    from last year is scored over its own last ``window_days``. Rows come off the driver in
-    bulk and go into columns: no Python object per post or edge.
+    julianday() is that count divided by 86,400,000; rounding its product back is exact
+    (the error is under 0.1 ms), so :func:`_epoch_from_ms` yields, bit for bit, the float
+    :func:`_epoch` computes in SQL.
+    """
+    return f"CAST(round(julianday({column}) * 86400000.0) AS INTEGER)"
+
+
+def _epoch_from_ms(ms):
+    """Return Unix seconds from :func:`_epoch_ms` values, with SQLite's own float steps."""
+    import numpy as np
+
+    return (np.asarray(ms, dtype=np.int64) / 86400000.0 - 2440587.5) * 86400.0
+
+
+def _integer_table(conn: Connection, values: list[str], source: str, params: tuple, rows: int):
+    """Return SQLite integer columns as an ``(n, len(values))`` int64 array, or ``None``.
+
+    Fetched row by row, a million rows cost a tuple and an object per value, which is most
+    of reading them; here SQLite writes the values into one text that numpy parses in C,
+    several times faster. ``values`` are SQL expressions that are never NULL (a NULL would
+    drop its row); ``source`` is the ``FROM ... WHERE ...`` of the query, read in the order a
+    plain SELECT reads it. Returns ``None`` when ``rows`` (an upper bound) such rows could
+    make a text longer than SQLite allows: the caller reads them row by row then.
+    """
+    import sqlite3
+
+    import numpy as np
+
+    driver = conn.connection.driver_connection
+    if rows * len(values) * 21 >= driver.getlimit(sqlite3.SQLITE_LIMIT_LENGTH):
+        return None
+    row = ", ".join(["'" + ",".join(["%d"] * len(values)) + "'", *values])
+    text = _rows(conn, f"SELECT group_concat(printf({row})) {source}", params).fetchone()[0]
+    if not text:
+        return np.zeros((0, len(values)), dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, len(values))
+
+
+def _stored_rows(conn: Connection, table: str) -> int:
+    """Return an upper bound of a table's rows (its largest rowid) on SQLite."""
+    return conn.exec_driver_sql(f"SELECT MAX(rowid) FROM {table}").scalar() or 0
+
+
+def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
+    """Return the window's post columns: id, author, time, kind code, text, parent id (or
+    ``None``), engagement and sentiment (``None`` when not scored).
+
+    Read row by row: the texts must become Python strings anyway, and reading the numbers
+    apart (as :func:`_read_edges` does) would read every post twice.
     """
     import numpy as np
 
-    from graph.build import frame_from_columns
-    from graph.types import INTERACTION_KINDS, POST_KINDS, link_domains
-
-    data = LoadedWorkspace()
-    end = latest_activity(conn, workspace_id)
-    if end is None:
-        return data
-    start = end - window_days * 86400.0
-    data.window = (start, end)
-    start_at = datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
-    if conn.dialect.name == "sqlite":
-        start_param = start_at.isoformat(" ", timespec="microseconds")
-        # Map the whole file while scanning it: scoring may use up to 3 GB, an import may not,
-        # so the connection default stays small (see app/extensions.py).
-        conn.exec_driver_sql("PRAGMA mmap_size=2147483648")
-    else:
-        start_param = start_at
+    from graph.types import POST_KINDS
 
     at = _epoch(conn, "m.created_at")
     rows = _rows(
@@ -152,72 +182,133 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         " WHERE m.workspace_id = ? AND m.created_at >= ?",
         (workspace_id, start_param),
     ).fetchall()
-    if not rows:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA mmap_size=268435456")
-        return data
-    ids, authors, moments, kinds, texts, parents, engagement, sentiment = _columns(rows, 8)
+    columns = _columns(rows, 8)
     del rows
-    scan = _scan_hint(conn, len(ids))
-    texts = ["" if text is None else text for text in texts]
-    # All the workspace's topics, read along the (workspace_id, topic) index without a join;
-    # those of posts outside the window are dropped by frame_from_columns.
-    topics = _rows(
-        conn,
-        f"SELECT mention_id, topic FROM mention_topics{scan} WHERE workspace_id = ?",
-        (workspace_id,),
-    ).fetchall()
-    topic_post, topic_name = _columns(topics, 2)
-    del topics
-    when = _epoch(conn, "at")
+    columns[3] = np.array(columns[3], dtype=np.int8)
+    return columns
+
+
+def _read_edges(conn: Connection, workspace_id: int, start_param, scan: str) -> list:
+    """Return the window's interaction columns: source, target, kind code, time, post id."""
+    import numpy as np
+
+    from graph.types import INTERACTION_KINDS
+
+    kind = _kind_code("kind", INTERACTION_KINDS)
+    source = f"FROM interactions{scan} WHERE workspace_id = ? AND at >= ?"
+    params = (workspace_id, start_param)
+    if conn.dialect.name == "sqlite":
+        numbers = _integer_table(
+            conn,
+            ["source_author_id", "target_author_id", kind, _epoch_ms("at"),
+             "COALESCE(mention_id, -1)"],
+            source, params, _stored_rows(conn, "interactions"),
+        )  # fmt: skip
+        if numbers is not None:
+            return [
+                numbers[:, 0], numbers[:, 1], numbers[:, 2].astype(np.int8),
+                _epoch_from_ms(numbers[:, 3]), numbers[:, 4],
+            ]  # fmt: skip
     edges = _rows(
         conn,
-        f"SELECT source_author_id, target_author_id, {_kind_code('kind', INTERACTION_KINDS)},"
-        f" {when}, mention_id"
-        f" FROM interactions{scan} WHERE workspace_id = ? AND at >= ?",
-        (workspace_id, start_param),
+        f"SELECT source_author_id, target_author_id, {kind}, {_epoch(conn, 'at')}, mention_id"
+        f" {source}",
+        params,
     ).fetchall()
-    sources, targets, edge_kinds, edge_at, edge_posts = _columns(edges, 5)
-    data.interactions = len(edges)
+    columns = _columns(edges, 5)
     del edges
-    platforms: dict[int, str] = {}
-    for author_id, followers, platform, first_seen in _rows(
-        conn, "SELECT id, followers, platform, first_seen_at FROM authors WHERE workspace_id = ?",
-        (workspace_id,),
-    ):  # fmt: skip
-        data.followers[author_id] = followers
-        platforms[author_id] = platform
-        if first_seen is not None:
-            data.first_seen[author_id] = first_seen
+    columns[2] = np.array(columns[2], dtype=np.int8)
+    return columns
 
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA mmap_size=268435456")  # back to the connection default
+
+def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> LoadedWorkspace:
+    """Load the posts, interactions and authors of the window ending at the newest mention.
+
+    The window ends at the newest mention, not at the wall clock: an archive imported today
+    from last year is scored over its own last ``window_days``. Rows come off the driver in
+    bulk and go into columns: no Python object per post or edge.
+    """
+    import numpy as np
+
+    from graph.build import frame_from_columns
+    from graph.types import link_domains
+
+    data = LoadedWorkspace()
+    end = latest_activity(conn, workspace_id)
+    if end is None:
+        return data
+    start = end - window_days * 86400.0
+    data.window = (start, end)
+    start_at = datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        start_param = start_at.isoformat(" ", timespec="microseconds")
+        # Map the whole file while scanning it: scoring may use up to 3 GB, an import may not,
+        # so the connection default stays small (see app/extensions.py).
+        conn.exec_driver_sql("PRAGMA mmap_size=2147483648")
+    else:
+        start_param = start_at
+    try:
+        ids, authors, moments, kinds, texts, parents, engagement, sentiment = _read_posts(
+            conn, workspace_id, start_param
+        )
+        if not len(ids):
+            return data
+        scan = _scan_hint(conn, len(ids))
+        # All the workspace's topics, read along the (workspace_id, topic) index without a
+        # join; those of posts outside the window are dropped by frame_from_columns.
+        topics = _rows(
+            conn,
+            f"SELECT mention_id, topic FROM mention_topics{scan} WHERE workspace_id = ?",
+            (workspace_id,),
+        ).fetchall()
+        topic_post, topic_name = _columns(topics, 2)
+        del topics
+        sources, targets, edge_kinds, edge_at, edge_posts = _read_edges(
+            conn, workspace_id, start_param, scan
+        )
+        data.interactions = len(sources)
+        platforms: dict[int, str] = {}
+        for author_id, followers, platform, first_seen in _rows(
+            conn, "SELECT id, followers, platform, first_seen_at FROM authors WHERE workspace_id = ?",
+            (workspace_id,),
+        ):  # fmt: skip
+            data.followers[author_id] = followers
+            platforms[author_id] = platform
+            if first_seen is not None:
+                data.first_seen[author_id] = first_seen
+    finally:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA mmap_size=268435456")  # back to the connection default
+
+    texts = ["" if text is None else text for text in texts]
     data.posts = len(ids)
-    data.frame = frame_from_columns(
-        post_author=authors, post_id=ids, post_at=moments,
-        post_kind=np.array(kinds, dtype=np.int8), post_text=texts,
+    data.frame = frame = frame_from_columns(
+        post_author=authors, post_id=ids, post_at=moments, post_kind=kinds, post_text=texts,
         post_domains=[link_domains(t) if "http" in t else () for t in texts], post_parent=parents,
         # topics numbered alphabetically, whatever order the rows came in
         topic_post=topic_post, topic_name=topic_name, topics=sorted(set(topic_name)),
-        edge_source=sources, edge_target=targets,
-        edge_kind=np.array(edge_kinds, dtype=np.int8), edge_at=edge_at,
+        edge_source=sources, edge_target=targets, edge_kind=edge_kinds, edge_at=edge_at,
         edge_post=edge_posts, followers=data.followers, platforms=platforms,
         start=start, end=end,
     )  # fmt: skip
-    # Per-author activity in the window, for the influencer list.
-    author_ids = np.asarray(authors, dtype=np.int64)
-    keys, rows_of = np.unique(author_ids, return_inverse=True)
-    posts_n = np.bincount(rows_of)
-    engagement_sum = np.bincount(rows_of, weights=np.asarray(engagement, dtype=np.float64))
-    scored = np.array([x is not None for x in sentiment])
-    values = np.array([0.0 if x is None else x for x in sentiment], dtype=np.float64)
-    sentiment_sum = np.bincount(rows_of, weights=values)
-    sentiment_n = np.bincount(rows_of, weights=scored.astype(np.float64))
-    for key, n, eng, s_sum, s_n in zip(
-        keys.tolist(), posts_n.tolist(), engagement_sum.tolist(), sentiment_sum.tolist(),
-        sentiment_n.tolist(), strict=True,
+    # Per-author activity in the window, for the influencer list. The frame numbers authors
+    # in the order of their ids, so the activity is keyed in that order too.
+    n = frame.n
+    posts_n = np.bincount(frame.p_author, minlength=n)
+    engagement_sum = np.bincount(
+        frame.p_author, weights=np.asarray(engagement, dtype=np.float64), minlength=n
+    )
+    values = np.array(sentiment, dtype=np.float64)  # None (not scored) becomes NaN
+    scored = ~np.isnan(values)
+    sentiment_sum = np.bincount(frame.p_author[scored], weights=values[scored], minlength=n)
+    sentiment_n = np.bincount(frame.p_author[scored], minlength=n)
+    posting = np.flatnonzero(posts_n)
+    for i, posted, eng, s_sum, s_n in zip(
+        posting.tolist(), posts_n[posting].tolist(), engagement_sum[posting].tolist(),
+        sentiment_sum[posting].tolist(), sentiment_n[posting].tolist(), strict=True,
     ):  # fmt: skip
-        data.activity[key] = (n, int(eng), round(s_sum / s_n, 3) if s_n else None)
+        data.activity[frame.keys[i]] = (posted, int(eng), round(s_sum / s_n, 3) if s_n else None)
     return data
 
 
