@@ -7,7 +7,7 @@ import os
 from flask import Flask, render_template
 
 from app import config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, init_migrations, login_manager
 
 
 class ConfigurationError(RuntimeError):
@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_secret_key(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    init_migrations(app, directory=os.path.join(app.root_path, "..", "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
 

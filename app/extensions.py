@@ -2,8 +2,9 @@
 
 import sqlite3
 
+import click
+from flask import Flask, current_app
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
@@ -13,11 +14,61 @@ from sqlalchemy.pool import Pool
 from app.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
+
+MIGRATE_OPTIONS = {"render_as_batch": True, "compare_type": True}
+
+
+def init_migrations(app: Flask, directory: str) -> None:
+    """Offer Flask-Migrate to the app (``flask db ...``, ``flask_migrate.upgrade()``) unbound.
+
+    Importing Flask-Migrate brings in Alembic, a tenth of a second or more that every
+    command, test and web worker paid at start-up while only migrations use it: it is bound
+    on first use instead (see :func:`migrations`).
+    """
+    app.extensions["migrate"] = _MigrationsOnDemand(app, directory)
+    app.cli.add_command(_MigrationCommands())
+
+
+def migrations(app: Flask):
+    """Return Flask-Migrate's configuration of ``app``, binding Flask-Migrate on first use."""
+    config = app.extensions["migrate"]
+    if isinstance(config, _MigrationsOnDemand):
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=config.directory, **MIGRATE_OPTIONS)  # replaces both stand-ins
+        config = app.extensions["migrate"]
+    return config
+
+
+class _MigrationsOnDemand:
+    """Stands in for ``app.extensions["migrate"]``: the first attribute read binds the real one."""
+
+    def __init__(self, app: Flask, directory: str) -> None:
+        self.app, self.directory = app, directory
+
+    def __getattr__(self, name: str):
+        return getattr(migrations(self.app), name)
+
+
+class _MigrationCommands(click.Group):
+    """``flask db``: Flask-Migrate's command group, imported only when it is run.
+
+    Click runs a subcommand in the context its ``make_context`` returns, so handing over to
+    the real group there gives its options, help and commands unchanged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("db", help="Perform database migrations.")
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        migrations(current_app._get_current_object())
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
 
 
 @event.listens_for(Engine, "connect")
