@@ -105,12 +105,28 @@ def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
     return find
 
 
-def record_topics(record: MentionRecord, find_brands: Callable[[str], list[str]]) -> list[str]:
-    """Return a record's topics as stored: its tags normalised, plus the brand terms it names."""
-    topics = {normalize_topic(tag)[:200] for tag in record.tags}
-    topics.update(find_brands(record.text))
+def record_topics(
+    record: MentionRecord,
+    find_brands: Callable[[str], list[str]],
+    normalized: dict[str, str] | None = None,
+) -> tuple[str, ...]:
+    """Return a record's topics as stored: its tags normalised, plus the brand terms it names.
+
+    ``normalized`` caches tag -> stored form across the records of a batch (tags repeat).
+    """
+    tags, brands = record.tags, find_brands(record.text)
+    if not tags:
+        return tuple(dict.fromkeys(term for term in brands if term)) if brands else ()
+    topics = set(brands)
+    for tag in tags:
+        stored = normalized.get(tag) if normalized is not None else None
+        if stored is None:
+            stored = normalize_topic(tag)[:200]
+            if normalized is not None:
+                normalized[tag] = stored
+        topics.add(stored)
     topics.discard("")
-    return list(topics)
+    return tuple(topics)
 
 
 def _stored_time(at: datetime) -> str:
@@ -132,19 +148,24 @@ def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]
         return found
 
     rows = []
+    topics_of: dict[str, str] = {}
     for r in records:
-        targets = [
-            (kind, key(handle), handle.lstrip("@"))
-            for kind, handle in zip(
-                TARGET_KINDS, (r.reply_to_author, r.repost_of_author, r.quote_of_author),
-                strict=True,
+        reply_author, repost_author, quote_author = (
+            r.reply_to_author, r.repost_of_author, r.quote_of_author,
+        )  # fmt: skip
+        if reply_author or repost_author or quote_author or r.mentions:
+            targets = [
+                (kind, key(handle), handle.lstrip("@"))
+                for kind, handle in (("reply", reply_author), ("repost", repost_author),
+                                     ("quote", quote_author))
+                if handle
+            ]  # fmt: skip
+            targets.extend(
+                ("mention", key(handle), handle.lstrip("@")) for handle in r.mentions if handle
             )
-            if handle
-        ]  # fmt: skip
-        targets.extend(
-            ("mention", key(handle), handle.lstrip("@")) for handle in r.mentions if handle
-        )
-        topics = record_topics(r, find_brands)
+            targets = tuple(t for t in targets if t[1])
+        else:  # most posts address nobody
+            targets = ()
         url, lang, author_name, author_url = r.url, r.lang, r.author_name, r.author_url
         reply_to, repost_of, quote_of = r.reply_to_id, r.repost_of_id, r.quote_of_id
         rows.append(_new_row((
@@ -157,7 +178,7 @@ def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]
             "computed" if r.sentiment_computed else "imported",
             author_name[:255] if author_name else None, r.author_followers,
             author_url[:1000] if author_url else None,
-            tuple(t for t in targets if t[1]), tuple(topics),
+            targets, record_topics(r, find_brands, topics_of),
         )))  # fmt: skip
     return rows
 
