@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
+from itertools import compress
 from operator import is_not, itemgetter
 from typing import NamedTuple
 
@@ -30,14 +31,27 @@ TARGET_KINDS = ("reply", "repost", "quote")
 KINDS = ("post", *TARGET_KINDS)
 EDGE_KINDS = (*TARGET_KINDS, "mention")  # constants: they are written into the SQL
 SENTIMENT_SOURCES = ("imported", "computed")
-_REQUIRED_COLUMNS = ("platform", "external_id", "author_id", "created_at", "text", "sentiment")
-_OPTIONAL_COLUMNS = (
-    "url", "lang", "reply_to_external_id", "reply_to_author_id", "repost_of_external_id",
-    "repost_of_author_id", "quote_of_external_id", "quote_of_author_id",
+# A post's "shape" says which of its optional columns it fills: bit i for _ROW_OPTIONAL[i]
+# (values from the row), then one bit per reply/repost/quote author id (from its links), then
+# its kind and sentiment source. Posts of one shape are inserted by one statement naming
+# just those columns (see BatchWriter._insert_mentions).
+_ROW_OPTIONAL = (
+    "url", "lang", "reply_to_id", "repost_of_id", "quote_of_id",
     "likes", "reposts", "replies", "views", "sentiment_score",
 )  # fmt: skip
-_FIRST_OPTIONAL = 1 + len(_REQUIRED_COLUMNS)  # where the optional values start in a row's values
-_NO_OPTIONAL = (None,) * len(_OPTIONAL_COLUMNS)
+_ROW_OPTIONAL_COLUMNS = (
+    "url", "lang", "reply_to_external_id", "repost_of_external_id", "quote_of_external_id",
+    "likes", "reposts", "replies", "views", "sentiment_score",
+)  # fmt: skip
+_ROW_BITS = tuple(1 << i for i in range(len(_ROW_OPTIONAL)))
+_NO_VALUES = (None,) * len(_ROW_OPTIONAL)
+_LINK_COLUMNS = ("reply_to_author_id", "repost_of_author_id", "quote_of_author_id")
+_LINK_SHIFT = len(_ROW_OPTIONAL)
+_LINK_BITS = {kind: 1 << (_LINK_SHIFT + i) for i, kind in enumerate(TARGET_KINDS)}
+_KIND_SHIFT = _LINK_SHIFT + len(TARGET_KINDS)
+_KIND_BITS = {kind: i << _KIND_SHIFT for i, kind in enumerate(KINDS)}
+_SOURCE_SHIFT = _KIND_SHIFT + 2
+_SOURCE_BITS = {source: i << _SOURCE_SHIFT for i, source in enumerate(SENTIMENT_SOURCES)}
 
 
 class Row(NamedTuple):
@@ -74,6 +88,7 @@ class Row(NamedTuple):
     author_url: str | None
     targets: tuple[tuple[str, str, str], ...]
     topics: tuple[str, ...]
+    shape: int  # which optional columns the post fills, its kind and source (see above)
 
 
 _new_row = partial(tuple.__new__, Row)  # Row(*values) without NamedTuple's Python-level __new__
@@ -153,32 +168,37 @@ def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]
         reply_author, repost_author, quote_author = (
             r.reply_to_author, r.repost_of_author, r.quote_of_author,
         )  # fmt: skip
+        kind, source = r.kind, "computed" if r.sentiment_computed else "imported"
+        shape = _KIND_BITS[kind] | _SOURCE_BITS[source]
         if reply_author or repost_author or quote_author or r.mentions:
-            targets = [
-                (kind, key(handle), handle.lstrip("@"))
-                for kind, handle in (("reply", reply_author), ("repost", repost_author),
-                                     ("quote", quote_author))
-                if handle
-            ]  # fmt: skip
-            targets.extend(
-                ("mention", key(handle), handle.lstrip("@")) for handle in r.mentions if handle
-            )
-            targets = tuple(t for t in targets if t[1])
+            targets = []
+            for target_kind, handle in (
+                ("reply", reply_author), ("repost", repost_author), ("quote", quote_author),
+            ):  # fmt: skip
+                if handle and (handle_key := key(handle)):
+                    targets.append((target_kind, handle_key, handle.lstrip("@")))
+                    shape |= _LINK_BITS[target_kind]
+            for handle in r.mentions:
+                if handle and (handle_key := key(handle)):
+                    targets.append(("mention", handle_key, handle.lstrip("@")))
+            targets = tuple(targets)
         else:  # most posts address nobody
             targets = ()
         url, lang, author_name, author_url = r.url, r.lang, r.author_name, r.author_url
         reply_to, repost_of, quote_of = r.reply_to_id, r.repost_of_id, r.quote_of_id
-        rows.append(_new_row((
-            r.platform, r.id, r.author[:255], key(r.author),
-            _stored_time(r.created_at),
-            r.kind, r.text, url[:1000] if url else None, lang[:16] if lang else None,
+        optional = (
+            url[:1000] if url else None, lang[:16] if lang else None,
             reply_to[:255] if reply_to else None, repost_of[:255] if repost_of else None,
             quote_of[:255] if quote_of else None, r.likes, r.reposts, r.replies, r.views,
-            r.sentiment or "unknown", r.sentiment_score,
-            "computed" if r.sentiment_computed else "imported",
-            author_name[:255] if author_name else None, r.author_followers,
+            r.sentiment_score,
+        )  # fmt: skip
+        shape |= sum(compress(_ROW_BITS, map(is_not, optional, _NO_VALUES)))
+        rows.append(_new_row((
+            r.platform, r.id, r.author[:255], key(r.author), _stored_time(r.created_at), kind,
+            r.text, *optional[:5], *optional[5:9], r.sentiment or "unknown", optional[9],
+            source, author_name[:255] if author_name else None, r.author_followers,
             author_url[:1000] if author_url else None,
-            targets, record_topics(r, find_brands, topics_of),
+            targets, record_topics(r, find_brands, topics_of), shape,
         )))  # fmt: skip
     return rows
 
@@ -589,61 +609,64 @@ class BatchWriter:
     def _insert_mentions(self, conn, driver, rows, links, stamps, reserved, run) -> list[int]:
         """Insert the posts; return their ids, in the order of ``rows``.
 
-        Rows are written in groups that carry the same optional fields, naming only those
-        columns: the rest take their default (NULL). Binding a NULL is the slowest parameter
-        there is for Python's sqlite3 (it goes through the adapter lookup), and most posts
-        lack half the optional fields, so this halves the cost of the biggest statement of
-        an import. Each group gets the next reserved ids, so the table still only grows at
-        its end. Constants of a group (workspace, kind, sentiment source, import) are
-        written into the statement instead of bound per row.
+        Rows are written in groups of one shape (``Row.shape``: the optional fields they
+        carry, their kind and sentiment source), naming only the columns they fill: the rest
+        take their default (NULL). Binding a NULL is the slowest parameter there is for
+        Python's sqlite3 (it goes through the adapter lookup), and most posts lack half the
+        optional fields, so this halves the cost of the biggest statement of an import. The
+        reading process works the shape out, so here a row is only put into its group. Each
+        group gets the next reserved ids, so the table still only grows at its end.
+        Constants of a group (workspace, kind, sentiment source, import) are written into the
+        statement instead of bound per row.
         """
-        groups: dict[tuple, tuple[list[int], list[list]]] = {}
-        for position, (r, link, stamp) in enumerate(zip(rows, links, stamps, strict=True)):
-            # [id (set below), the required values, then the optional ones (_OPTIONAL_COLUMNS)]
-            values = [None, r.platform, r.id, link[0], stamp, r.text, r.sentiment,
-                      r.url, r.lang, r.reply_to_id, link[1], r.repost_of_id, link[2],
-                      r.quote_of_id, link[3], r.likes, r.reposts, r.replies, r.views,
-                      r.sentiment_score]  # fmt: skip
-            present = tuple(map(is_not, values[_FIRST_OPTIONAL:], _NO_OPTIONAL))
-            group = groups.get((r.kind, r.sentiment_source, present))
+        groups: dict[int, list[int]] = {}
+        for position, row in enumerate(rows):
+            group = groups.get(row.shape)
             if group is None:
-                group = groups[(r.kind, r.sentiment_source, present)] = ([], [])
-            group[0].append(position)
-            group[1].append(values)
+                group = groups[row.shape] = []
+            group.append(position)
         ids = [0] * len(rows)
         start = 0
-        for (kind, source, present), (positions, members) in groups.items():
-            for position, values, mention_id in zip(
-                positions, members, reserved[start : start + len(members)], strict=True
-            ):
-                ids[position] = values[0] = mention_id
-            start += len(members)
-            statement, pick = self._mention_statement(kind, source, present, run, driver.sqlite)
-            conn.exec_driver_sql(driver.sql(statement), list(map(pick, members)))
+        for shape, positions in groups.items():
+            statement, pick_links, pick_row = self._mention_statement(shape, run, driver.sqlite)
+            group_ids = reserved[start : start + len(positions)]
+            start += len(positions)
+            params = [
+                (mention_id, stamps[p], *pick_links(links[p]), *pick_row(rows[p]))
+                for p, mention_id in zip(positions, group_ids, strict=True)
+            ]
+            for p, mention_id in zip(positions, group_ids, strict=True):
+                ids[p] = mention_id
+            conn.exec_driver_sql(driver.sql(statement), params)
         return ids
 
-    def _mention_statement(self, kind: str, source: str, present: tuple, run, sqlite: bool):
-        """Return the INSERT for one group of :meth:`_insert_mentions` and the getter of its
-        parameters from a row's values (both cached per shape)."""
-        key = (kind, source, present, run.id if run is not None else None)
+    def _mention_statement(self, shape: int, run, sqlite: bool):
+        """Return the INSERT for one shape of :meth:`_insert_mentions`, and the getters of
+        its parameters from a row's links and from the row (all cached per shape)."""
+        key = (shape, run.id if run is not None else None)
         statement = self._statements.get(key)
         if statement is None:
-            if kind not in KINDS or source not in SENTIMENT_SOURCES:  # literals go into SQL
-                raise ValueError(f"unexpected kind {kind!r} or sentiment source {source!r}")
-            optional = [c for c, here in zip(_OPTIONAL_COLUMNS, present, strict=True) if here]
+            kind = KINDS[(shape >> _KIND_SHIFT) & 3]
+            source = SENTIMENT_SOURCES[(shape >> _SOURCE_SHIFT) & 1]
+            optional = [i for i in range(len(_ROW_OPTIONAL)) if shape & _ROW_BITS[i]]
+            linked = [i for i in range(len(TARGET_KINDS)) if shape >> (_LINK_SHIFT + i) & 1]
             constants = {"workspace_id": str(self.workspace_id), "kind": f"'{kind}'",
                          "sentiment_source": f"'{source}'"}  # fmt: skip
             if run is not None:
                 constants["import_id"] = str(int(run.id))
-            columns = ["id", *_REQUIRED_COLUMNS, *optional]
-            indexes = [*range(_FIRST_OPTIONAL)] + [
-                _FIRST_OPTIONAL + i for i, here in enumerate(present) if here
-            ]
+            columns = [
+                "id", "created_at", "author_id", *(_LINK_COLUMNS[i] for i in linked),
+                "platform", "external_id", "text", "sentiment",
+                *(_ROW_OPTIONAL_COLUMNS[i] for i in optional),
+            ]  # fmt: skip
+            fields = ["platform", "id", "text", "sentiment", *(_ROW_OPTIONAL[i] for i in optional)]
             statement = self._statements[key] = (
                 f"INSERT INTO mentions ({', '.join([*columns, *constants])})"
                 f" VALUES ({_marks(len(columns))}, {', '.join(constants.values())})"
                 + (" ON CONFLICT DO NOTHING" if sqlite else ""),  # stored posts: see _landed
-                itemgetter(*indexes),
+                # links are (author, reply, repost, quote, targets): always a tuple back
+                itemgetter(0, *(1 + i for i in linked)) if linked else itemgetter(slice(0, 1)),
+                itemgetter(*(Row._fields.index(name) for name in fields)),
             )
         return statement
 
