@@ -160,8 +160,8 @@ def _stored_rows(conn: Connection, table: str) -> int:
 
 
 def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
-    """Return the window's post columns: id, author, time, kind code, text, parent id (or
-    ``None``), engagement and sentiment (``None`` when not scored).
+    """Return the window's post columns: id, author, time, kind code, text, parent id (-1 for
+    none), engagement and sentiment (``None`` when not scored).
 
     Read row by row: the texts must become Python strings anyway, and reading the numbers
     apart (as :func:`_read_edges` does) would read every post twice.
@@ -173,7 +173,8 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
     at = _epoch(conn, "m.created_at")
     rows = _rows(
         conn,
-        f"SELECT m.id, m.author_id, {at}, {_kind_code('m.kind', POST_KINDS)}, m.text, p.id,"
+        f"SELECT m.id, m.author_id, {at}, {_kind_code('m.kind', POST_KINDS)}, m.text,"
+        " COALESCE(p.id, -1),"
         " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
         " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END"
         " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
@@ -185,6 +186,7 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
     columns = _columns(rows, 8)
     del rows
     columns[3] = np.array(columns[3], dtype=np.int8)
+    columns[5] = np.array(columns[5], dtype=np.int64)
     return columns
 
 
@@ -281,7 +283,6 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         if sqlite:
             conn.exec_driver_sql("PRAGMA mmap_size=268435456")  # back to the connection default
 
-    texts = ["" if text is None else text for text in texts]
     data.posts = len(ids)
     data.frame = frame = frame_from_columns(
         post_author=authors, post_id=ids, post_at=moments, post_kind=kinds, post_text=texts,
