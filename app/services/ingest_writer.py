@@ -242,8 +242,8 @@ class BatchWriter:
         self.authors: dict[tuple[str, str], int] = {}  # (platform, handle key) -> author id
         self._all_loaded = False
         self.written = 0
-        # Per poster: [newest post time, display handle, name, followers, url, author id].
-        self.profiles: dict[tuple[str, str], list] = {}
+        # Per poster's id: [newest post time, display handle, name, followers, url, author id].
+        self.profiles: dict[int, list] = {}
         self.touched = False
         self.indexes_deferred = False
         self._statements: dict[tuple, tuple[str, itemgetter]] = {}
@@ -295,7 +295,7 @@ class BatchWriter:
                 rows, links, stamps, mention_ids = self._landed(
                     conn, rows, links, stamps, mention_ids, reserved, result
                 )
-            self._note_profiles(rows)
+            self._note_profiles(rows, links)
             self._insert_topics(conn, driver, rows, mention_ids)
             self._insert_edges(conn, driver, links, stamps, mention_ids)
             result.imported += len(rows)
@@ -395,7 +395,7 @@ class BatchWriter:
             [mention_ids[i] for i in keep],
         )
 
-    def _note_profiles(self, rows: list[Row]) -> None:
+    def _note_profiles(self, rows: list[Row], links: list[tuple]) -> None:
         """Note the posters' profiles as of their newest post, for :meth:`finish` to write.
 
         Profile data is "as of the post": the newest post that carries a value wins, also
@@ -404,13 +404,13 @@ class BatchWriter:
         authors post in many batches, and an UPDATE per author per batch was a third of the
         import's time.
         """
-        profiles, authors = self.profiles, self.authors
-        for row in rows:
-            key = (row.platform, row.author_key)
-            p = profiles.get(key)
+        profiles = self.profiles
+        for row, link in zip(rows, links, strict=True):
+            author_id = link[0]
+            p = profiles.get(author_id)
             if p is None:
-                profiles[key] = [row.at, row.author, row.author_name, row.author_followers,
-                                 row.author_url, authors[key]]  # fmt: skip
+                profiles[author_id] = [row.at, row.author, row.author_name, row.author_followers,
+                                       row.author_url, author_id]  # fmt: skip
             elif row.at >= p[0]:
                 p[0], p[1] = row.at, row.author
                 if row.author_name is not None:
@@ -695,6 +695,8 @@ class BatchWriter:
         for (source, _, _, _, targets), at, mention_id in zip(
             links, stamps, mention_ids, strict=True
         ):
+            if not targets:  # most posts address nobody
+                continue
             seen = {source, None}
             for kind, target in targets:
                 if target not in seen:
