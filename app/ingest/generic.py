@@ -39,6 +39,8 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 def _count(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
+    if type(value) is str and value.isascii() and value.isdigit():  # the usual case, quickly
+        return int(value)
     try:
         number = int(value) if isinstance(value, int) else int(float(str(value).strip()))
     except (TypeError, ValueError):

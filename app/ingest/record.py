@@ -101,6 +101,10 @@ def normalize_topic(tag: str) -> str:
     return "#" + tag
 
 
+_LABEL_SCORES = {"positive": 1.0, "neutral": 0.0, "negative": -1.0}
+_LABEL_ALIASES = {"pos": "positive", "neg": "negative", "neu": "neutral"}
+
+
 def parse_sentiment(value: str | float | int | None) -> tuple[str | None, float | None]:
     """Turn an imported sentiment (a label or a number in [-1, 1]) into ``(label, score)``.
 
@@ -112,11 +116,9 @@ def parse_sentiment(value: str | float | int | None) -> tuple[str | None, float 
         text = value.strip().lower()
         if not text:
             return None, None
-        if text in SENTIMENT_LABELS:
-            return text, {"positive": 1.0, "neutral": 0.0, "negative": -1.0}[text]
-        aliases = {"pos": "positive", "neg": "negative", "neu": "neutral"}
-        if text in aliases:
-            return parse_sentiment(aliases[text])
+        label = _LABEL_ALIASES.get(text, text)
+        if label in _LABEL_SCORES:
+            return label, _LABEL_SCORES[label]
         try:
             number = float(text)
         except ValueError:
