@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import pickle
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 
 DETAIL_TOP = 200  # detailed reasons are kept for every author with a role and these per role
 DETAIL_BATCH = 2000  # authors explained together while writing a snapshot
+DETAIL_APART = 5000  # from this many notable authors, they are explained in a forked process
 Progress = Callable[[str, float], None]
 
 
@@ -446,11 +451,42 @@ def _notable(result) -> set[int]:
 
 def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result, data) -> None:
     """Write every author's scores, the per-topic rankings and the communities, in bulk."""
+    notable = _notable(result)
+    # Full reasons for the authors people look at; the long tail of one-post accounts is
+    # explained on its page from the stored numbers (its scores are all low).
+    explained = [key for key in result.keys if key in notable]
+    explaining = _explain_apart(result, explained)
+    try:
+        _write_scores(conn, workspace_id, snapshot_id, result, data, explained, explaining)
+    finally:
+        if explaining:
+            explaining.close()
+    # Explanations are for the newest snapshot; older ones keep the numbers for the history.
+    # Only the previous finished snapshot still has them.
+    previous = db.session.scalar(
+        select(ScoreSnapshot.id)
+        .where(
+            ScoreSnapshot.workspace_id == workspace_id,
+            ScoreSnapshot.id != snapshot_id,
+            ScoreSnapshot.status == "done",
+        )
+        .order_by(ScoreSnapshot.id.desc())
+        .limit(1)
+    )
+    if previous is not None:
+        db.session.execute(
+            update(AuthorScore)
+            .where(AuthorScore.snapshot_id == previous, AuthorScore.detail.isnot(None))
+            .values(detail=None)
+        )
+
+
+def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, explaining) -> None:
+    """Insert the snapshot's author rows, topic rankings and communities (see write_snapshot)."""
     import numpy as np
 
     keys = list(result.keys)
     n = len(keys)
-    notable = _notable(result)
     scores = [np.round(result.scores[role], 2).tolist() for role in SCORE_COLUMNS]
     best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2).tolist()
     degree = result.values.get("partners")
@@ -458,14 +494,7 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
     no_activity = (0, 0, None)
     activity = [data.activity.get(key, no_activity) for key in keys]
     posts, engagement, sentiment = zip(*activity, strict=True)
-    # Full reasons for the authors people look at; the long tail of one-post accounts is
-    # explained on its page from the stored numbers (its scores are all low). Explained in
-    # batches: faster than one by one, and the batches bound the memory.
-    explained = [key for key in keys if key in notable]
-    details = {}
-    for at in range(0, len(explained), DETAIL_BATCH):
-        for score in result.authors(explained[at : at + DETAIL_BATCH]):
-            details[score.key] = json.dumps(_detail(score), ensure_ascii=False)
+    details = {} if explaining else dict(zip(explained, _explain(result, explained), strict=True))
     # one column at a time, zipped into rows: no Python loop body per author
     rows = list(zip(
         [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best,
@@ -480,6 +509,7 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
                    " detail) VALUES (" + ", ".join("?" * 18) + ")"),
         rows,
     )  # fmt: skip
+    del rows
     topic_rows = []
     for topic in result.topics:
         # Thought leaders and trendsetters of the topic: either score makes the ranking.
@@ -506,24 +536,84 @@ def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result
                 top_members=list(community.top_members),
             )
         )  # fmt: skip
-    # Explanations are for the newest snapshot; older ones keep the numbers for the history.
-    # Only the previous finished snapshot still has them.
-    previous = db.session.scalar(
-        select(ScoreSnapshot.id)
-        .where(
-            ScoreSnapshot.workspace_id == workspace_id,
-            ScoreSnapshot.id != snapshot_id,
-            ScoreSnapshot.status == "done",
-        )
-        .order_by(ScoreSnapshot.id.desc())
-        .limit(1)
-    )
-    if previous is not None:
-        db.session.execute(
-            update(AuthorScore)
-            .where(AuthorScore.snapshot_id == previous, AuthorScore.detail.isnot(None))
-            .values(detail=None)
-        )
+    if explaining:  # the child's texts, into the rows written without them
+        texts = explaining.texts()
+        conn.exec_driver_sql(
+            _sql(conn, "UPDATE author_scores SET detail = ?"
+                       " WHERE snapshot_id = ? AND author_id = ?"),
+            [(text, snapshot_id, key) for key, text in zip(explained, texts, strict=True)],
+        )  # fmt: skip
+
+
+def _explain(result, keys: list) -> list[str]:
+    """Return the full reasons of the authors ``keys`` as JSON texts, in that order.
+
+    Explained in batches: faster than one by one, and the batches bound the memory.
+    """
+    texts = []
+    for at in range(0, len(keys), DETAIL_BATCH):
+        for score in result.authors(keys[at : at + DETAIL_BATCH]):
+            texts.append(json.dumps(_detail(score), ensure_ascii=False))
+    return texts
+
+
+def _explain_apart(result, keys: list) -> _Explaining | None:
+    """Start :func:`_explain` in a forked process and return it, or ``None``.
+
+    Explaining 17,000 notable authors takes a core for 1.5-2 s of pure Python, while the
+    scores can be written without them: a child process made by ``fork`` (which shares the
+    result without copying it) explains them meanwhile, and the parent stores the texts
+    after. Only where forking is safe: never with other threads running (a lock one of them
+    holds would stay locked in the child); the child touches no database connection and
+    leaves by ``os._exit``, so nothing of the parent's is closed or flushed twice. ``None``
+    (explain in this process) for a few authors or where there is no ``fork``.
+    """
+    if len(keys) < DETAIL_APART or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(_explain(result, keys), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return _Explaining(pid, os.fdopen(read_end, "rb"), result, keys)
+
+
+class _Explaining:
+    """A child process explaining authors: :meth:`texts` waits for them, :meth:`close` ends it."""
+
+    def __init__(self, pid: int, pipe, result, keys: list) -> None:
+        self.pid, self.pipe, self.result, self.keys = pid, pipe, result, keys
+
+    def texts(self) -> list[str]:
+        """Return the child's texts (or, should it have failed, make them here)."""
+        try:
+            made = pickle.load(self.pipe)
+        except (EOFError, pickle.UnpicklingError):
+            made = None
+        status = self._reap()
+        if status == 0 and isinstance(made, list) and len(made) == len(self.keys):
+            return made
+        log.warning("explaining authors in a child process failed (status %s): redone", status)
+        return _explain(self.result, self.keys)
+
+    def close(self) -> None:
+        """Stop the child if it is still at work (the snapshot failed meanwhile)."""
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> int:
+        self.pipe.close()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return status
 
 
 def _detail(score) -> dict:

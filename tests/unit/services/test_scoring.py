@@ -1,6 +1,7 @@
 """The scoring service: loading a workspace, writing snapshots, the CLI and the API."""
 
 import json
+import os
 
 import pytest
 from sqlalchemy import func, select
@@ -228,3 +229,41 @@ def test_quiet_accounts_are_explained_without_stored_reasons(workspace, monkeypa
     reasons = influencers.reasons_of(fan)
     assert reasons[0].startswith("no role: best is") and "role threshold 50" in reasons[0]
     assert "in the window, in touch with" in reasons[1]
+
+
+def stored_scores(snapshot_id: int) -> list[tuple]:
+    columns = [c for c in AuthorScore.__table__.columns if c.name not in ("id", "snapshot_id")]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(*columns)
+            .where(AuthorScore.snapshot_id == snapshot_id)
+            .order_by(AuthorScore.author_id)
+        )
+    ]
+
+
+def test_authors_explained_in_a_child_process_are_stored_the_same(workspace, monkeypatch):
+    """Many notable authors are explained by a forked process while the scores are written."""
+    here = scoring.compute(workspace)
+    expected = stored_scores(here.id)
+    monkeypatch.setattr(scoring, "DETAIL_APART", 1)
+    monkeypatch.setattr(scoring.threading, "active_count", lambda: 1)
+    forked = []
+    start = scoring._explain_apart
+    monkeypatch.setattr(
+        scoring, "_explain_apart", lambda *args: forked.append(start(*args)) or forked[-1]
+    )
+    apart = scoring.compute(workspace)
+    assert forked and forked[0] is not None and forked[0].pid == 0  # forked, and reaped
+    assert stored_scores(apart.id) == expected
+    assert sum(row[-1] is not None for row in expected) > 3  # explanations were compared
+
+
+def test_a_failed_child_process_is_made_up_for_here(workspace, monkeypatch):
+    monkeypatch.setattr(scoring, "DETAIL_APART", 1)
+    monkeypatch.setattr(scoring.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(scoring.pickle, "dump", lambda *args, **kwargs: os._exit(3))
+    snapshot = scoring.compute(workspace)
+    hub = influencers.author_score(workspace, influencers_id(workspace, "hub"))
+    assert snapshot.status == "done" and hub.detail["reasons"]
