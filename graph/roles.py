@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -45,6 +46,7 @@ from graph.communities import (
     summarize_communities,
 )
 from graph.metrics import _core_edges, _pagerank_edges, partner_counts, resolve_backend
+from graph.parallel import apart
 from graph.topics import adoptions, followers_after
 from graph.types import ROLES, AuthorInfo, Interaction, Post
 
@@ -64,6 +66,7 @@ __all__ = [
 ]
 
 DAY = 86400.0
+PARALLEL_MIN_POSTS = 50_000  # below this, forking for the bot signals costs more than it saves
 
 #: Domains of news media and blog platforms; a link to one (or a subdomain) is a media link.
 MEDIA_DOMAINS = frozenset(
@@ -653,6 +656,7 @@ def score_authors(
     overrides: Mapping[Hashable, str] | None = None,
     progress: Callable[[str, float], None] | None = None,
     frame: Frame | None = None,
+    parallel: bool = False,
 ) -> ScoringResult:
     """Score every author active in the window for the four roles, with reasons.
 
@@ -673,6 +677,10 @@ def score_authors(
         The workspace already in columns (:func:`graph.build.frame_from_columns`), holding only
         the window's posts and edges; then ``posts``, ``interactions`` and ``authors`` are not
         used and ``now`` defaults to the frame's end.
+    parallel : bool, default False
+        Compute the bot signals in a forked process meanwhile the graph metrics are computed
+        here, when the process may fork (:func:`graph.parallel.can_fork`) and there are at
+        least ``PARALLEL_MIN_POSTS`` posts. The result is the same.
 
     Returns
     -------
@@ -723,37 +731,48 @@ def score_authors(
     n = f.n
     done("frame", 0.15)
 
-    bots = bot_signals(f, p.bots, overrides=overrides)
+    # The bot signals (text normalisation, mostly) need nothing the graph metrics compute:
+    # with ``parallel`` a forked process works them out while this one does the metrics.
+    bots_apart = apart(
+        partial(bot_signals, overrides=overrides), f, p.bots,
+        fork=parallel and f.n_posts >= PARALLEL_MIN_POSTS,
+    )  # fmt: skip
     done("bots", 0.25)
+    try:
+        # ---- networker
+        all_edges = edge_list(f.e_src, f.e_dst, n)
+        pc = partner_counts(all_edges.src, all_edges.dst, n)
+        addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
+        addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
+        done("partners", 0.3)
+        und = _undirected_weighted(all_edges)
+        g_und = to_igraph(und, directed=False) if backend == "igraph" else None
+        coreness = _core_edges(und, backend, graph=g_und)
+        done("kcore", 0.35)
+        community = _detect(
+            und, p.community_method, p.community_resolution, p.seed, backend, graph=g_und
+        )
+        del g_und
+        done("communities", 0.5)
+        both_src = np.concatenate([all_edges.src, all_edges.dst])
+        both_dst = np.concatenate([all_edges.dst, all_edges.src])
+        cd = community[both_dst]
+        other = (cd >= 0) & (cd != community[both_src])
+        bridge_pairs = unique_sorted(both_src[other] * (n + 1) + cd[other])
+        bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
 
-    # ---- networker
-    all_edges = edge_list(f.e_src, f.e_dst, n)
-    pc = partner_counts(all_edges.src, all_edges.dst, n)
-    addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
-    addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
-    done("partners", 0.3)
-    und = _undirected_weighted(all_edges)
-    g_und = to_igraph(und, directed=False) if backend == "igraph" else None
-    coreness = _core_edges(und, backend, graph=g_und)
-    done("kcore", 0.35)
-    community = _detect(
-        und, p.community_method, p.community_resolution, p.seed, backend, graph=g_und
-    )
-    del g_und
-    done("communities", 0.5)
-    both_src = np.concatenate([all_edges.src, all_edges.dst])
-    both_dst = np.concatenate([all_edges.dst, all_edges.src])
-    cd = community[both_dst]
-    other = (cd >= 0) & (cd != community[both_src])
-    bridge_pairs = unique_sorted(both_src[other] * (n + 1) + cd[other])
-    bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
-
-    # ---- thought leader
-    endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
-    endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
-    g_endorse = to_igraph(endorse_edges) if backend == "igraph" else None
-    pr = _pagerank_edges(endorse_edges, p.alpha, None, backend, graph=g_endorse) * max(n, 1)
-    done("pagerank", 0.55)
+        # ---- thought leader
+        endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+        endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
+        g_endorse = to_igraph(endorse_edges) if backend == "igraph" else None
+        pr = _pagerank_edges(endorse_edges, p.alpha, None, backend, graph=g_endorse) * max(n, 1)
+        done("pagerank", 0.55)
+        waited = time.perf_counter()
+        bots = bots_apart.result()
+    finally:
+        bots_apart.close()
+    timings["bots"] = round(timings["bots"] + time.perf_counter() - waited, 4)
+    clock[0] = time.perf_counter()
     rq = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]])
     received_rq = np.bincount(f.e_dst[rq], minlength=n)
     repliers = partner_counts(f.e_src[rq], f.e_dst[rq], n)["in"]

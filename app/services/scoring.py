@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import pickle
-import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,7 +34,7 @@ log = logging.getLogger(__name__)
 
 DETAIL_TOP = 200  # detailed reasons are kept for every author with a role and these per role
 DETAIL_BATCH = 2000  # authors explained together while writing a snapshot
-DETAIL_APART = 5000  # from this many notable authors, they are explained in a forked process
+DETAIL_APART = 5000  # from this many notable authors, a forked process explains them
 Progress = Callable[[str, float], None]
 
 
@@ -139,11 +135,12 @@ def _integer_table(conn: Connection, values: list[str], source: str, params: tup
     """Return SQLite integer columns as an ``(n, len(values))`` int64 array, or ``None``.
 
     Fetched row by row, a million rows cost a tuple and an object per value, which is most
-    of reading them; here SQLite writes the values into one text that numpy parses in C,
-    several times faster. ``values`` are SQL expressions that are never NULL (a NULL would
-    drop its row); ``source`` is the ``FROM ... WHERE ...`` of the query, read in the order a
-    plain SELECT reads it. Returns ``None`` when ``rows`` (an upper bound) such rows could
-    make a text longer than SQLite allows: the caller reads them row by row then.
+    of reading them; here SQLite writes the values into one text that numpy parses in C:
+    a million interactions in 0.9 s instead of 1.7. ``values`` are SQL expressions that are
+    never NULL (printf would write 0); ``source`` is the ``FROM ... WHERE ...`` of the query,
+    read in the order a plain SELECT reads it. Returns ``None`` when ``rows`` (an upper
+    bound) such rows could make a text longer than SQLite allows: the caller reads them row
+    by row then.
     """
     import sqlite3
 
@@ -410,7 +407,7 @@ def _compute(workspace, snapshot, params, report) -> ScoreSnapshot:
     report("scoring", 0.0)
     result = score_authors(
         [], [], frame=data.frame, now=data.window[1], params=params,
-        overrides=bot_overrides(workspace.id), progress=report,
+        overrides=bot_overrides(workspace.id), progress=report, parallel=True,
     )  # fmt: skip
     data.frame = None  # the result keeps what it needs; free the columns before writing
     timings.update(result.timings)
@@ -451,16 +448,20 @@ def _notable(result) -> set[int]:
 
 def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result, data) -> None:
     """Write every author's scores, the per-topic rankings and the communities, in bulk."""
+    from graph.parallel import apart
+
     notable = _notable(result)
     # Full reasons for the authors people look at; the long tail of one-post accounts is
     # explained on its page from the stored numbers (its scores are all low).
     explained = [key for key in result.keys if key in notable]
-    explaining = _explain_apart(result, explained)
+    # Explaining 17,000 notable authors takes a core for 1.5-2 s of pure Python, and the scores
+    # can be written without them: a forked process explains them meanwhile where it may
+    # (see graph.parallel), and their rows get the texts after.
+    explaining = apart(_explain, result, explained, fork=len(explained) >= DETAIL_APART)
     try:
         _write_scores(conn, workspace_id, snapshot_id, result, data, explained, explaining)
     finally:
-        if explaining:
-            explaining.close()
+        explaining.close()
     # Explanations are for the newest snapshot; older ones keep the numbers for the history.
     # Only the previous finished snapshot still has them.
     previous = db.session.scalar(
@@ -494,7 +495,7 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     no_activity = (0, 0, None)
     activity = [data.activity.get(key, no_activity) for key in keys]
     posts, engagement, sentiment = zip(*activity, strict=True)
-    details = {} if explaining else dict(zip(explained, _explain(result, explained), strict=True))
+    details = {} if explaining.forked else dict(zip(explained, explaining.result(), strict=True))
     # one column at a time, zipped into rows: no Python loop body per author
     rows = list(zip(
         [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best,
@@ -536,8 +537,8 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
                 top_members=list(community.top_members),
             )
         )  # fmt: skip
-    if explaining:  # the child's texts, into the rows written without them
-        texts = explaining.texts()
+    if explaining.forked:  # the child's texts, into the rows written without them
+        texts = explaining.result()
         conn.exec_driver_sql(
             _sql(conn, "UPDATE author_scores SET detail = ?"
                        " WHERE snapshot_id = ? AND author_id = ?"),
@@ -555,65 +556,6 @@ def _explain(result, keys: list) -> list[str]:
         for score in result.authors(keys[at : at + DETAIL_BATCH]):
             texts.append(json.dumps(_detail(score), ensure_ascii=False))
     return texts
-
-
-def _explain_apart(result, keys: list) -> _Explaining | None:
-    """Start :func:`_explain` in a forked process and return it, or ``None``.
-
-    Explaining 17,000 notable authors takes a core for 1.5-2 s of pure Python, while the
-    scores can be written without them: a child process made by ``fork`` (which shares the
-    result without copying it) explains them meanwhile, and the parent stores the texts
-    after. Only where forking is safe: never with other threads running (a lock one of them
-    holds would stay locked in the child); the child touches no database connection and
-    leaves by ``os._exit``, so nothing of the parent's is closed or flushed twice. ``None``
-    (explain in this process) for a few authors or where there is no ``fork``.
-    """
-    if len(keys) < DETAIL_APART or not hasattr(os, "fork") or threading.active_count() > 1:
-        return None
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(_explain(result, keys), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return _Explaining(pid, os.fdopen(read_end, "rb"), result, keys)
-
-
-class _Explaining:
-    """A child process explaining authors: :meth:`texts` waits for them, :meth:`close` ends it."""
-
-    def __init__(self, pid: int, pipe, result, keys: list) -> None:
-        self.pid, self.pipe, self.result, self.keys = pid, pipe, result, keys
-
-    def texts(self) -> list[str]:
-        """Return the child's texts (or, should it have failed, make them here)."""
-        try:
-            made = pickle.load(self.pipe)
-        except (EOFError, pickle.UnpicklingError):
-            made = None
-        status = self._reap()
-        if status == 0 and isinstance(made, list) and len(made) == len(self.keys):
-            return made
-        log.warning("explaining authors in a child process failed (status %s): redone", status)
-        return _explain(self.result, self.keys)
-
-    def close(self) -> None:
-        """Stop the child if it is still at work (the snapshot failed meanwhile)."""
-        if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
-            self._reap()
-
-    def _reap(self) -> int:
-        self.pipe.close()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        return status
 
 
 def _detail(score) -> dict:

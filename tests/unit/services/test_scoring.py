@@ -245,25 +245,29 @@ def stored_scores(snapshot_id: int) -> list[tuple]:
 
 def test_authors_explained_in_a_child_process_are_stored_the_same(workspace, monkeypatch):
     """Many notable authors are explained by a forked process while the scores are written."""
+    import graph.parallel
+
     here = scoring.compute(workspace)
     expected = stored_scores(here.id)
     monkeypatch.setattr(scoring, "DETAIL_APART", 1)
-    monkeypatch.setattr(scoring.threading, "active_count", lambda: 1)
-    forked = []
-    start = scoring._explain_apart
+    monkeypatch.setattr(graph.parallel, "can_fork", lambda: True)
+    jobs = []
+    start = graph.parallel.apart
     monkeypatch.setattr(
-        scoring, "_explain_apart", lambda *args: forked.append(start(*args)) or forked[-1]
+        graph.parallel, "apart", lambda *a, **k: jobs.append(start(*a, **k)) or jobs[-1]
     )
     apart = scoring.compute(workspace)
-    assert forked and forked[0] is not None and forked[0].pid == 0  # forked, and reaped
+    assert jobs and jobs[0].forked and jobs[0].pid == 0  # forked, and reaped
     assert stored_scores(apart.id) == expected
     assert sum(row[-1] is not None for row in expected) > 3  # explanations were compared
 
 
 def test_a_failed_child_process_is_made_up_for_here(workspace, monkeypatch):
+    import graph.parallel
+
     monkeypatch.setattr(scoring, "DETAIL_APART", 1)
-    monkeypatch.setattr(scoring.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(scoring.pickle, "dump", lambda *args, **kwargs: os._exit(3))
+    monkeypatch.setattr(graph.parallel, "can_fork", lambda: True)
+    monkeypatch.setattr(graph.parallel.pickle, "dump", lambda *args, **kwargs: os._exit(3))
     snapshot = scoring.compute(workspace)
     hub = influencers.author_score(workspace, influencers_id(workspace, "hub"))
     assert snapshot.status == "done" and hub.detail["reasons"]
