@@ -6,8 +6,8 @@ made by ``fork`` starts with the caller's data already in place, computes one of
 sends the value back pickled through a pipe.
 
 Forking is only safe in a process with no other thread (a lock another thread holds would
-stay locked in the child forever), and only on POSIX: elsewhere :func:`apart` simply calls
-the function at once, so callers have one code path. The child never returns into the
+stay locked in the child forever), and only on POSIX: elsewhere the function simply runs
+when its value is asked for, so callers have one code path. The child never returns into the
 caller's code: it leaves by ``os._exit``, so no open file, database connection or buffered
 output of the parent is closed or flushed twice. A child that fails is made up for by
 calling the function in the caller.
@@ -40,17 +40,16 @@ def can_fork() -> bool:
 
 
 class Apart:
-    """The value of ``func(*args)``, computed in a forked child or already here.
+    """The value of ``func(*args)``, computed in a forked child, or here when asked for.
 
     :meth:`result` returns it (waiting for the child); :meth:`close` stops a child whose
-    value is no longer wanted. ``forked`` tells which way it went.
+    value is no longer wanted. ``forked`` tells which way it goes.
     """
 
     def __init__(self, func: Callable[..., Any], args: tuple, fork: bool) -> None:
-        self.func, self.args, self.forked = func, args, False
+        self.func, self.args, self.forked = func, args, fork
         self.pid, self.pipe = 0, None
         if not fork:
-            self.value = func(*args)
             return
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -64,13 +63,18 @@ class Apart:
             finally:
                 os._exit(status)
         os.close(write_end)
-        self.pid, self.pipe, self.forked = pid, os.fdopen(read_end, "rb"), True
+        self.pid, self.pipe = pid, os.fdopen(read_end, "rb")
 
     def result(self) -> Any:
-        """Return the value, waiting for the child (or computing it here if the child failed)."""
+        """Return the value: the child's (waiting for it), or computed here.
+
+        It is computed here when there is no child, or when the child failed.
+        """
         if not self.pid:
-            if self.forked and not hasattr(self, "value"):
-                raise RuntimeError("the child process was stopped before it was done")
+            if not hasattr(self, "value"):
+                if self.forked:
+                    raise RuntimeError("the child process was stopped before it was done")
+                self.value = self.func(*self.args)
             return self.value
         try:
             value, ok = pickle.load(self.pipe), True
@@ -99,7 +103,8 @@ class Apart:
 def apart(func: Callable[..., Any], *args: Any, fork: bool = True) -> Apart:
     """Start ``func(*args)`` in a forked child when ``fork`` is set and :func:`can_fork`.
 
-    Otherwise the function runs at once, here. Either way ``.result()`` gives its value.
+    Otherwise the function runs here, when its value is asked for. Either way
+    ``.result()`` gives the value.
 
     Examples
     --------

@@ -678,9 +678,9 @@ def score_authors(
         the window's posts and edges; then ``posts``, ``interactions`` and ``authors`` are not
         used and ``now`` defaults to the frame's end.
     parallel : bool, default False
-        Compute the bot signals in a forked process meanwhile the graph metrics are computed
-        here, when the process may fork (:func:`graph.parallel.can_fork`) and there are at
-        least ``PARALLEL_MIN_POSTS`` posts. The result is the same.
+        Compute the bot signals and the topic rankings in forked processes while other
+        steps run here, when the process may fork (:func:`graph.parallel.can_fork`) and
+        there are at least ``PARALLEL_MIN_POSTS`` posts. The result is the same.
 
     Returns
     -------
@@ -732,11 +732,10 @@ def score_authors(
     done("frame", 0.15)
 
     # The bot signals (text normalisation, mostly) need nothing the graph metrics compute:
-    # with ``parallel`` a forked process works them out while this one does the metrics.
-    bots_apart = apart(
-        partial(bot_signals, overrides=overrides), f, p.bots,
-        fork=parallel and f.n_posts >= PARALLEL_MIN_POSTS,
-    )  # fmt: skip
+    # with ``parallel`` a forked process works them out while this one does the metrics;
+    # without, they are computed when first needed (their time still counts as "bots").
+    fork = parallel and f.n_posts >= PARALLEL_MIN_POSTS
+    bots_apart = apart(partial(bot_signals, overrides=overrides), f, p.bots, fork=fork)
     done("bots", 0.25)
     try:
         # ---- networker
@@ -829,96 +828,96 @@ def score_authors(
         trend_rank = np.zeros(n)
     done("trendsetter", 0.7)
 
-    # ---- amplifier
-    is_repost = f.p_kind == POST_CODE["repost"]
-    reposts = bots.reposts
-    repost_share = reposts / np.maximum(posts_n, 1)
-    rp_edges = f.e_kind == EDGE_CODE["repost"]
-    reposted_authors = partner_counts(f.e_src[rp_edges], f.e_dst[rp_edges], n)["out"]
-    media = MEDIA_DOMAINS | frozenset(d.lower() for d in p.media_domains)
-    cache: dict = {}
-    media_posts = np.zeros(n)
-    with_links = [i for i, d in enumerate(f.p_domains) if d]
-    if with_links:
-        hit = np.fromiter(
-            (any(_is_media(d, media, cache) for d in f.p_domains[i]) for i in with_links),
-            dtype=bool,
-            count=len(with_links),
-        )
-        media_posts = np.bincount(f.p_author[np.asarray(with_links)[hit]], minlength=n).astype(
-            np.float64
-        )
-    media_share = media_posts / np.maximum(posts_n, 1)
-    second_hand = _second_hand_reach(f, is_repost, all_edges)
-    done("amplifier", 0.8)
+    # The topic rankings need nothing of the amplifier and role steps: with ``parallel`` a
+    # forked process ranks them (20 personalised PageRanks) while this one does those steps.
+    topic_args = (f, p, backend, ranked_topics, endorse_edges, g_endorse, original, adopt, fol,
+                  lead, ftop, bots.score)  # fmt: skip
+    topics_apart = apart(_topic_scores, *topic_args, fork=fork)
+    try:
+        # ---- amplifier
+        is_repost = f.p_kind == POST_CODE["repost"]
+        reposts = bots.reposts
+        repost_share = reposts / np.maximum(posts_n, 1)
+        rp_edges = f.e_kind == EDGE_CODE["repost"]
+        reposted_authors = partner_counts(f.e_src[rp_edges], f.e_dst[rp_edges], n)["out"]
+        media = MEDIA_DOMAINS | frozenset(d.lower() for d in p.media_domains)
+        cache: dict = {}
+        media_posts = np.zeros(n)
+        with_links = [i for i, d in enumerate(f.p_domains) if d]
+        if with_links:
+            hit = np.fromiter(
+                (any(_is_media(d, media, cache) for d in f.p_domains[i]) for i in with_links),
+                dtype=bool,
+                count=len(with_links),
+            )
+            media_posts = np.bincount(f.p_author[np.asarray(with_links)[hit]], minlength=n).astype(
+                np.float64
+            )
+        media_share = media_posts / np.maximum(posts_n, 1)
+        second_hand = _second_hand_reach(f, is_repost, all_edges)
+        done("amplifier", 0.8)
 
-    values = {
-        "partners": pc["any"].astype(np.float64),
-        "reciprocated": pc["both"].astype(np.float64),
-        "coreness": coreness.astype(np.float64),
-        "addressed_by": addressed_by.astype(np.float64),
-        "bridging": bridging.astype(np.float64),
-        "influence_rank": np.round(pr, 4),
-        "replies_per_post": replies_per_post,
-        "repliers": repliers.astype(np.float64),
-        "topical_focus": topical_focus,
-        "earliness": earliness,
-        "followers_after": followers_after_n.astype(np.float64),
-        "trend_rank": np.round(trend_rank, 4),
-        "repost_share": repost_share,
-        "reposted_authors": reposted_authors.astype(np.float64),
-        "media_share": media_share,
-        "second_hand_reach": second_hand.astype(np.float64),
-    }
-    # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
-    # shares are ranked with a prior of `share_prior` extra posts holding none, so 30 reposts out
-    # of 30 posts outrank 3 of 3 (the raw share is still what the reasons show)
-    k = p.share_prior
-    ranked = {
-        **values,
-        "repost_share": reposts / (posts_n + k),
-        "media_share": media_posts / (posts_n + k),
-        "replies_per_post": received_rq / (originals + k),
-    }
-    pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
-    level = {name: _feature_level(v, pct[name], p.magnitude_weight) for name, v in ranked.items()}
-    evidence = {
-        "networker": pc["any"] >= p.min_partners,
-        "thought_leader": best_orig >= p.min_topic_posts,
-        "trendsetter": followers_after_n >= p.min_followers_after,
-        "amplifier": (reposts >= p.min_reposts) & (bots.score < p.bot_threshold),
-    }
-    factor = 1.0 - bots.score
-    scores = {}
-    for role in ROLES:
-        weights = p.role_weights(role)
-        total_w = sum(weights.values()) or 1.0
-        s = sum(w * level[name] for name, w in weights.items()) / total_w
-        s = s * (factor**2 if role == "amplifier" else factor)
-        scores[role] = np.round(s, 2)
-    stacked = np.vstack(
-        [np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0) for r in ROLES]
-    )
-    best = stacked.argmax(axis=0)
-    role_names = np.array(ROLES + ("user",), dtype=object)
-    primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
-    roles = role_names[primary].tolist()
-    done("roles", 0.85)
+        values = {
+            "partners": pc["any"].astype(np.float64),
+            "reciprocated": pc["both"].astype(np.float64),
+            "coreness": coreness.astype(np.float64),
+            "addressed_by": addressed_by.astype(np.float64),
+            "bridging": bridging.astype(np.float64),
+            "influence_rank": np.round(pr, 4),
+            "replies_per_post": replies_per_post,
+            "repliers": repliers.astype(np.float64),
+            "topical_focus": topical_focus,
+            "earliness": earliness,
+            "followers_after": followers_after_n.astype(np.float64),
+            "trend_rank": np.round(trend_rank, 4),
+            "repost_share": repost_share,
+            "reposted_authors": reposted_authors.astype(np.float64),
+            "media_share": media_share,
+            "second_hand_reach": second_hand.astype(np.float64),
+        }
+        # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
+        # shares are ranked with a prior of `share_prior` extra posts holding none, so 30 reposts out
+        # of 30 posts outrank 3 of 3 (the raw share is still what the reasons show)
+        k = p.share_prior
+        ranked = {
+            **values,
+            "repost_share": reposts / (posts_n + k),
+            "media_share": media_posts / (posts_n + k),
+            "replies_per_post": received_rq / (originals + k),
+        }
+        pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
+        level = {
+            name: _feature_level(v, pct[name], p.magnitude_weight) for name, v in ranked.items()
+        }
+        evidence = {
+            "networker": pc["any"] >= p.min_partners,
+            "thought_leader": best_orig >= p.min_topic_posts,
+            "trendsetter": followers_after_n >= p.min_followers_after,
+            "amplifier": (reposts >= p.min_reposts) & (bots.score < p.bot_threshold),
+        }
+        factor = 1.0 - bots.score
+        scores = {}
+        for role in ROLES:
+            weights = p.role_weights(role)
+            total_w = sum(weights.values()) or 1.0
+            s = sum(w * level[name] for name, w in weights.items()) / total_w
+            s = s * (factor**2 if role == "amplifier" else factor)
+            scores[role] = np.round(s, 2)
+        stacked = np.vstack(
+            [
+                np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0)
+                for r in ROLES
+            ]
+        )
+        best = stacked.argmax(axis=0)
+        role_names = np.array(ROLES + ("user",), dtype=object)
+        primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
+        roles = role_names[primary].tolist()
+        done("roles", 0.85)
 
-    topic_scores = _topic_scores(
-        f,
-        p,
-        backend,
-        ranked_topics,
-        endorse_edges,
-        g_endorse,
-        original,
-        adopt,
-        fol,
-        lead,
-        ftop,
-        bots.score,
-    )
+        topic_scores = topics_apart.result()
+    finally:
+        topics_apart.close()
     done("topics", 0.95)
     communities = summarize_communities(
         community,
