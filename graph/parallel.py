@@ -6,7 +6,8 @@ made by ``fork`` starts with the caller's data already in place, computes one of
 sends the value back pickled through a pipe.
 
 Forking is only safe in a process with no other thread (a lock another thread holds would
-stay locked in the child forever), and only on POSIX: elsewhere the function simply runs
+stay locked in the child forever), and only done on Linux (macOS system libraries are not
+safe across a fork without exec; Windows has none): elsewhere the function simply runs
 when its value is asked for, so callers have one code path. The child never returns into the
 caller's code: it leaves by ``os._exit``, so no open file, database connection or buffered
 output of the parent is closed or flushed twice. A child that fails is made up for by
@@ -19,6 +20,7 @@ import logging
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,14 +31,14 @@ log = logging.getLogger(__name__)
 
 
 def can_fork() -> bool:
-    """Return whether this process may fork a worker: POSIX, and no thread but this one.
+    """Return whether this process may fork a worker: Linux, and no thread but this one.
 
     Examples
     --------
     >>> isinstance(can_fork(), bool)
     True
     """
-    return hasattr(os, "fork") and threading.active_count() == 1
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 class Apart:
