@@ -81,9 +81,10 @@ def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
     so it reads each field once and builds the record in one call.
     """
     platform, external_id, author = _text(get("platform")), _text(get("id")), _text(get("author"))
-    for field, value in (("platform", platform), ("id", external_id), ("author", author)):
-        if value is None:
-            raise ValueError(f"{field} is missing")
+    if platform is None or external_id is None or author is None:
+        for field, value in (("platform", platform), ("id", external_id), ("author", author)):
+            if value is None:
+                raise ValueError(f"{field} is missing")
     created = get("created_at")
     if created is None or str(created).strip() == "":
         raise ValueError("created_at is missing")
@@ -123,8 +124,8 @@ def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
         repost_of_author=_handle(get("repost_of_author")),
         quote_of_id=_optional_text(get("quote_of_id")),
         quote_of_author=_handle(get("quote_of_author")),
-        mentions=list(dict.fromkeys(mentions)),
-        tags=list(dict.fromkeys(tags)),
+        mentions=list(dict.fromkeys(mentions)) if mentions else mentions,
+        tags=list(dict.fromkeys(tags)) if tags else tags,
         sentiment=sentiment,
         sentiment_score=sentiment_score,
         **counts,

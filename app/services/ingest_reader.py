@@ -31,6 +31,7 @@ from app.services.ingest_writer import as_rows, brand_matcher, prepare
 
 log = logging.getLogger(__name__)
 LIMITS = {"platform": 32, "id": 255, "author": 255}
+_PLATFORM_LIMIT, _ID_LIMIT, _AUTHOR_LIMIT = LIMITS["platform"], LIMITS["id"], LIMITS["author"]
 MAX_ERRORS_PER_BATCH = 100  # more than the import keeps in all; the rest are only counted
 WORKER_MIN_BYTES = 4 * 1024 * 1024  # below this, starting a process costs more than it saves
 
@@ -61,6 +62,12 @@ class Batch:
 
 def check_limits(record: MentionRecord) -> str | None:
     """Return why a record cannot be stored (a field too long), or ``None``."""
+    if (
+        len(record.id) <= _ID_LIMIT
+        and len(record.author) <= _AUTHOR_LIMIT
+        and len(record.platform) <= _PLATFORM_LIMIT
+    ):
+        return None  # the usual case, checked without a loop
     for name, limit in LIMITS.items():
         if len(getattr(record, name)) > limit:
             return f"{name} is longer than {limit} characters"
