@@ -27,7 +27,7 @@ from app.ingest import (
     open_text,
 )
 from app.services.enrich import enrich
-from app.services.ingest_writer import as_rows, brand_matcher, prepare
+from app.services.ingest_writer import RowMaker, as_rows, brand_matcher
 
 log = logging.getLogger(__name__)
 LIMITS = {"platform": 32, "id": 255, "author": 255}
@@ -74,11 +74,11 @@ def check_limits(record: MentionRecord) -> str | None:
     return None
 
 
-def _finish(batch: Batch, find_brands) -> None:
+def _finish(batch: Batch, make_rows: RowMaker) -> None:
     """Do the per-record work that needs no database (language, sentiment, topics, keys) and
     turn the batch's records into rows for the writer."""
     enrich(batch.records)
-    batch.records = prepare(batch.records, find_brands)
+    batch.records = make_rows(batch.records)
 
 
 def read_batches(
@@ -89,7 +89,7 @@ def read_batches(
     A file that cannot be read yields one batch with ``file_error`` set; every file yields at
     least one batch, which carries its detected format.
     """
-    find_brands = brand_matcher(list(brand_terms))
+    make_rows = RowMaker(brand_matcher(list(brand_terms)))
     for path, name in zip(paths, names, strict=True):
         batch = Batch(name)
         try:
@@ -111,7 +111,7 @@ def read_batches(
                         batch.warnings.append(f"{name}: {item.message}")
                     if len(batch.records) >= batch_size:
                         batch.position = file_position(raw)
-                        _finish(batch, find_brands)
+                        _finish(batch, make_rows)
                         yield batch
                         batch = Batch(name, batch.format)
                     elif count % 4096 == 0:
@@ -119,7 +119,7 @@ def read_batches(
                 batch.position = file_position(raw)
         except FileError as error:
             batch.file_error = str(error)
-        _finish(batch, find_brands)
+        _finish(batch, make_rows)
         yield batch
 
 

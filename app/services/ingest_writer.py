@@ -154,53 +154,72 @@ def _stored_time(at: datetime) -> str:
 
 def prepare(records: list[MentionRecord], find_brands: Callable[[str], list[str]]) -> list[Row]:
     """Turn enriched records into rows for :class:`BatchWriter` (no database needed)."""
-    keys: dict[str, str] = {}
+    return RowMaker(find_brands)(records)
 
-    def key(handle: str) -> str:
-        found = keys.get(handle)
-        if found is None:
-            found = keys[handle] = normalize_handle(handle)[:255]
-        return found
 
-    rows = []
-    topics_of: dict[str, str] = {}
-    for r in records:
-        reply_author, repost_author, quote_author = (
-            r.reply_to_author, r.repost_of_author, r.quote_of_author,
-        )  # fmt: skip
-        kind, source = r.kind, "computed" if r.sentiment_computed else "imported"
-        shape = _KIND_BITS[kind] | _SOURCE_BITS[source]
-        if reply_author or repost_author or quote_author or r.mentions:
-            targets = []
-            for target_kind, handle in (
-                ("reply", reply_author), ("repost", repost_author), ("quote", quote_author),
-            ):  # fmt: skip
-                if handle and (handle_key := key(handle)):
-                    targets.append((target_kind, handle_key, handle.lstrip("@")))
-                    shape |= _LINK_BITS[target_kind]
-            for handle in r.mentions:
-                if handle and (handle_key := key(handle)):
-                    targets.append(("mention", handle_key, handle.lstrip("@")))
-            targets = tuple(targets)
-        else:  # most posts address nobody
-            targets = ()
-        url, lang, author_name, author_url = r.url, r.lang, r.author_name, r.author_url
-        reply_to, repost_of, quote_of = r.reply_to_id, r.repost_of_id, r.quote_of_id
-        optional = (
-            url[:1000] if url else None, lang[:16] if lang else None,
-            reply_to[:255] if reply_to else None, repost_of[:255] if repost_of else None,
-            quote_of[:255] if quote_of else None, r.likes, r.reposts, r.replies, r.views,
-            r.sentiment_score,
-        )  # fmt: skip
-        shape |= sum(compress(_ROW_BITS, map(is_not, optional, _NO_VALUES)))
-        rows.append(_new_row((
-            r.platform, r.id, r.author[:255], key(r.author), _stored_time(r.created_at), kind,
-            r.text, *optional[:5], *optional[5:9], r.sentiment or "unknown", optional[9],
-            source, author_name[:255] if author_name else None, r.author_followers,
-            author_url[:1000] if author_url else None,
-            targets, record_topics(r, find_brands, topics_of), shape,
-        )))  # fmt: skip
-    return rows
+class RowMaker:
+    """Turns batches of enriched records into rows, like :func:`prepare`, remembering the
+    normalised handles and topics between the batches of an import (they repeat: a million
+    posts name ~200,000 people); the memory is bounded by :data:`CACHE_LIMIT` entries."""
+
+    CACHE_LIMIT = 500_000
+
+    def __init__(self, find_brands: Callable[[str], list[str]]) -> None:
+        self.find_brands = find_brands
+        self.keys: dict[str, str] = {}
+        self.topics: dict[str, str] = {}
+
+    def __call__(self, records: list[MentionRecord]) -> list[Row]:
+        """Return the rows of ``records``."""
+        for cache in (self.keys, self.topics):
+            if len(cache) > self.CACHE_LIMIT:
+                cache.clear()
+        keys, topics_of, find_brands = self.keys, self.topics, self.find_brands
+
+        def key(handle: str) -> str:
+            found = keys.get(handle)
+            if found is None:
+                found = keys[handle] = normalize_handle(handle)[:255]
+            return found
+
+        rows = []
+        for r in records:
+            reply_author, repost_author, quote_author = (
+                r.reply_to_author, r.repost_of_author, r.quote_of_author,
+            )  # fmt: skip
+            kind, source = r.kind, "computed" if r.sentiment_computed else "imported"
+            shape = _KIND_BITS[kind] | _SOURCE_BITS[source]
+            if reply_author or repost_author or quote_author or r.mentions:
+                targets = []
+                for target_kind, handle in (
+                    ("reply", reply_author), ("repost", repost_author), ("quote", quote_author),
+                ):  # fmt: skip
+                    if handle and (handle_key := key(handle)):
+                        targets.append((target_kind, handle_key, handle.lstrip("@")))
+                        shape |= _LINK_BITS[target_kind]
+                for handle in r.mentions:
+                    if handle and (handle_key := key(handle)):
+                        targets.append(("mention", handle_key, handle.lstrip("@")))
+                targets = tuple(targets)
+            else:  # most posts address nobody
+                targets = ()
+            url, lang, author_name, author_url = r.url, r.lang, r.author_name, r.author_url
+            reply_to, repost_of, quote_of = r.reply_to_id, r.repost_of_id, r.quote_of_id
+            optional = (
+                url[:1000] if url else None, lang[:16] if lang else None,
+                reply_to[:255] if reply_to else None, repost_of[:255] if repost_of else None,
+                quote_of[:255] if quote_of else None, r.likes, r.reposts, r.replies, r.views,
+                r.sentiment_score,
+            )  # fmt: skip
+            shape |= sum(compress(_ROW_BITS, map(is_not, optional, _NO_VALUES)))
+            rows.append(_new_row((
+                r.platform, r.id, r.author[:255], key(r.author), _stored_time(r.created_at), kind,
+                r.text, *optional[:5], *optional[5:9], r.sentiment or "unknown", optional[9],
+                source, author_name[:255] if author_name else None, r.author_followers,
+                author_url[:1000] if author_url else None,
+                targets, record_topics(r, find_brands, topics_of), shape,
+            )))  # fmt: skip
+        return rows
 
 
 class WorkspaceGone(ServiceError):

@@ -441,3 +441,24 @@ def test_times_are_stored_in_utc_whatever_zone_they_come_in(workspace, tmp_path)
         "2": datetime(2025, 3, 1, 12, 0, 0, 5, tzinfo=UTC),
         "3": datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
     }
+
+
+def test_row_maker_remembers_keys_between_batches_within_its_bound(monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.ingest import MentionRecord
+    from app.services.ingest_writer import RowMaker, brand_matcher, prepare
+
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    batches = [
+        [MentionRecord("twitter", f"{b}-{i}", f"@User{i}", at, f"hi @Friend{i} #Tag{i}",
+                       mentions=[f"Friend{i}"], tags=[f"Tag{i}"]) for i in range(5)]
+        for b in range(3)
+    ]  # fmt: skip
+    find = brand_matcher(["acme"])
+    monkeypatch.setattr(RowMaker, "CACHE_LIMIT", 6)
+    make_rows = RowMaker(find)
+    for batch in batches:
+        assert make_rows(batch) == prepare(batch, find)  # same rows as a fresh start
+        assert len(make_rows.keys) <= 2 * 6  # cleared once past the bound
+    assert make_rows.keys["@User1"] == "user1"
