@@ -27,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from peak import run_with_peak  # noqa: E402
 
 from graph.synthetic import RECORD_FIELDS, generate_records  # noqa: E402
 
@@ -58,9 +61,9 @@ def run_import(path: Path, database_url: str) -> tuple[float, float, float, dict
                    cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
+    done, peak_mib = run_with_peak(
         [*flask, "mentions", "import", str(path), "--workspace", "bench", "--json", "--no-score"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT, env=env,
     )  # fmt: skip
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -69,8 +72,7 @@ def run_import(path: Path, database_url: str) -> tuple[float, float, float, dict
     # CPU of the import command and its reading process together (both were waited for): a
     # figure that a busy machine disturbs less than the elapsed time.
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    # ru_maxrss of children is the largest child so far: the import is by far the largest.
-    return seconds, cpu, max(after.ru_maxrss, before.ru_maxrss) / 1024, json.loads(done.stdout)
+    return seconds, cpu, peak_mib, json.loads(done.stdout)
 
 
 def main() -> None:
@@ -87,8 +89,8 @@ def main() -> None:
     path = OUT / f"mentions-{args.rows}{'-compute' if args.compute else ''}.csv"
     if not path.exists():
         t = time.perf_counter()
-        # In a process of its own: Linux counts a parent's peak memory into the peak of the
-        # children it starts after, so generating here would inflate the import's figure.
+        # In a process of its own, so this one stays small (the import's peak is measured
+        # apart, by bench/peak.py).
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             rows = pool.apply(write_csv, (path, args.rows, args.compute, args.seed))
         print(f"generated {rows:,} rows in {time.perf_counter() - t:.1f} s -> {path}")

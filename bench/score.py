@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from peak import run_with_peak  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 
@@ -48,8 +49,7 @@ def build_database(authors: int, env: dict, db_path: Path) -> None:
     rows = authors * 5
     csv_path = OUT / f"score-{authors}.csv"
     if not csv_path.exists():
-        # In a process of its own: Linux counts a parent's peak memory into the peak of the
-        # children it starts after, which would inflate the scoring command's figure.
+        # In a process of its own, so this one stays small.
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             pool.apply(write_csv, (csv_path, rows), {"compute": False, "seed": 11})
     flask(env, "db", "upgrade")
@@ -109,11 +109,13 @@ def main() -> None:
     build_database(args.authors, env, db_path)
 
     start = time.perf_counter()
-    done = flask(env, "scores", "compute", "--workspace", "bench", "--json", check=False)
+    done, peak = run_with_peak(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "scores", "compute", "--workspace", "bench",
+         "--json"], cwd=ROOT, env=env,
+    )  # fmt: skip
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"scoring failed:\n{done.stdout}\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result = json.loads(done.stdout)
     counts, timings = result["counts"], result["timings"]
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
