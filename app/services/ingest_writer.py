@@ -121,24 +121,20 @@ def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
 
 
 def record_topics(
-    record: MentionRecord,
-    find_brands: Callable[[str], list[str]],
-    normalized: dict[str, str] | None = None,
+    record: MentionRecord, find_brands: Callable[[str], list[str]], normalized: dict[str, str]
 ) -> tuple[str, ...]:
     """Return a record's topics as stored: its tags normalised, plus the brand terms it names.
 
-    ``normalized`` caches tag -> stored form across the records of a batch (tags repeat).
+    ``normalized`` caches tag -> stored form between records (tags repeat).
     """
     tags, brands = record.tags, find_brands(record.text)
     if not tags:
         return tuple(dict.fromkeys(term for term in brands if term)) if brands else ()
     topics = set(brands)
     for tag in tags:
-        stored = normalized.get(tag) if normalized is not None else None
+        stored = normalized.get(tag)
         if stored is None:
-            stored = normalize_topic(tag)[:200]
-            if normalized is not None:
-                normalized[tag] = stored
+            stored = normalized[tag] = normalize_topic(tag)[:200]
         topics.add(stored)
     topics.discard("")
     return tuple(topics)
