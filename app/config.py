@@ -41,6 +41,9 @@ def defaults(instance_path: str) -> dict:
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
         "EXPORT_FOLDER": str(Path(instance_path) / "exports"),  # network GEXF/GraphML files
         "MENTIONS_PER_PAGE": 50,
+        # From this many people the network page draws dots as GL points and ties as 1-px GL
+        # lines: ten times faster to draw than sigma's discs and thick ties (bench/RESULTS.md).
+        "NETWORK_POINTS_FROM_NODES": 3000,
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "JOBS_INLINE": False,
         "WTF_CSRF_TIME_LIMIT": None,

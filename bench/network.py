@@ -12,8 +12,9 @@ Steps: ``graph.synthetic.generate_records`` -> a MentionRecord CSV -> ``ingest.i
   app (filters parsed, JSON written), best of a few runs, and the JSON's size; the GEXF export;
 - browser (headless Debian Chromium, software WebGL, 1440x900): from navigation to sigma's
   first frame, the JSON fetch and graph build, ForceAtlas2 iterations per second in its worker
-  during the automatic run and during a "Re-run layout", and the wall time of one frame (nodes
-  only, as drawn while the layout runs or the camera moves; and everything, at rest).
+  during the automatic run and during a "Re-run layout", the wall time of one frame (nodes
+  only, as drawn while the layout runs; and everything, at rest), and the frames drawn while
+  the mouse drags the graph and while the wheel zooms it (edges hidden on move).
 
 Results go to bench/RESULTS.md by hand.
 """
@@ -93,8 +94,35 @@ def browser_figures(url: str, slug: str, email: str) -> dict:
         second = page.evaluate("Object.assign({}, window.networkView.stats)")
         # wall time of a whole frame with every node and edge (refresh -> two animation frames)
         frames = [page.evaluate("window.networkView.measureFrame()") for _ in range(3)]
+        moving = {"drag": user_moves(page, "drag"), "zoom": user_moves(page, "zoom")}
         browser.close()
-    return {"first": first, "rerun": second, "frames": frames}
+    return {"first": first, "rerun": second, "frames": frames, "moving": moving}
+
+
+def user_moves(page, how: str, seconds: float = 4.0) -> dict:
+    """Drag the graph (or zoom with the wheel) as a person would for ``seconds``; return the
+    frames sigma drew meanwhile and the median time between two."""
+    box = page.locator("#network-graph").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    # started, not awaited: the moves happen while it records
+    page.evaluate(f"window.benchFrames = window.networkView.recordFrames({int(seconds * 1000)}); 0")
+    end = time.perf_counter() + seconds - 0.3
+    if how == "drag":
+        page.mouse.down()
+        step = 0
+        while time.perf_counter() < end:
+            step += 1
+            page.mouse.move(x + 200 * ((step // 40) % 2 * 2 - 1) * (step % 40) / 40, y)
+            time.sleep(0.02)
+        page.mouse.up()
+    else:
+        ticks = 0
+        while time.perf_counter() < end:  # five notches in, five out, ...
+            page.mouse.wheel(0, -120 if (ticks // 5) % 2 == 0 else 120)
+            ticks += 1
+            time.sleep(0.1)
+    return page.evaluate("window.benchFrames")
 
 
 def main() -> None:
@@ -222,6 +250,11 @@ def main() -> None:
         if frames:
             print(f"  one frame, all drawn       {statistics.median(frames):7.0f} ms"
                   f" (median of {len(frames)}, at rest)")  # fmt: skip
+        print(f"  drawing                    {first['drawing']} (dots and ties)")
+        for how, seen in figures["moving"].items():
+            if seen and seen["medianMs"]:
+                print(f"  while the user {how}s      {seen['medianMs']:7.0f} ms a frame,"
+                      f" {1000 / seen['medianMs']:.0f} frames/s ({seen['frames']} drawn)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -52,15 +52,18 @@ def click_node(page, node_id, double=False):
         page.mouse.click(position["x"], position["y"])
 
 
-def test_open_the_network_select_filter_and_open_an_author(workspace, live_server, page):
-    anna, bob = author_id(workspace, "anna"), author_id(workspace, "bob")
+def sign_in(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{live_server}/login")
     page.get_by_label("E-mail").fill("pr@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-
     page.wait_for_url(f"{live_server}/")
+
+
+def test_open_the_network_select_filter_and_open_an_author(workspace, live_server, page):
+    anna, bob = author_id(workspace, "anna"), author_id(workspace, "bob")
+    sign_in(page, live_server)
     page.goto(f"{live_server}/w/acme/network")
     page.locator("#network-graph canvas").first.wait_for()  # sigma draws
     page.locator("#network[data-nodes='5']").wait_for(timeout=15_000)
@@ -69,6 +72,7 @@ def test_open_the_network_select_filter_and_open_an_author(workspace, live_serve
     page.locator("#network[data-layout='done']").wait_for(timeout=20_000)
     stats = page.evaluate("window.networkView.stats")
     assert stats["layoutIterations"] > 0 and stats["firstRenderMs"] > 0
+    assert stats["drawing"] == "discs"  # five people: sigma's discs and arrows
 
     click_node(page, anna)
     details = page.get_by_test_id("node-details")
@@ -130,3 +134,28 @@ def test_open_the_network_select_filter_and_open_an_author(workspace, live_serve
     page.add_script_tag(url="/static/js/network.js")
     page.locator("#mini[data-nodes='3']").wait_for(timeout=15_000)  # bob, anna, eve
     assert page.locator("#mini canvas").count() > 0
+
+
+def test_a_big_graph_is_drawn_as_points_and_still_answers_clicks_and_moves(
+    app, workspace, live_server, page
+):
+    """From NETWORK_POINTS_FROM_NODES people on, dots are GL points and ties GL lines (ten
+    times cheaper to draw); picking a person and moving the camera work as with discs."""
+    app.config["NETWORK_POINTS_FROM_NODES"] = 3  # "big" from three people, for this test
+    anna = author_id(workspace, "anna")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/w/acme/network")
+    page.locator("#network[data-layout='done']").wait_for(timeout=20_000)
+    stats = page.evaluate("window.networkView.stats")
+    assert stats["drawing"] == "points"
+    assert stats["softwareWebGL"] is True  # Chromium without a GPU: SwiftShader
+
+    click_node(page, anna)
+    assert page.get_by_test_id("node-details").locator("h3").inner_text() == "anna"
+
+    box = page.locator("#network-graph").bounding_box()
+    page.evaluate("window.seen = window.networkView.recordFrames(1500); 0")
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.wheel(0, -240)  # zoom in: sigma animates the camera, frame after frame
+    seen = page.evaluate("window.seen")
+    assert seen["frames"] >= 2 and seen["medianMs"] > 0

@@ -9,6 +9,10 @@
  *    their author page. "Find a person" does the same from the keyboard.
  *  - ForceAtlas2 runs a few seconds from positions grouped by community, then stops; edges
  *    are hidden while it runs on big graphs, and while the camera moves.
+ *  - From data-points-from people on (500 when WebGL runs on the CPU), dots are drawn as GL
+ *    points and ties as 1-px GL lines (sigma's NodePointProgram and EdgeLineProgram): without
+ *    a strong GPU, sigma's discs and thick ties cost ten times as much per frame
+ *    (bench/RESULTS.md).
  *  - User data (handles, names, community names) only ever goes through textContent.
  *  - window.networkView exposes the figures (node count, first render, layout iterations/s)
  *    for the browser test and bench/network.py.
@@ -41,7 +45,7 @@
   var root, container, statusBox, countsBox, details, legend, form, relayout;
   var stats = {
     nodes: 0, edges: 0, ready: false, fetchMs: null, buildMs: null, firstRenderMs: null,
-    renderMs: null, frameMs: null, copyMs: null, layoutIterations: 0, layoutSeconds: 0, iterationsPerSecond: null, layoutRunning: false
+    renderMs: null, frameMs: null, copyMs: null, drawing: null, softwareWebGL: null, layoutIterations: 0, layoutSeconds: 0, iterationsPerSecond: null, layoutRunning: false
   };
   var state = {
     graph: null, renderer: null, layout: null, data: null, selected: null,
@@ -270,43 +274,77 @@
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
   }
 
+  // The size from which dots are GL points: data-points-from, or 500 when WebGL is drawn by
+  // the CPU (SwiftShader, llvmpipe: no GPU, as in many VMs and remote desktops), where discs
+  // cost ~0.4 s a frame already at 3,000 people.
+  function pointsFrom() {
+    var value = parseInt(root.dataset.pointsFrom, 10) || 3000;
+    return softwareWebGL() ? Math.min(500, value) : value;
+  }
+
+  var softwareRenderer = null;
+  function softwareWebGL() {
+    if (softwareRenderer === null) {
+      softwareRenderer = false;
+      try {
+        var gl = document.createElement("canvas").getContext("webgl");
+        var info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+        var name = gl ? String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : "";
+        softwareRenderer = /swiftshader|llvmpipe|softpipe|software/i.test(name);
+        var lose = gl && gl.getExtension("WEBGL_lose_context");
+        if (lose) lose.loseContext();
+      } catch (error) {
+        softwareRenderer = false;
+      }
+    }
+    return softwareRenderer;
+  }
+
   function draw() {
-    var graph = state.graph, big = graph.order > 3000;
+    var graph = state.graph, big = graph.order > 3000, points = graph.order >= pointsFrom();
     var dark = darkScheme();
     var edgeColor = dark ? "rgba(175, 185, 200, 0.45)" : "rgba(80, 90, 105, 0.45)";
     var faded = dark ? "#3a404a" : "#e3e6eb";
-    try {
-      state.renderer = new Sigma(graph, container, {
-        defaultEdgeColor: edgeColor,
-        defaultEdgeType: graph.size <= 10000 ? "arrow" : "line", // arrows cost half as much again
-        labelColor: { color: getComputedStyle(document.body).color || (dark ? "#eee" : "#222") },
-        labelFont: "system-ui, sans-serif",
-        labelSize: 12,
-        labelDensity: big ? 0.35 : 0.7,
-        labelGridCellSize: 120,
-        labelRenderedSizeThreshold: big ? 10 : 6,
-        hideEdgesOnMove: big,
-        hideLabelsOnMove: big,
-        minCameraRatio: 0.02,
-        maxCameraRatio: 5,
-        nodeReducer: function (node, attrs) {
-          if (state.selected === null) return attrs;
-          if (node === state.selected) {
-            return Object.assign({}, attrs, { highlighted: true, forceLabel: true, zIndex: 2 });
-          }
-          if (state.neighbours.has(node)) return Object.assign({}, attrs, { forceLabel: graph.degree(state.selected) <= 30 });
-          return Object.assign({}, attrs, { color: faded, label: "" });
-        },
-        edgeReducer: function (edge, attrs) {
-          if (state.selected !== null) {
-            return graph.hasExtremity(edge, state.selected)
-              ? Object.assign({}, attrs, { color: dark ? "#c9d1dc" : "#5a6473", zIndex: 1 })
-              : Object.assign({}, attrs, { hidden: true });
-          }
-          if (state.edgesHidden) return Object.assign({}, attrs, { hidden: true });
-          return attrs;
+    var settings = {
+      defaultEdgeColor: edgeColor,
+      defaultEdgeType: graph.size <= 10000 ? "arrow" : "line", // arrows cost half as much again
+      labelColor: { color: getComputedStyle(document.body).color || (dark ? "#eee" : "#222") },
+      labelFont: "system-ui, sans-serif",
+      labelSize: 12,
+      labelDensity: big ? 0.35 : 0.7,
+      labelGridCellSize: 120,
+      labelRenderedSizeThreshold: big ? 10 : 6,
+      hideEdgesOnMove: big,
+      hideLabelsOnMove: big,
+      minCameraRatio: 0.02,
+      maxCameraRatio: 5,
+      nodeReducer: function (node, attrs) {
+        if (state.selected === null) return attrs;
+        if (node === state.selected) {
+          return Object.assign({}, attrs, { highlighted: true, forceLabel: true, zIndex: 2 });
         }
-      });
+        if (state.neighbours.has(node)) return Object.assign({}, attrs, { forceLabel: graph.degree(state.selected) <= 30 });
+        return Object.assign({}, attrs, { color: faded, label: "" });
+      },
+      edgeReducer: function (edge, attrs) {
+        if (state.selected !== null) {
+          return graph.hasExtremity(edge, state.selected)
+            ? Object.assign({}, attrs, { color: dark ? "#c9d1dc" : "#5a6473", zIndex: 1 })
+            : Object.assign({}, attrs, { hidden: true });
+        }
+        if (state.edgesHidden) return Object.assign({}, attrs, { hidden: true });
+        return attrs;
+      }
+    };
+    if (points) {
+      settings.defaultEdgeType = "line";
+      settings.nodeProgramClasses = { circle: Sigma.rendering.NodePointProgram };
+      settings.edgeProgramClasses = { line: Sigma.rendering.EdgeLineProgram };
+    }
+    stats.drawing = points ? "points" : "discs";
+    stats.softwareWebGL = softwareWebGL();
+    try {
+      state.renderer = new Sigma(graph, container, settings);
     } catch (error) {
       setStatus("");
       document.getElementById("network-fallback").hidden = false;
@@ -408,6 +446,25 @@
           resolve(stats.frameMs);
         });
       });
+    });
+  }
+
+  // Note every frame sigma draws during the next ``ms`` (a drag or zoom by the user, or by
+  // bench/network.py); resolve with how many and the median time between two.
+  function recordFrames(ms) {
+    var renderer = state.renderer;
+    if (!renderer) return Promise.resolve(null);
+    var times = [];
+    function note() { times.push(performance.now()); }
+    renderer.on("afterRender", note);
+    return new Promise(function (resolve) {
+      window.setTimeout(function () {
+        renderer.off("afterRender", note);
+        var gaps = [];
+        for (var i = 1; i < times.length; i++) gaps.push(times[i] - times[i - 1]);
+        gaps.sort(function (a, b) { return a - b; });
+        resolve({ frames: times.length, medianMs: gaps.length ? Math.round(gaps[gaps.length >> 1]) : null });
+      }, ms);
     });
   }
 
@@ -689,6 +746,7 @@
         if (state.renderer) state.renderer.refresh({ skipIndexation: true });
         return measureFrame();
       },
+      recordFrames: recordFrames,
       runLayout: runLayout,
       stopLayout: stopLayout
     };
