@@ -73,6 +73,7 @@ def test_open_the_network_select_filter_and_open_an_author(workspace, live_serve
     stats = page.evaluate("window.networkView.stats")
     assert stats["layoutIterations"] > 0 and stats["firstRenderMs"] > 0
     assert stats["drawing"] == "discs"  # five people: sigma's discs and arrows
+    assert page.locator("#network-thick-ties").is_visible()
 
     click_node(page, anna)
     details = page.get_by_test_id("node-details")
@@ -149,6 +150,7 @@ def test_a_big_graph_is_drawn_as_points_and_still_answers_clicks_and_moves(
     stats = page.evaluate("window.networkView.stats")
     assert stats["drawing"] == "points"
     assert stats["softwareWebGL"] is True  # Chromium without a GPU: SwiftShader
+    assert page.locator("#network-thick-ties").is_hidden()  # GL lines are all 1 px wide
 
     click_node(page, anna)
     assert page.get_by_test_id("node-details").locator("h3").inner_text() == "anna"

@@ -342,6 +342,8 @@
       settings.edgeProgramClasses = { line: Sigma.rendering.EdgeLineProgram };
     }
     stats.drawing = points ? "points" : "discs";
+    var thickTies = document.getElementById("network-thick-ties");
+    if (thickTies) thickTies.hidden = points; // GL lines are all one pixel wide
     stats.softwareWebGL = softwareWebGL();
     try {
       state.renderer = new Sigma(graph, container, settings);
