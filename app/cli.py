@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+import time
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
+from app.extensions import db
 from app.ingest import FORMATS
 from app.services import demo as demo_service
 from app.services import ingest as ingest_service
@@ -100,7 +103,11 @@ def create_user(
     help="The files' format; auto detects it from the content.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-@click.option("--no-score", is_flag=True, help="Do not rescore the workspace after the import.")
+@click.option(
+    "--no-score", is_flag=True,
+    help="Do not index the new texts for search nor rescore the workspace after the import"
+    " (searches still find them; 'mentions index-search' indexes them).",
+)  # fmt: skip
 def import_mentions(
     paths: tuple[Path, ...], slug: str, fmt: str, as_json: bool, no_score: bool
 ) -> None:
@@ -140,11 +147,35 @@ def import_mentions(
     if not result.read_anything:
         sys.exit(1)
     if result.imported and not no_score:
-        from app.services import scoring
+        from app.services import scoring, search_index
 
+        try:
+            search_index.catch_up()
+        except OperationalError as error:  # another writer held the database too long
+            db.session.rollback()
+            click.echo(
+                f"warning: the text-search index will catch up later ({error.orig})", err=True
+            )
         snapshot = scoring.compute(workspace, trigger="import")
         if not as_json:
             click.echo(f"scored {snapshot.counts['authors']:,} authors (snapshot {snapshot.id})")
+
+
+@mentions_cli.command("index-search")
+def index_search() -> None:
+    """Add every mention not yet in the text-search index (SQLite; imports do it themselves)."""
+    from app.services import search_index
+
+    if not search_index.available(db.session.connection()):
+        click.echo("no text-search index here (PostgreSQL, or SQLite without FTS5): searches scan")
+        return
+    started = time.perf_counter()
+    try:
+        added = search_index.catch_up()
+    except OperationalError as error:
+        _fail(f"the text-search index could not be updated: {error.orig}")
+    seconds = time.perf_counter() - started
+    click.echo(f"indexed {added:,} mentions for text search in {seconds:.1f} s")
 
 
 def _print_result(result: ingest_service.ImportResult) -> None:

@@ -98,8 +98,9 @@ def import_mentions(access):
     result = ingest_service.import_records(access.workspace, _records(items), run=run)
     ingest_service.finish_run(run, result)
     if result.imported:
-        from app.services import scoring
+        from app.services import scoring, search_index
 
+        search_index.queue_catch_up()
         scoring.queue_scoring(access.workspace, trigger="import")
     result.formats = {"request": JSONL.name}
     status = 201 if result.imported else 200

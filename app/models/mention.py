@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Float,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -141,6 +143,38 @@ class Mention(Base):
     topics: Mapped[list[MentionTopic]] = relationship(
         back_populates="mention", cascade="all, delete-orphan", order_by="MentionTopic.topic"
     )
+
+
+# Text search on SQLite (app/services/search_index.py): an FTS5 trigram index over
+# mentions.text and the id up to which it holds every post. Not models: SQLAlchemy has no
+# virtual tables. The migration makes them; so does create_all (tests), and drop_all drops them.
+SEARCH_TABLE_PREFIX = "mention_search"
+SEARCH_DDL = (
+    "CREATE TABLE IF NOT EXISTS mention_search_state ("
+    "id INTEGER PRIMARY KEY, indexed_upto INTEGER NOT NULL DEFAULT 0)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS mention_search USING fts5("
+    "text, content='mentions', content_rowid='id', tokenize='trigram')",
+)
+
+
+def sqlite_has_trigram_search(ddl, target, bind, **kw) -> bool:
+    """Whether ``bind`` is a SQLite with FTS5's trigram tokenizer (3.34+); else searches scan."""
+    if bind.dialect.name != "sqlite" or bind.dialect.dbapi.sqlite_version_info < (3, 34):
+        return False
+    return bool(bind.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar())
+
+
+for _statement in SEARCH_DDL:
+    event.listen(
+        Mention.__table__,
+        "after_create",
+        DDL(_statement).execute_if(callable_=sqlite_has_trigram_search),
+    )
+for _statement in (
+    "DROP TABLE IF EXISTS mention_search",
+    "DROP TABLE IF EXISTS mention_search_state",
+):
+    event.listen(Mention.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
 
 
 class MentionTopic(Base):

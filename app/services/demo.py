@@ -71,6 +71,9 @@ def load_demo() -> DemoOutcome:
             workspace, paths, run=run, display_names=list(DEMO_FILES)
         )
         ingest_service.finish_run(run, result)
+        from app.services import search_index
+
+        search_index.catch_up()
         outcome.lines.append(
             f"imported {result.imported:,} demo mentions ({result.rejected:,} rows rejected)"
         )

@@ -321,10 +321,11 @@ def run_upload_import(run_id: int, paths: list[str], names: list[str], fmt: str)
             message = "no row could be read: see the reasons below"
         finish_run(run, result, message)
         if result.imported:
-            from app.services import scoring
+            from app.services import scoring, search_index
 
             # The roles change with new mentions: rescore right after (a snapshot of its own).
             scoring.queue_scoring(workspace, trigger="import")
+            search_index.catch_up()  # the new texts become searchable (this is a job already)
     finally:
         for path in paths:
             Path(path).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.ingest.record import normalize_handle, normalize_topic
 from app.models import MENTION_KINDS, SENTIMENTS, Author, Mention, MentionTopic, Workspace
+from app.services import search_index
 from app.services.errors import NotFound, ServiceError
 from app.services.tenancy import in_workspace
 
@@ -109,6 +110,9 @@ def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
             + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             + "%"
         )
+        narrowed = search_index.candidates(filters.q)
+        if narrowed is not None:  # the posts the index finds (and those not indexed yet)
+            query = query.where(narrowed)
         query = query.where(func.lower(Mention.text).like(pattern, escape="\\"))
     if filters.platform:
         query = query.where(Mention.platform == filters.platform.lower())

@@ -2,12 +2,12 @@
 
 import pytest
 
-from app.services import ingest
+from app.services import ingest, search_index
 from factories import login, make_user, make_workspace, mention, write_csv
 
 
-@pytest.fixture
-def workspace(app, client, tmp_path):
+@pytest.fixture(params=["unindexed", "indexed"])
+def workspace(request, app, client, tmp_path):
     owner = make_user()
     workspace = make_workspace("acme", owner=owner, brand_terms=["Acme"], timezone="Europe/Moscow")
     rows = [
@@ -17,6 +17,8 @@ def workspace(app, client, tmp_path):
         mention("4", "anna", "@bob thanks", reply_to_id="2", reply_to_author="bob", sentiment="neutral", platform="mastodon", created_at="2026-11-04T10:00:00Z"),
     ]  # fmt: skip
     ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+    if request.param == "indexed":  # the text search goes through the index (SQLite)
+        search_index.catch_up()
     login(client)
     return workspace
 
