@@ -235,6 +235,30 @@ def test_bulk_import_refreshes_planner_statistics(workspace, tmp_path, monkeypat
     assert analysed >= 1
 
 
+def test_a_postgres_import_refreshes_statistics_each_time_it_doubles(
+    workspace, tmp_path, monkeypatch
+):
+    """Stale statistics made PostgreSQL walk the whole workspace for every duplicate lookup."""
+    from app.services import ingest_writer, statistics
+
+    monkeypatch.setattr(statistics, "BULK_ROWS", 2)
+    writers, written_at_refresh = [], []
+    real_init = ingest_writer.BatchWriter.__init__
+
+    def init(self, workspace):
+        real_init(self, workspace)
+        self.postgres = True  # the schedule is the same whichever database runs the test
+        writers.append(self)
+
+    monkeypatch.setattr(ingest_writer.BatchWriter, "__init__", init)
+    monkeypatch.setattr(
+        statistics, "refresh", lambda conn, tables: written_at_refresh.append(writers[0].written)
+    )
+    rows = [mention(str(i), f"user{i}", "hi", sentiment="neutral") for i in range(9)]
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)], batch_size=1)
+    assert written_at_refresh == [2, 4, 8, 9]  # doubling during the import, then at its end
+
+
 def _index_names():
     from sqlalchemy import inspect
 
