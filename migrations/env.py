@@ -49,8 +49,8 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_name(name, type_, parent_names):
-    """Leave the SQLite text-search tables (FTS5, made by hand in a migration) to themselves."""
-    return not (type_ == "table" and name.startswith("mention_search"))
+    """Leave the text-search tables and index (FTS5, pg_trgm: made by hand) to themselves."""
+    return not (type_ in ("table", "index") and name.startswith("mention_search"))
 
 
 def get_metadata():

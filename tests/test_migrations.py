@@ -12,8 +12,8 @@ from app.models.mention import SEARCH_TABLE_PREFIX
 
 
 def include_name(name, type_, parent_names):
-    """The SQLite text-search tables are made by hand (FTS5): not models, so not compared."""
-    return not (type_ == "table" and name.startswith(SEARCH_TABLE_PREFIX))
+    """The text-search tables and index are made by hand (FTS5, pg_trgm): not compared."""
+    return not (type_ in ("table", "index") and name.startswith(SEARCH_TABLE_PREFIX))
 
 
 def _fresh_url(tmp_path, postgres_url):
@@ -42,10 +42,13 @@ def test_upgrade_to_head_matches_the_models(tmp_path, postgres_url):
             )
             differences = compare_metadata(context, Base.metadata)
             tables = set(inspect(conn).get_table_names())
+            indexes = {index["name"] for index in inspect(conn).get_indexes("mentions")}
         db.engine.dispose()
     assert differences == []
     assert {"workspaces", "users", "mentions", "authors", "interactions"} <= tables
-    if not postgres_url:  # the text-search index (FTS5) is SQLite's
+    if postgres_url:  # text search: a pg_trgm index (the test user may install it) ...
+        assert "mention_search_trgm" in indexes
+    else:  # ... or an FTS5 table
         assert {"mention_search", "mention_search_state"} <= tables
     if postgres_url:
         engine = create_engine(postgres_url)

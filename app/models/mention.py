@@ -17,6 +17,7 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -145,9 +146,10 @@ class Mention(Base):
     )
 
 
-# Text search on SQLite (app/services/search_index.py): an FTS5 trigram index over
-# mentions.text and the id up to which it holds every post. Not models: SQLAlchemy has no
-# virtual tables. The migration makes them; so does create_all (tests), and drop_all drops them.
+# Text search (app/services/search_index.py). On SQLite: an FTS5 trigram index over
+# mentions.text and the id up to which it holds every post; on PostgreSQL: a pg_trgm index.
+# Not models (SQLAlchemy has no virtual tables, and the extension may be missing): the
+# migration makes them; so does create_all (tests), and drop_all drops them.
 SEARCH_TABLE_PREFIX = "mention_search"
 SEARCH_DDL = (
     "CREATE TABLE IF NOT EXISTS mention_search_state ("
@@ -170,6 +172,36 @@ for _statement in SEARCH_DDL:
         "after_create",
         DDL(_statement).execute_if(callable_=sqlite_has_trigram_search),
     )
+
+
+@event.listens_for(Mention.__table__, "after_create")
+def _postgres_trigram_index(target, connection, **kw) -> None:
+    """On PostgreSQL, a trigram GIN index on lower(text): it serves the search's LIKE itself."""
+    if connection.dialect.name != "postgresql":
+        return
+    schema = postgres_trigram_schema(connection)
+    if schema is not None:
+        connection.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS mention_search_trgm ON mentions "
+            f"USING gin (lower(text) {schema}.gin_trgm_ops)"
+        )
+
+
+def postgres_trigram_schema(connection) -> str | None:
+    """Return the schema of pg_trgm, installing it if it is missing and this user may (a
+    trusted extension since PostgreSQL 13); ``None`` where it can't be had: searches scan."""
+    find = "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+    schema = connection.exec_driver_sql(find).scalar()
+    if schema is None:
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DBAPIError:
+            return None
+        schema = connection.exec_driver_sql(find).scalar()
+    return schema
+
+
 for _statement in (
     "DROP TABLE IF EXISTS mention_search",
     "DROP TABLE IF EXISTS mention_search_state",

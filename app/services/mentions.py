@@ -105,15 +105,7 @@ def _day_bounds(workspace: Workspace, day: str, end: bool) -> datetime:
 def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
     query = in_workspace(Mention, workspace.id)
     if filters.q:
-        pattern = (
-            "%"
-            + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
-        narrowed = search_index.candidates(filters.q)
-        if narrowed is not None:  # the posts the index finds (and those not indexed yet)
-            query = query.where(narrowed)
-        query = query.where(func.lower(Mention.text).like(pattern, escape="\\"))
+        query = query.where(search_index.text_contains(filters.q))
     if filters.platform:
         query = query.where(Mention.platform == filters.platform.lower())
     if filters.author:

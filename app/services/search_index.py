@@ -13,8 +13,9 @@ characters, in any case (Unicode case folding: Cyrillic too), in milliseconds.
   mark (not indexed yet). The caller still checks each with the Unicode ``lower(text) LIKE``
   it always used, so the results are a full scan's, indexed or not (but for the odd letter
   whose case SQLite and Python fold differently, like the Kelvin sign).
-- PostgreSQL, databases made without the table, and searches shorter than three characters
-  use the scan.
+- On PostgreSQL a pg_trgm GIN index on ``lower(text)`` (the migration installs the extension
+  where the database user may) serves the same ``LIKE`` directly: nothing to catch up.
+- Searches shorter than three characters, and databases without either index, scan.
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ from __future__ import annotations
 import time
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Connection, column, select, table, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    column,
+    func,
+    select,
+    table,
+    text,
+    union_all,
+)
 
 from app.extensions import db
 from app.models import Mention
@@ -94,6 +105,23 @@ def queue_catch_up() -> None:
         return
     _queued_at[key] = time.monotonic()
     jobs.submit("app.services.search_index.catch_up")
+
+
+def text_contains(query: str) -> ColumnElement[bool]:
+    """Return the condition "the post's text contains ``query``, in any case" for a search.
+
+    On SQLite, with the index, only its candidates are checked; on PostgreSQL the pg_trgm
+    index serves the ``LIKE`` itself, and a query too short for trigrams is written so that
+    the planner scans instead (walking the whole trigram index would be slower).
+    """
+    folded = query.lower()
+    if len(query) < MIN_LENGTH and db.session.connection().dialect.name == "postgresql":
+        return func.strpos(func.lower(Mention.text), folded) > 0
+    pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    contains = func.lower(Mention.text).like(pattern, escape="\\")
+    narrowed = candidates(query)
+    # the posts the index finds (and those not indexed yet), each checked
+    return contains if narrowed is None else and_(narrowed, contains)
 
 
 def candidates(query: str) -> ColumnElement[bool] | None:

@@ -1,10 +1,11 @@
-"""text search index of mentions on SQLite (FTS5 trigram)
+"""text search index of mentions (SQLite FTS5 trigram, PostgreSQL pg_trgm)
 
 A text search read every post of the workspace (about 2 s at a million posts). On SQLite an
 FTS5 table with the trigram tokenizer indexes mentions.text (external content: the text is not
 stored twice), and mention_search_state keeps the id up to which every post is indexed; the
 app appends newer posts after each import (app/services/search_index.py). The posts already
-stored are indexed here. PostgreSQL keeps searching by scan: nothing to do there.
+stored are indexed here. On PostgreSQL a pg_trgm GIN index on lower(text) serves the search's
+LIKE itself; where the extension can't be installed, searches keep scanning.
 
 Revision ID: 8e41c7a2d5f3
 Revises: 5d3c1e2a9b7f
@@ -12,6 +13,7 @@ Create Date: 2026-12-03 17:20:00.000000
 
 """
 from alembic import op
+from sqlalchemy.exc import DBAPIError
 
 
 # revision identifiers, used by Alembic.
@@ -28,8 +30,32 @@ def has_trigram_search(bind):
     return bool(bind.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar())
 
 
+def postgres_trigram_schema(bind):
+    """The schema of pg_trgm, installed now if missing and allowed (a trusted extension since
+    PostgreSQL 13); None where it can't be had."""
+    find = "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+    schema = bind.exec_driver_sql(find).scalar()
+    if schema is None:
+        try:
+            with bind.begin_nested():
+                bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DBAPIError:
+            return None
+        schema = bind.exec_driver_sql(find).scalar()
+    return schema
+
+
 def upgrade():
-    if not has_trigram_search(op.get_bind()):
+    bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
+        schema = postgres_trigram_schema(bind)
+        if schema is not None:
+            op.execute(
+                "CREATE INDEX IF NOT EXISTS mention_search_trgm ON mentions "
+                f"USING gin (lower(text) {schema}.gin_trgm_ops)"
+            )
+        return
+    if not has_trigram_search(bind):
         return
     op.execute(
         "CREATE TABLE IF NOT EXISTS mention_search_state ("
@@ -47,7 +73,8 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP INDEX IF EXISTS mention_search_trgm")
         return
     op.execute("DROP TABLE IF EXISTS mention_search")
     op.execute("DROP TABLE IF EXISTS mention_search_state")
