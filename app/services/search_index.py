@@ -1,8 +1,8 @@
-"""Text search of mentions on SQLite through an FTS5 trigram index kept beside the posts.
+"""Text search of mentions through trigram indexes: SQLite's FTS5, or PostgreSQL's pg_trgm.
 
-A substring search used to read every post of the workspace (about 2 s at a million posts).
-SQLite's FTS5 with the trigram tokenizer finds the posts holding a phrase of three or more
-characters, in any case (Unicode case folding: Cyrillic too), in milliseconds.
+A substring search used to read every post of the workspace (about 2 s at a million posts on
+SQLite). A trigram index finds the posts holding a string of three or more characters, in any
+case (Unicode case folding: Cyrillic too), in milliseconds.
 
 - ``mention_search`` is an external-content FTS5 table over ``mentions.text``: the text is not
   stored twice. Posts are only ever added, so :func:`catch_up` appends every post above the
