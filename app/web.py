@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from flask import Flask, abort, g, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from app.services import workspaces as workspace_service
 
@@ -97,7 +99,21 @@ def filesize(value) -> str:
     return f"{max(value / 1000, 1):,.0f} KB"
 
 
+def marked(value, query) -> Markup:
+    """Escape ``value`` and wrap each occurrence of ``query`` (any case) in ``<mark>``: the
+    searched string, shown where it matched."""
+    text = "" if value is None else str(value)
+    if not query:
+        return escape(text)
+    parts = re.split(f"({re.escape(query)})", text, flags=re.IGNORECASE)
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(part) if number % 2 else escape(part)
+        for number, part in enumerate(parts)
+    )
+
+
 def register_filters(app: Flask) -> None:
     """Register the Jinja filters the templates use."""
     app.jinja_env.filters["thousands"] = thousands
     app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["marked"] = marked

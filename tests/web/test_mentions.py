@@ -92,3 +92,20 @@ def test_empty_workspace_says_what_to_do(app, client):
     make_workspace("empty", owner=owner)
     login(client, "o@example.com")
     assert "No mentions yet" in client.get("/w/empty/").get_data(as_text=True)
+
+
+def test_search_marks_the_matches_in_any_case_and_keeps_them_escaped(workspace, client):
+    page = client.get("/w/acme/?q=доставка").get_data(as_text=True)
+    assert "Ужасная <mark>ДОСТАВКА</mark> от Acme" in page
+    hostile = client.get("/w/acme/?q=<script>").get_data(as_text=True)
+    assert "<mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt;" in hostile
+    assert "<script>alert(1)" not in hostile
+
+
+def test_marked_escapes_text_and_query_alike():
+    from app.web import marked
+
+    assert marked("a < b, A < B", "a <") == "<mark>a &lt;</mark> b, <mark>A &lt;</mark> B"
+    assert marked("Ёлка и ёлка", "ёлка") == "<mark>Ёлка</mark> и <mark>ёлка</mark>"
+    assert marked("50% off (really)", "% off (") == "50<mark>% off (</mark>really)"
+    assert marked("<b>", None) == "&lt;b&gt;"
