@@ -166,8 +166,12 @@ def index_search() -> None:
     """Add every mention not yet in the text-search index (SQLite; imports do it themselves)."""
     from app.services import search_index
 
-    if not search_index.available(db.session.connection()):
-        click.echo("no text-search index here (PostgreSQL, or SQLite without FTS5): searches scan")
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        click.echo("PostgreSQL keeps its text-search index (pg_trgm) up to date itself")
+        return
+    if not search_index.available(conn):
+        click.echo("this SQLite has no FTS5: searches scan, there is nothing to index")
         return
     started = time.perf_counter()
     try:

@@ -105,6 +105,13 @@ def test_cli_import_indexes_unless_told_not_to_and_index_search_catches_up(
     assert search_index.indexed_upto(db.session.connection()) == 2
 
 
+def test_index_search_on_postgresql_says_the_database_keeps_its_index(app, runner):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's message")
+    result = runner.invoke(args=["mentions", "index-search"])
+    assert result.exit_code == 0 and "keeps its text-search index (pg_trgm)" in result.output
+
+
 def test_api_import_indexes_in_the_background(app, client, sqlite_index):
     owner = make_user()
     make_workspace("acme", owner=owner)
