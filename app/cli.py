@@ -11,19 +11,45 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from app.extensions import db
 from app.ingest import FORMATS
+from app.models.mention import sqlite_has_trigram_search
 from app.services import demo as demo_service
 from app.services import ingest as ingest_service
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
 from app.services.errors import ServiceError
 
-workspaces_cli = AppGroup("workspaces", help="Create and list workspaces.")
-users_cli = AppGroup("users", help="Create users and give them access.")
-mentions_cli = AppGroup("mentions", help="Import mentions.")
+
+class DatabaseCommand(click.Command):
+    """A command whose database errors reach the user as one clear line, not a trace."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            raise click.ClickException(database_problem(error)) from None
+
+
+class CommandGroup(AppGroup):
+    """The app's command groups: their commands are :class:`DatabaseCommand`."""
+
+    command_class = DatabaseCommand
+
+
+def database_problem(error: DBAPIError) -> str:
+    """Say what a database error means for the person at the command line."""
+    reason = str(error.orig).strip().splitlines()[0]
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return f"the database is not set up, or is older than the code ({reason}): run `flask --app wsgi db upgrade`"
+    return f"the database refused the command: {reason}"
+
+
+workspaces_cli = CommandGroup("workspaces", help="Create and list workspaces.")
+users_cli = CommandGroup("users", help="Create users and give them access.")
+mentions_cli = CommandGroup("mentions", help="Import mentions.")
 
 
 def _fail(message: str) -> None:
@@ -171,6 +197,8 @@ def index_search() -> None:
         click.echo("PostgreSQL keeps its text-search index (pg_trgm) up to date itself")
         return
     if not search_index.available(conn):
+        if sqlite_has_trigram_search(None, None, conn):
+            _fail("the text-search index is missing: run `flask --app wsgi db upgrade`")
         click.echo("this SQLite has no FTS5: searches scan, there is nothing to index")
         return
     started = time.perf_counter()
@@ -198,7 +226,7 @@ def _print_result(result: ingest_service.ImportResult) -> None:
         click.echo(f"... and {result.rejected - len(result.errors):,} more rejected rows", err=True)
 
 
-@click.command("demo")
+@click.command("demo", cls=DatabaseCommand)
 def demo() -> None:
     """Create the demo workspace with real sample mentions and a demo login (idempotent)."""
     outcome = demo_service.load_demo()
@@ -206,8 +234,8 @@ def demo() -> None:
         click.echo(line)
 
 
-scores_cli = AppGroup("scores", help="Score authors: roles, scores and reasons.")
-authors_cli = AppGroup("authors", help="List scored authors.")
+scores_cli = CommandGroup("scores", help="Score authors: roles, scores and reasons.")
+authors_cli = CommandGroup("authors", help="List scored authors.")
 
 
 @scores_cli.command("compute")

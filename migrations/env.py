@@ -50,7 +50,9 @@ def render_item(type_, obj, autogen_context):
 
 def include_name(name, type_, parent_names):
     """Leave the text-search tables and index (FTS5, pg_trgm: made by hand) to themselves."""
-    return not (type_ in ("table", "index") and name.startswith("mention_search"))
+    from app.models.mention import SEARCH_TABLE_PREFIX
+
+    return not (type_ in ("table", "index") and name.startswith(SEARCH_TABLE_PREFIX))
 
 
 def get_metadata():

@@ -117,8 +117,7 @@ def text_contains(query: str) -> ColumnElement[bool]:
     folded = query.lower()
     if len(query) < MIN_LENGTH and db.session.connection().dialect.name == "postgresql":
         return func.strpos(func.lower(Mention.text), folded) > 0
-    pattern = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    contains = func.lower(Mention.text).like(pattern, escape="\\")
+    contains = func.lower(Mention.text).contains(folded, autoescape=True)
     narrowed = candidates(query)
     # the posts the index finds (and those not indexed yet), each checked
     return contains if narrowed is None else and_(narrowed, contains)
