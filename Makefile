@@ -1,15 +1,24 @@
 # Two commands: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Both install from requirements.lock (exact versions and hashes): the environment the tests
+# passed on is the one users get. `make lock` refreshes the lock after pyproject.toml changes;
+# `make upgrade` (or `make upgrade PACKAGE=igraph`) moves to newer releases on purpose.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYTHON ?= python3
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
+UV := .venv-lock/bin/uv
+COMPILE = printf 'setuptools>=68\n' | $(UV) pip compile pyproject.toml - --extra test \
+	--universal --python-version 3.11 --generate-hashes --quiet --output-file $(LOCK)
 
-.PHONY: run test test-postgres lint bench clean
+.PHONY: run test test-postgres scale lint lock upgrade bench clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# A new venv each time the lock or pyproject changes, so nothing outside the lock lingers.
+$(VENV)/.installed: $(LOCK) pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 run: $(VENV)/.installed
@@ -30,9 +39,21 @@ test-postgres: $(VENV)/.installed
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres:postgres@127.0.0.1:5432/influence_test} \
 		$(PY) -m pytest
 
+$(UV):
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# Re-resolve after a change to pyproject.toml, keeping every pin that still fits.
+lock: $(UV)
+	$(COMPILE)
+
+# Move to the newest releases: all of them, or one with PACKAGE=name. Run `make test` after.
+upgrade: $(UV)
+	$(COMPILE) $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade)
+
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py --rows 1000000
 	$(PY) bench/score.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache
