@@ -20,10 +20,10 @@ columns the service writes to a snapshot in bulk.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -61,12 +61,14 @@ __all__ = [
     "TopicScores",
     "ScoringResult",
     "score_authors",
+    "explain_as_json",
+    "topic_pageranks",
     "percentiles",
     "ordinal",
 ]
 
 DAY = 86400.0
-PARALLEL_MIN_POSTS = 50_000  # below this, forking for the bot signals costs more than it saves
+PARALLEL_MIN_POSTS = 50_000  # below this, a worker process for the topic ranks costs more than it saves
 
 #: Domains of news media and blog platforms; a link to one (or a subdomain) is a media link.
 MEDIA_DOMAINS = frozenset(
@@ -678,9 +680,9 @@ def score_authors(
         the window's posts and edges; then ``posts``, ``interactions`` and ``authors`` are not
         used and ``now`` defaults to the frame's end.
     parallel : bool, default False
-        Compute the bot signals and the topic rankings in forked processes while other
-        steps run here, when the process may fork (:func:`graph.parallel.can_fork`) and
-        there are at least ``PARALLEL_MIN_POSTS`` posts. The result is the same.
+        Rank the topics (their personalised PageRanks) in a worker process while the other
+        steps run here (:mod:`graph.parallel`), when there are at least ``PARALLEL_MIN_POSTS``
+        posts. The result is the same.
 
     Returns
     -------
@@ -731,47 +733,60 @@ def score_authors(
     n = f.n
     done("frame", 0.15)
 
-    # The bot signals (text normalisation, mostly) need nothing the graph metrics compute:
-    # with ``parallel`` a forked process works them out while this one does the metrics;
-    # without, they are computed when first needed (their time still counts as "bots").
-    fork = parallel and f.n_posts >= PARALLEL_MIN_POSTS
-    bots_apart = apart(partial(bot_signals, overrides=overrides), f, p.bots, fork=fork)
-    done("bots", 0.25)
+    # The topics' personalised PageRanks (a second the other steps do not need) go to a
+    # worker process with ``parallel``, as soon as their inputs are known, and are collected
+    # at the end; without, they are computed then.
+    n_t = len(f.topics)
+    adopt = adoptions(f.p_author, f.p_at, f.t_post, f.t_topic, n_t)
+    topic_adopters = np.bincount(adopt.topic, minlength=n_t)
+    qualifying = np.flatnonzero(topic_adopters >= p.min_adopters)
+    ranked_topics = qualifying[np.argsort(-topic_adopters[qualifying], kind="stable")]
+    ranked_topics = ranked_topics[: p.max_topics]
+    t_author = f.p_author[f.t_post].astype(np.int64)
+    endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+    endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
+    members = _topic_members(t_author, f.t_topic, ranked_topics)
+    ranks_apart = apart(
+        topic_pageranks, endorse_edges, p.alpha, backend, members,
+        parallel=parallel and f.n_posts >= PARALLEL_MIN_POSTS and len(members) > 0,
+    )  # fmt: skip
     try:
-        # ---- networker
-        all_edges = edge_list(f.e_src, f.e_dst, n)
-        pc = partner_counts(all_edges.src, all_edges.dst, n)
-        addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
-        addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
-        done("partners", 0.3)
-        und = _undirected_weighted(all_edges)
-        g_und = to_igraph(und, directed=False) if backend == "igraph" else None
-        coreness = _core_edges(und, backend, graph=g_und)
-        done("kcore", 0.35)
-        community = _detect(
-            und, p.community_method, p.community_resolution, p.seed, backend, graph=g_und
-        )
-        del g_und
-        done("communities", 0.5)
-        both_src = np.concatenate([all_edges.src, all_edges.dst])
-        both_dst = np.concatenate([all_edges.dst, all_edges.src])
-        cd = community[both_dst]
-        other = (cd >= 0) & (cd != community[both_src])
-        bridge_pairs = unique_sorted(both_src[other] * (n + 1) + cd[other])
-        bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
-
-        # ---- thought leader
-        endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
-        endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
-        g_endorse = to_igraph(endorse_edges) if backend == "igraph" else None
-        pr = _pagerank_edges(endorse_edges, p.alpha, None, backend, graph=g_endorse) * max(n, 1)
-        done("pagerank", 0.55)
-        waited = time.perf_counter()
-        bots = bots_apart.result()
+        return _score(f, p, backend, now, start, overrides, done, timings, clock, adopt,
+                      qualifying, ranked_topics, t_author, endorse_edges, members, ranks_apart)  # fmt: skip
     finally:
-        bots_apart.close()
-    timings["bots"] = round(timings["bots"] + time.perf_counter() - waited, 4)
-    clock[0] = time.perf_counter()
+        ranks_apart.close()
+
+
+def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qualifying,
+           ranked_topics, t_author, endorse_edges, members, ranks_apart) -> ScoringResult:  # fmt: skip
+    """The body of :func:`score_authors` once the topic ranks are under way."""
+    n, n_t = f.n, len(f.topics)
+    done("topic_members", 0.2)
+    # ---- networker
+    all_edges = edge_list(f.e_src, f.e_dst, n)
+    pc = partner_counts(all_edges.src, all_edges.dst, n)
+    addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
+    addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
+    done("partners", 0.3)
+    und = _undirected_weighted(all_edges)
+    g_und = to_igraph(und, directed=False) if backend == "igraph" else None
+    coreness = _core_edges(und, backend, graph=g_und)
+    done("kcore", 0.35)
+    community = _detect(und, p.community_method, p.community_resolution, p.seed, backend, graph=g_und)
+    del g_und
+    done("communities", 0.5)
+    both_src = np.concatenate([all_edges.src, all_edges.dst])
+    both_dst = np.concatenate([all_edges.dst, all_edges.src])
+    cd = community[both_dst]
+    other = (cd >= 0) & (cd != community[both_src])
+    bridge_pairs = unique_sorted(both_src[other] * (n + 1) + cd[other])
+    bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
+
+    # ---- thought leader
+    pr = _pagerank_edges(endorse_edges, p.alpha, None, backend) * max(n, 1)
+    done("pagerank", 0.55)
+    bots = bot_signals(f, p.bots, overrides=overrides)
+    done("bots", 0.58)
     rq = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]])
     received_rq = np.bincount(f.e_dst[rq], minlength=n)
     repliers = partner_counts(f.e_src[rq], f.e_dst[rq], n)["in"]
@@ -779,8 +794,6 @@ def score_authors(
     originals = np.bincount(f.p_author[original], minlength=n)
     replies_per_post = received_rq / np.maximum(originals, 1)
 
-    n_t = len(f.topics)
-    t_author = f.p_author[f.t_post].astype(np.int64)
     t_orig = original[f.t_post]
     at_key = t_author * max(n_t, 1) + f.t_topic
     at_pairs, at_count = np.unique(at_key, return_counts=True)
@@ -800,11 +813,6 @@ def score_authors(
     done("thought_leader", 0.6)
 
     # ---- trendsetter
-    adopt = adoptions(f.p_author, f.p_at, f.t_post, f.t_topic, n_t)
-    topic_adopters = np.bincount(adopt.topic, minlength=n_t)
-    qualifying = np.flatnonzero(topic_adopters >= p.min_adopters)
-    ranked_topics = qualifying[np.argsort(-topic_adopters[qualifying], kind="stable")]
-    ranked_topics = ranked_topics[: p.max_topics]
     fol, lead, ftop = followers_after(adopt, all_edges.src, all_edges.dst, n, qualifying)
     fa_pairs = unique_sorted(lead.astype(np.int64) * n + fol) if len(fol) else np.zeros(0, np.int64)
     followers_after_n = np.bincount(fa_pairs // max(n, 1), minlength=n)
@@ -828,96 +836,90 @@ def score_authors(
         trend_rank = np.zeros(n)
     done("trendsetter", 0.7)
 
-    # The topic rankings need nothing of the amplifier and role steps: with ``parallel`` a
-    # forked process ranks them (20 personalised PageRanks) while this one does those steps.
-    topic_args = (f, p, backend, ranked_topics, endorse_edges, g_endorse, original, adopt, fol,
-                  lead, ftop, bots.score)  # fmt: skip
-    topics_apart = apart(_topic_scores, *topic_args, fork=fork)
-    try:
-        # ---- amplifier
-        is_repost = f.p_kind == POST_CODE["repost"]
-        reposts = bots.reposts
-        repost_share = reposts / np.maximum(posts_n, 1)
-        rp_edges = f.e_kind == EDGE_CODE["repost"]
-        reposted_authors = partner_counts(f.e_src[rp_edges], f.e_dst[rp_edges], n)["out"]
-        media = MEDIA_DOMAINS | frozenset(d.lower() for d in p.media_domains)
-        cache: dict = {}
-        media_posts = np.zeros(n)
-        with_links = [i for i, d in enumerate(f.p_domains) if d]
-        if with_links:
-            hit = np.fromiter(
-                (any(_is_media(d, media, cache) for d in f.p_domains[i]) for i in with_links),
-                dtype=bool,
-                count=len(with_links),
-            )
-            media_posts = np.bincount(f.p_author[np.asarray(with_links)[hit]], minlength=n).astype(
-                np.float64
-            )
-        media_share = media_posts / np.maximum(posts_n, 1)
-        second_hand = _second_hand_reach(f, is_repost, all_edges)
-        done("amplifier", 0.8)
-
-        values = {
-            "partners": pc["any"].astype(np.float64),
-            "reciprocated": pc["both"].astype(np.float64),
-            "coreness": coreness.astype(np.float64),
-            "addressed_by": addressed_by.astype(np.float64),
-            "bridging": bridging.astype(np.float64),
-            "influence_rank": np.round(pr, 4),
-            "replies_per_post": replies_per_post,
-            "repliers": repliers.astype(np.float64),
-            "topical_focus": topical_focus,
-            "earliness": earliness,
-            "followers_after": followers_after_n.astype(np.float64),
-            "trend_rank": np.round(trend_rank, 4),
-            "repost_share": repost_share,
-            "reposted_authors": reposted_authors.astype(np.float64),
-            "media_share": media_share,
-            "second_hand_reach": second_hand.astype(np.float64),
-        }
-        # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
-        # shares are ranked with a prior of `share_prior` extra posts holding none, so 30 reposts out
-        # of 30 posts outrank 3 of 3 (the raw share is still what the reasons show)
-        k = p.share_prior
-        ranked = {
-            **values,
-            "repost_share": reposts / (posts_n + k),
-            "media_share": media_posts / (posts_n + k),
-            "replies_per_post": received_rq / (originals + k),
-        }
-        pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
-        level = {
-            name: _feature_level(v, pct[name], p.magnitude_weight) for name, v in ranked.items()
-        }
-        evidence = {
-            "networker": pc["any"] >= p.min_partners,
-            "thought_leader": best_orig >= p.min_topic_posts,
-            "trendsetter": followers_after_n >= p.min_followers_after,
-            "amplifier": (reposts >= p.min_reposts) & (bots.score < p.bot_threshold),
-        }
-        factor = 1.0 - bots.score
-        scores = {}
-        for role in ROLES:
-            weights = p.role_weights(role)
-            total_w = sum(weights.values()) or 1.0
-            s = sum(w * level[name] for name, w in weights.items()) / total_w
-            s = s * (factor**2 if role == "amplifier" else factor)
-            scores[role] = np.round(s, 2)
-        stacked = np.vstack(
-            [
-                np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0)
-                for r in ROLES
-            ]
+    # ---- amplifier
+    is_repost = f.p_kind == POST_CODE["repost"]
+    reposts = bots.reposts
+    repost_share = reposts / np.maximum(posts_n, 1)
+    rp_edges = f.e_kind == EDGE_CODE["repost"]
+    reposted_authors = partner_counts(f.e_src[rp_edges], f.e_dst[rp_edges], n)["out"]
+    media = MEDIA_DOMAINS | frozenset(d.lower() for d in p.media_domains)
+    cache: dict = {}
+    media_posts = np.zeros(n)
+    with_links = [i for i, d in enumerate(f.p_domains) if d]
+    if with_links:
+        hit = np.fromiter(
+            (any(_is_media(d, media, cache) for d in f.p_domains[i]) for i in with_links),
+            dtype=bool,
+            count=len(with_links),
         )
-        best = stacked.argmax(axis=0)
-        role_names = np.array(ROLES + ("user",), dtype=object)
-        primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
-        roles = role_names[primary].tolist()
-        done("roles", 0.85)
+        media_posts = np.bincount(f.p_author[np.asarray(with_links)[hit]], minlength=n).astype(
+            np.float64
+        )
+    media_share = media_posts / np.maximum(posts_n, 1)
+    second_hand = _second_hand_reach(f, is_repost, all_edges)
+    done("amplifier", 0.8)
 
-        topic_scores = topics_apart.result()
-    finally:
-        topics_apart.close()
+    values = {
+        "partners": pc["any"].astype(np.float64),
+        "reciprocated": pc["both"].astype(np.float64),
+        "coreness": coreness.astype(np.float64),
+        "addressed_by": addressed_by.astype(np.float64),
+        "bridging": bridging.astype(np.float64),
+        "influence_rank": np.round(pr, 4),
+        "replies_per_post": replies_per_post,
+        "repliers": repliers.astype(np.float64),
+        "topical_focus": topical_focus,
+        "earliness": earliness,
+        "followers_after": followers_after_n.astype(np.float64),
+        "trend_rank": np.round(trend_rank, 4),
+        "repost_share": repost_share,
+        "reposted_authors": reposted_authors.astype(np.float64),
+        "media_share": media_share,
+        "second_hand_reach": second_hand.astype(np.float64),
+    }
+    # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
+    # shares are ranked with a prior of `share_prior` extra posts holding none, so 30 reposts out
+    # of 30 posts outrank 3 of 3 (the raw share is still what the reasons show)
+    k = p.share_prior
+    ranked = {
+        **values,
+        "repost_share": reposts / (posts_n + k),
+        "media_share": media_posts / (posts_n + k),
+        "replies_per_post": received_rq / (originals + k),
+    }
+    pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
+    level = {
+        name: _feature_level(v, pct[name], p.magnitude_weight) for name, v in ranked.items()
+    }
+    evidence = {
+        "networker": pc["any"] >= p.min_partners,
+        "thought_leader": best_orig >= p.min_topic_posts,
+        "trendsetter": followers_after_n >= p.min_followers_after,
+        "amplifier": (reposts >= p.min_reposts) & (bots.score < p.bot_threshold),
+    }
+    factor = 1.0 - bots.score
+    scores = {}
+    for role in ROLES:
+        weights = p.role_weights(role)
+        total_w = sum(weights.values()) or 1.0
+        s = sum(w * level[name] for name, w in weights.items()) / total_w
+        s = s * (factor**2 if role == "amplifier" else factor)
+        scores[role] = np.round(s, 2)
+    stacked = np.vstack(
+        [
+            np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0)
+            for r in ROLES
+        ]
+    )
+    best = stacked.argmax(axis=0)
+    role_names = np.array(ROLES + ("user",), dtype=object)
+    primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
+    roles = role_names[primary].tolist()
+    done("roles", 0.85)
+
+    # ---- topics: the worker's PageRanks (or this process's, now), then the rest here
+    topic_scores = _topic_scores(f, p, ranked_topics, members, ranks_apart.result(), original,
+                                 adopt, fol, lead, ftop, bots.score)  # fmt: skip
     done("topics", 0.95)
     communities = summarize_communities(
         community,
@@ -953,6 +955,39 @@ def score_authors(
         counts={"authors": n, "posts": f.n_posts, "interactions": f.n_edges, "topics": n_t},
         timings=timings,
     )
+
+
+def explain_as_json(result: ScoringResult, keys: list, batch: int = 2000) -> list[str]:
+    """Return the full explanation of each author of ``keys`` as a JSON text, in that order.
+
+    This is the stored form of an :class:`AuthorScore`'s explanation: ``reasons``,
+    ``explanations``, ``bot_reasons``, ``features`` as ``[value, percentile, share]``,
+    ``evidence`` and ``topics``. Authors are explained ``batch`` at a time: faster than one by
+    one, and the batches bound the memory. Module-level, so a worker process can run it.
+
+    Examples
+    --------
+    >>> posts = [Post("a", 0, 0.0)]
+    >>> result = score_authors(posts, [Interaction("b", "a", "mention", 1.0)])
+    >>> sorted(json.loads(explain_as_json(result, ["a"])[0]))
+    ['bot_reasons', 'evidence', 'explanations', 'features', 'reasons', 'topics']
+    """
+    texts = []
+    for at in range(0, len(keys), batch):
+        for score in result.authors(keys[at : at + batch]):
+            detail = {
+                "reasons": score.reasons,
+                "explanations": score.explanations,
+                "bot_reasons": score.bot_reasons,
+                "features": {
+                    name: [round(f["value"], 4), f["percentile"], f["share"]]
+                    for name, f in score.features.items()
+                },
+                "evidence": score.evidence,
+                "topics": score.topics,
+            }
+            texts.append(json.dumps(detail, ensure_ascii=False))
+    return texts
 
 
 def _second_hand_reach(f: Frame, is_repost: np.ndarray, all_edges) -> np.ndarray:
@@ -1010,10 +1045,37 @@ class TopicScores(NamedTuple):
     original_posts: np.ndarray
 
 
+def _topic_members(
+    t_author: np.ndarray, t_topic: np.ndarray, topics: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return, per topic, its authors (sorted indices) and how many of its posts each wrote."""
+    sel = np.isin(t_topic, topics)
+    t_author, t_topic = t_author[sel], t_topic[sel]
+    return [np.unique(t_author[t_topic == t], return_counts=True) for t in np.asarray(topics).tolist()]
+
+
+def topic_pageranks(
+    endorse_edges, alpha: float, backend: str, members: list[tuple[np.ndarray, np.ndarray]]
+) -> list[np.ndarray]:
+    """Return each topic's personalised PageRank on the endorsement graph, at its members.
+
+    The walk restarts at the topic's authors in proportion to their posts on it (Haveliwala's
+    topic-sensitive PageRank). Module-level and on plain arrays, so a worker process can run it.
+    """
+    graph = to_igraph(endorse_edges) if backend == "igraph" else None
+    ranks = []
+    for authors, posts in members:
+        reset = np.zeros(endorse_edges.n)
+        reset[authors] = posts
+        ppr = _pagerank_edges(endorse_edges, alpha, reset / reset.sum(), backend, graph)
+        ranks.append(ppr[authors])
+    return ranks
+
+
 def _topic_scores(
-    f, p, backend, topics, endorse_edges, g_endorse, original, adopt, fol, lead, ftop, bot
+    f, p, topics, topic_members, pageranks, original, adopt, fol, lead, ftop, bot
 ) -> dict[str, TopicScores]:
-    """Return ``{topic: TopicScores}`` for the ranked topics."""
+    """Return ``{topic: TopicScores}`` for the ranked topics, given their PageRanks."""
     n = f.n
     out: dict[str, TopicScores] = {}
     if not len(topics):
@@ -1044,20 +1106,18 @@ def _topic_scores(
         adopt.topic[q_adopt],
         adopt.earliness[q_adopt],
     )
-    for t in np.asarray(topics).tolist():
+    for t, (members, posts_m), ppr in zip(
+        np.asarray(topics).tolist(), topic_members, pageranks, strict=True
+    ):
         rows = t_topic == t
-        members, posts_m = np.unique(t_author[rows], return_counts=True)
         om, oc = np.unique(t_author[rows & t_orig], return_counts=True)
         orig_m = np.zeros(len(members), dtype=np.int64)
         orig_m[np.searchsorted(members, om)] = oc
-        reset = np.zeros(n)
-        reset[members] = posts_m
-        ppr = _pagerank_edges(endorse_edges, p.alpha, reset / reset.sum(), backend, g_endorse)
         sel = r_topic == t
         received = np.bincount(r_dst[sel], minlength=n)[members]
         pairs = unique_sorted(r_dst[sel] * n + r_src[sel])
         repl = np.bincount(pairs // n, minlength=n)[members]
-        feats = [ppr[members], received / np.maximum(orig_m, 1), repl, posts_m / all_posts[members]]
+        feats = [ppr, received / np.maximum(orig_m, 1), repl, posts_m / all_posts[members]]
         weights = [1.5, 1.0, 1.0, 0.5]
         tl = sum(w * percentiles(x) for w, x in zip(weights, feats, strict=True)) / sum(weights)
         tl = np.where(orig_m >= p.min_topic_posts, tl * factor[members], 0.0)

@@ -6,7 +6,6 @@ through the driver in bulk (hundreds of thousands of rows), never through ORM ob
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ log = logging.getLogger(__name__)
 
 DETAIL_TOP = 200  # detailed reasons are kept for every author with a role and these per role
 DETAIL_BATCH = 2000  # authors explained together while writing a snapshot
-DETAIL_APART = 5000  # from this many notable authors, a forked process explains them
+DETAIL_APART = 5000  # from this many notable authors, a worker process explains them
 Progress = Callable[[str, float], None]
 
 
@@ -449,15 +448,18 @@ def _notable(result) -> set[int]:
 def write_snapshot(conn: Connection, workspace_id: int, snapshot_id: int, result, data) -> None:
     """Write every author's scores, the per-topic rankings and the communities, in bulk."""
     from graph.parallel import apart
+    from graph.roles import explain_as_json
 
     notable = _notable(result)
     # Full reasons for the authors people look at; the long tail of one-post accounts is
     # explained on its page from the stored numbers (its scores are all low).
     explained = [key for key in result.keys if key in notable]
     # Explaining 17,000 notable authors takes a core for 1.5-2 s of pure Python, and the scores
-    # can be written without them: a forked process explains them meanwhile where it may
-    # (see graph.parallel), and their rows get the texts after.
-    explaining = apart(_explain, result, explained, fork=len(explained) >= DETAIL_APART)
+    # can be written without them: a worker process explains them meanwhile (see
+    # graph.parallel), and their rows get the texts after.
+    explaining = apart(
+        explain_as_json, result, explained, DETAIL_BATCH, parallel=len(explained) >= DETAIL_APART
+    )
     try:
         _write_scores(conn, workspace_id, snapshot_id, result, data, explained, explaining)
     finally:
@@ -495,7 +497,7 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     no_activity = (0, 0, None)
     activity = [data.activity.get(key, no_activity) for key in keys]
     posts, engagement, sentiment = zip(*activity, strict=True)
-    details = {} if explaining.forked else dict(zip(explained, explaining.result(), strict=True))
+    details = {} if explaining.parallel else dict(zip(explained, explaining.result(), strict=True))
     # one column at a time, zipped into rows: no Python loop body per author
     rows = list(zip(
         [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best,
@@ -537,39 +539,13 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
                 top_members=list(community.top_members),
             )
         )  # fmt: skip
-    if explaining.forked:  # the child's texts, into the rows written without them
+    if explaining.parallel:  # the worker's texts, into the rows written without them
         texts = explaining.result()
         conn.exec_driver_sql(
             _sql(conn, "UPDATE author_scores SET detail = ?"
                        " WHERE snapshot_id = ? AND author_id = ?"),
             [(text, snapshot_id, key) for key, text in zip(explained, texts, strict=True)],
         )  # fmt: skip
-
-
-def _explain(result, keys: list) -> list[str]:
-    """Return the full reasons of the authors ``keys`` as JSON texts, in that order.
-
-    Explained in batches: faster than one by one, and the batches bound the memory.
-    """
-    texts = []
-    for at in range(0, len(keys), DETAIL_BATCH):
-        for score in result.authors(keys[at : at + DETAIL_BATCH]):
-            texts.append(json.dumps(_detail(score), ensure_ascii=False))
-    return texts
-
-
-def _detail(score) -> dict:
-    return {
-        "reasons": score.reasons,
-        "explanations": score.explanations,
-        "bot_reasons": score.bot_reasons,
-        "features": {
-            n: [round(f["value"], 4), f["percentile"], f["share"]]
-            for n, f in score.features.items()
-        },
-        "evidence": score.evidence,
-        "topics": score.topics,
-    }
 
 
 def latest_snapshot(workspace: Workspace) -> ScoreSnapshot | None:
