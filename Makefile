@@ -39,6 +39,12 @@ test-postgres: $(VENV)/.installed
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres:postgres@127.0.0.1:5432/influence_test} \
 		$(PY) -m pytest
 
+# 100,000 synthetic mentions through the CLI on SQLite and PostgreSQL, each step under a time
+# limit: catches hangs and collapses that small test workspaces do not show (CI runs it).
+scale: $(VENV)/.installed
+	bash scripts/test-deps.sh postgres
+	$(PY) scripts/scale_check.py
+
 $(UV):
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION)
