@@ -492,7 +492,8 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     n = len(keys)
     scores = [np.round(result.scores[role], 2).tolist() for role in SCORE_COLUMNS]
     best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2).tolist()
-    degree = result.values.get("partners")
+    # everyone they are in touch with, any kind of interaction, either way
+    degree = result.context.get("contacts", result.values.get("partners"))
     degree = degree.astype(int).tolist() if degree is not None else [0] * n
     no_activity = (0, 0, None)
     activity = [data.activity.get(key, no_activity) for key in keys]
