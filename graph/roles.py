@@ -295,7 +295,7 @@ class ScoringParams:
     media_domains: tuple[str, ...] = ()
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     magnitude_weight: float = 0.5
-    percentile_power: float = 2.0
+    percentile_power: float = 4.0
     share_prior: float = 5.0
     alpha: float = 0.85
     community_method: str = "leiden"
@@ -363,31 +363,6 @@ def percentiles(values: np.ndarray) -> np.ndarray:
         return np.zeros(len(values))
     ordered = np.sort(values)
     return 100.0 * np.searchsorted(ordered, values, side="left") / (len(values) - 1)
-
-
-def nonzero_percentiles(values: np.ndarray) -> np.ndarray:
-    """Return percentiles among the values above zero; a zero stays at the 0th.
-
-    Only the authors who show a behaviour are ranked on it: in a workspace where most accounts
-    posted once, the few with any two-way tie are not all "99th percentile". The lone author
-    with a non-zero value is at the 100th.
-
-    Examples
-    --------
-    >>> nonzero_percentiles(np.array([0, 0, 3, 10, 10, 1])).tolist()
-    [0.0, 0.0, 33.33333333333333, 66.66666666666667, 66.66666666666667, 0.0]
-    >>> nonzero_percentiles(np.array([0, 4])).tolist()
-    [0.0, 100.0]
-    """
-    values = np.asarray(values, dtype=np.float64)
-    out = np.zeros(len(values))
-    some = values > 0
-    k = int(some.sum())
-    if k == 1:
-        out[some] = 100.0
-    elif k > 1:
-        out[some] = percentiles(values[some])
-    return out
 
 
 def _varies(values: np.ndarray) -> bool:
@@ -477,7 +452,6 @@ class ScoringResult:
     timings: dict[str, float]
     _cache: dict = field(default_factory=dict, repr=False)
     _topic_index: dict | None = field(default=None, repr=False)
-    _having: dict | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -554,14 +528,11 @@ class ScoringResult:
         """
         return self._authors([self.index[key] for key in keys])
 
-    def _reason(
-        self, name: str, v: float, pct: float, topic: str, adopters: int, posts: int, having: int
-    ) -> str:
+    def _reason(self, name: str, v: float, pct: float, topic: str, adopters: int, posts: int):
         share = _percent(v / max(self.context.get("posting", 0), 1))
         text = FEATURES[name][2].format(v=v, topic=topic, adopters=adopters, posts=posts, share=share)
         pct = int(pct)
-        rank = _ORDINALS[pct] if 0 <= pct <= 100 else ordinal(pct)
-        return f"{text} ({rank} percentile of the {having:,} with any)"
+        return f"{text} ({_ORDINALS[pct] if 0 <= pct <= 100 else ordinal(pct)} percentile)"
 
     def _topic_rows(self) -> dict[int, list[tuple[str, int]]]:
         """Return, per author index, the ranked topics they appear in and their row there.
@@ -596,7 +567,6 @@ class ScoringResult:
         followers = self.followers[at].tolist()
         # the features that counted in this run (those that told authors apart)
         role_weights = ctx.get("weights") or {role: p.role_weights(role) for role in ROLES}
-        having = self._having_counts()
         reach_of = {role: r[at].tolist() for role, r in (ctx.get("reach") or {}).items()}
         posting = max(ctx.get("posting", 0), 1)
         topic_rows = self._topic_rows()
@@ -628,13 +598,17 @@ class ScoringResult:
                 if lead and reach_score(reach_of[role][j] / posting, p.reach_at_90) >= 50:
                     ranked.sort(key=lambda t: t[1] != lead)
                 explanations[role] = [
-                    self._reason(f, values[f][j], pcts[f][j], topic_of.get(f, ""), adopters, posts,
-                                 having[f])  # fmt: skip
+                    self._reason(f, values[f][j], pcts[f][j], topic_of.get(f, ""), adopters, posts)
                     for s, f in ranked
                     if s > 0 or f == lead and values[f][j] > 0
                 ]
                 if not evidence[role][j]:
-                    explanations[role].append(self._missing(role, i))
+                    missing = self._missing(role, i)
+                    # first when the score alone would make the role, else last
+                    if scores_of[role][j] >= p.role_threshold:
+                        explanations[role].insert(0, missing)
+                    else:
+                        explanations[role].append(missing)
                 if bot[j] > 0:
                     explanations[role].append(
                         f"score reduced by {100 * bot[j]:.0f}% for bot-like behaviour"
@@ -676,18 +650,12 @@ class ScoringResult:
             )
         return out
 
-    def _having_counts(self) -> dict[str, int]:
-        """Return, per feature, how many authors have it at all (made once)."""
-        if self._having is None:
-            self._having = {f: int(np.count_nonzero(self.values[f])) for f in FEATURES}
-        return self._having
-
     def _missing(self, role: str, i: int) -> str:
         """Say what the author lacks for ``role`` (their score is held below the threshold)."""
         p = self.params
         counts = self.context.get("evidence_counts") or {}
         have = {name: int(column[i]) for name, column in counts.items()}
-        held = f"held below {p.role_threshold:.0f}: "
+        held = "not enough evidence for the role: "
         if role == "networker":
             return held + (
                 f"needs {p.min_partners} people in conversation with them and {p.min_addressed_by}"
@@ -836,9 +804,9 @@ def score_authors(
     >>> edges += [Interaction("u0", "u1", "mention", 30.0), Interaction("u1", "u0", "mention", 31.0)]
     >>> result = score_authors(posts, edges)
     >>> result["hub"].role, result["hub"].scores["networker"]
-    ('networker', 96.3)
+    ('networker', 100.0)
     >>> result["hub"].reasons[:2]
-    ['talks with 8 distinct people (100th percentile)', 'has 8 two-way ties (100th percentile)']
+    ['mentioned or replied to by 8 distinct people, 89% of the authors (100th percentile)', 'in conversation with 8 distinct people (100th percentile)']
     >>> result["u5"].role
     'user'
     """
@@ -891,7 +859,9 @@ def score_authors(
         via=np.concatenate([spread_from[f.t_post], np.full(len(implied.author), -1)]),
     )
     users = _topic_users(t_author, f.t_topic, implied, n_t)
-    posting = int(np.count_nonzero(np.bincount(f.p_author, minlength=n)))
+    # the authors who wrote anything in the window: a post, or a mention or reply or repost
+    # (whose post may be missing from partial data)
+    posting = int(np.count_nonzero(np.bincount(f.p_author, minlength=n) + np.bincount(f.e_src, minlength=n)))
     ubiquitous = users >= max(p.ubiquitous_share * posting, 1)
     topic_adopters = np.bincount(adopt.topic, minlength=n_t)
     qualifying = np.flatnonzero((topic_adopters >= p.min_adopters) & ~ubiquitous)
@@ -1100,11 +1070,11 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
         "media_share": media_posts / (posts_n + k),
         "replies_per_post": received_rq / (originals + k),
     }
-    # Percentiles among the authors who show the behaviour at all: in a workspace where most
-    # accounts posted once, one two-way tie is not the 99th percentile of anything. A feature
-    # that is the same for everyone who has it (every poster's share of reposts is 100% in a
-    # collection of retweets) says nothing, so it is left out of its role's score.
-    pct = {name: nonzero_percentiles(v) for name, v in ranked.items()}
+    # A feature that nobody has, or that is the same for everyone who has it (no post links to
+    # media; every poster's share of reposts is 100% in a collection of retweets) says
+    # nothing, so it is left out of its role's score rather than holding everyone down.
+    # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
+    pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
     level = {
         name: _feature_level(v, pct[name], p.magnitude_weight, p.percentile_power)
         for name, v in ranked.items()
@@ -1126,21 +1096,24 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
         & clean,
     }  # fmt: skip
     factor = 1.0 - bots.score
-    scores, weights_used = {}, {}
+    scores, blends, weights_used = {}, {}, {}
     for role in ROLES:
         weights = {f_: w for f_, w in p.role_weights(role).items() if informative[f_]}
         weights_used[role] = weights
         total_w = sum(weights.values()) or 1.0
-        s = sum(w * level[name] for name, w in weights.items()) / total_w
+        blends[role] = sum(w * level[name] for name, w in weights.items()) / total_w
+        s = blends[role]
         if role in reach:
             s = np.maximum(s, reach_score(reach[role] / max(posting, 1), p.reach_at_90))
-        s = s * factor
-        # a score that cannot make the role is held below the threshold, and says why
-        s = np.where(evidence[role], s, np.minimum(s, max(p.role_threshold - 1, 0)))
-        scores[role] = np.round(s, 2)
+        # a score whose evidence is missing stays as it is, and its explanation says what is
+        # missing (holding it down would make scores jump as data trickles in)
+        scores[role] = np.round(s * factor, 2)
+    # the primary role: the best score that makes its role; between equal scores (two roles
+    # can both reach 100 by reach in a small workspace) the one its features support more
     stacked = np.vstack(
-        [np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0) for r in ROLES]
-    )
+        [np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r] + blends[r] / 1e4, -1.0)
+         for r in ROLES]
+    )  # fmt: skip
     best = stacked.argmax(axis=0)
     role_names = np.array(ROLES + ("user",), dtype=object)
     primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
