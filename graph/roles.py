@@ -165,7 +165,8 @@ FEATURES: dict[str, tuple[str, float, str]] = {
     "addressed_by": (
         "networker",
         1.0,
-        "mentioned or replied to by {v:,.0f} distinct people, {share} of the authors",
+        "mentioned by, or in two-way conversation with, {v:,.0f} distinct people, {share} of the"
+        " authors",
     ),
     "bridging": ("networker", 0.75, "talks with people in {v:,.0f} other communities"),
     "endorsed_by": (
@@ -280,7 +281,7 @@ class ScoringParams:
     window_days: float = 90.0
     role_threshold: float = 50.0
     min_partners: int = 5
-    min_addressed_by: int = 2
+    min_addressed_by: int = 5
     min_endorsers: int = 5
     min_topic_posts: int = 5
     min_topic_endorsers: int = 3
@@ -805,8 +806,10 @@ def score_authors(
     >>> result = score_authors(posts, edges)
     >>> result["hub"].role, result["hub"].scores["networker"]
     ('networker', 100.0)
-    >>> result["hub"].reasons[:2]
-    ['mentioned or replied to by 8 distinct people, 89% of the authors (100th percentile)', 'in conversation with 8 distinct people (100th percentile)']
+    >>> result["hub"].reasons[0]
+    'mentioned by, or in two-way conversation with, 8 distinct people, 89% of the authors (100th percentile)'
+    >>> result["hub"].reasons[1]
+    'in conversation with 8 distinct people (100th percentile)'
     >>> result["u5"].role
     'user'
     """
@@ -841,16 +844,18 @@ def score_authors(
     n = f.n
     done("frame", 0.15)
 
-    # Topics are adopted by posts, reposts and the originals known only through their
-    # reposts; each adoption by repost remembers whose post it spread. A topic that half the
-    # posting authors use is what the collection is about (the brand, the query hashtag), not
-    # a trend to be early on.
+    # Topics are adopted by posts, replies, quotes, reposts and the originals known only
+    # through their reposts; an adoption by a reply, quote or repost remembers whose post it
+    # answered or spread (responding to someone's post is not following them into a topic).
+    # A topic that half the posting authors use is what the collection is about (the brand,
+    # the query hashtag), not a trend to be early on.
     n_t = len(f.topics)
     implied = implied_originals(f)
     t_author = f.p_author[f.t_post].astype(np.int64)
-    reposted = f.e_kind == EDGE_CODE["repost"]
+    pointing = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+    pointing &= f.e_post >= 0
     spread_from = np.full(f.n_posts, -1, dtype=np.int64)
-    spread_from[f.e_post[reposted & (f.e_post >= 0)]] = f.e_dst[reposted & (f.e_post >= 0)]
+    spread_from[f.e_post[pointing]] = f.e_dst[pointing]
     adopt = adoptions_of(
         np.concatenate([t_author, implied.author]),
         np.concatenate([f.p_at[f.t_post], implied.at]),
@@ -905,6 +910,22 @@ def _topic_users(t_author, t_topic, implied: ImpliedOriginals, n_t: int) -> np.n
     return np.bincount(pairs % max(n_t, 1), minlength=n_t)
 
 
+def _conversation(f: Frame) -> np.ndarray:
+    """Return the mask of the edges that are conversation: mentions and replies, without the
+    mentions a post only repeats (those inside a repost are its original's; a reply's or
+    quote's "@name" of the very author it answers is not a second contact)."""
+    talk = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
+    mention = f.e_kind == EDGE_CODE["mention"]
+    has_post = f.e_post >= 0
+    in_repost = np.zeros(len(talk), dtype=bool)
+    in_repost[has_post] = f.p_kind[f.e_post[has_post]] == POST_CODE["repost"]
+    # (post, target) pairs that already have a reply, repost or quote edge
+    pointed = has_post & ~mention
+    key = f.e_post.astype(np.int64) * max(f.n, 1) + f.e_dst
+    repeated = mention & has_post & np.isin(key, key[pointed])
+    return talk & ~(mention & in_repost) & ~repeated
+
+
 def _distinct(src: np.ndarray, dst: np.ndarray, n: int, counted: np.ndarray) -> np.ndarray:
     """Return, per node, the distinct ``src`` pointing at it that are ``counted``."""
     keep = counted[src] & (src != dst)
@@ -938,10 +959,18 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
     done("bots", 0.3)
 
     # ---- networker: conversation (mentions and replies), either way
-    talk = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
+    talk = _conversation(f)
     t_src, t_dst = f.e_src[talk].astype(np.int64), f.e_dst[talk].astype(np.int64)
     pc = partner_counts(t_src, t_dst, n)
-    addressed_clean = _distinct(t_src, t_dst, n, clean)
+    # addressed: mentioned by them, or in conversation both ways (one-way replies to someone's
+    # posts are what a thought leader draws)
+    mentions = f.e_kind[talk] == EDGE_CODE["mention"]
+    pair = unique_sorted(t_src * n + t_dst)
+    two_way = np.isin(pair, (pair % n) * n + pair // n)
+    a_src = np.concatenate([t_src[mentions], pair[two_way] // n])
+    a_dst = np.concatenate([t_dst[mentions], pair[two_way] % n])
+    addressed = _distinct(a_src, a_dst, n, np.ones(n, dtype=bool))
+    addressed_clean = _distinct(a_src, a_dst, n, clean)
     partners_clean = _distinct(np.concatenate([t_src, t_dst]), np.concatenate([t_dst, t_src]), n, clean)
     talk_edges = edge_list(t_src, t_dst, n)
     coreness = _core_edges(_undirected_weighted(talk_edges), backend)
@@ -1046,7 +1075,7 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
         "partners": pc["any"].astype(np.float64),
         "reciprocated": pc["both"].astype(np.float64),
         "coreness": coreness.astype(np.float64),
-        "addressed_by": pc["in"].astype(np.float64),
+        "addressed_by": addressed.astype(np.float64),
         "bridging": bridging.astype(np.float64),
         "endorsed_by": endorsed_by.astype(np.float64),
         "influence_rank": np.round(pr, 4),
@@ -1083,10 +1112,12 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
     # Reach: the share of the posting authors who address, endorse or follow them, counted
     # among people who do not look automated. It lifts the role score on its own, so that an
     # account that a twentieth of the workspace talks to scores 90 however the rest is spread.
+    # A handful of people is no reach, whatever share of a small workspace they are: reach
+    # counts from the role's minimum evidence on.
     reach = {
-        "networker": addressed_clean,
-        "thought_leader": endorsed_clean,
-        "trendsetter": followers_after_n,
+        "networker": np.where(addressed_clean >= p.min_addressed_by, addressed_clean, 0),
+        "thought_leader": np.where(endorsed_clean >= p.min_endorsers, endorsed_clean, 0),
+        "trendsetter": np.where(followers_after_n >= p.min_followers_after, followers_after_n, 0),
     }
     evidence = {
         "networker": (partners_clean >= p.min_partners) & (addressed_clean >= p.min_addressed_by),
@@ -1094,6 +1125,18 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
         "trendsetter": followers_after_n >= p.min_followers_after,
         "amplifier": (reposts >= p.min_reposts) & (reposted_authors >= p.min_reposted_authors)
         & clean,
+    }  # fmt: skip
+    def share_of(have, need):
+        return np.minimum(np.asarray(have, dtype=np.float64) / max(need, 1), 1.0)
+
+    progress = {
+        "networker": share_of(partners_clean, p.min_partners)
+        * share_of(addressed_clean, p.min_addressed_by),
+        "thought_leader": share_of(endorsed_clean, p.min_endorsers) * share_of(originals, 1),
+        "trendsetter": share_of(followers_after_n, p.min_followers_after),
+        # reposts are posts (the distinct authors behind them are a condition of the role, not
+        # a scale of the score: partial data loses edges more often than posts)
+        "amplifier": share_of(reposts, p.min_reposts) * clean,
     }  # fmt: skip
     factor = 1.0 - bots.score
     scores, blends, weights_used = {}, {}, {}
@@ -1105,9 +1148,10 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
         s = blends[role]
         if role in reach:
             s = np.maximum(s, reach_score(reach[role] / max(posting, 1), p.reach_at_90))
-        # a score whose evidence is missing stays as it is, and its explanation says what is
-        # missing (holding it down would make scores jump as data trickles in)
-        scores[role] = np.round(s * factor, 2)
+        # A score whose evidence is missing is scaled by how much of it there is, so it rises
+        # step by step as evidence comes in (no cliff at the minimum); its explanation says
+        # what is missing.
+        scores[role] = np.round(s * factor * progress[role], 2)
     # the primary role: the best score that makes its role; between equal scores (two roles
     # can both reach 100 by reach in a small workspace) the one its features support more
     stacked = np.vstack(

@@ -97,7 +97,7 @@ class Adoptions(NamedTuple):
 
     ``earliness`` is the share (0..1) of the topic's other adopters who adopted strictly later;
     ``adopters`` the number of adopters of the row's topic; ``via`` the author whose post the
-    adopting post reposted (``-1`` for one's own post).
+    adopting post replied to, quoted or reposted (``-1`` for a post of one's own).
     """
 
     author: np.ndarray
@@ -125,7 +125,7 @@ def adoptions(p_author, p_at, t_post, t_topic, n_topics: int) -> Adoptions:
 def adoptions_of(author, at, topic, n_topics: int, via=None) -> Adoptions:
     """Return the first use of every topic by every author from (author, time, topic) uses.
 
-    ``via`` gives, per use, the author whose post it reposts (``-1`` for one's own post).
+    ``via`` gives, per use, the author whose post it answers or spreads (``-1`` for none).
 
     Examples
     --------
@@ -166,8 +166,8 @@ def followers_after(
 
     ``pair_src -> pair_dst`` are distinct attention edges (the follower addresses the leader);
     a triple means the follower adopted ``topic`` strictly after the leader did, and not by
-    reposting the leader's own post (spreading someone's post endorses them; following them
-    into a topic is taking it up oneself, or from others).
+    replying to, quoting or reposting the leader's own post (responding to someone's post
+    endorses them; following them into a topic is taking it up oneself, or from others).
 
     Examples
     --------
