@@ -11,6 +11,10 @@ process it started, and reports how it ended; the caller marks the job's record.
 The child leads a process group of its own (so that it and its helpers die together) and,
 on Linux, asks the kernel to kill it when the thread that started it ends: a job never
 outlives its runner to hold the database alone.
+
+Like every ``spawn`` child, it imports the parent's main script again (not as ``__main__``):
+the ``flask``, ``gunicorn`` and ``pytest`` entry points are guarded, and so must be a script of
+one's own that submits jobs.
 """
 
 from __future__ import annotations

@@ -129,6 +129,11 @@ def lost(kind: str) -> str:
     return _say(kind, "did not finish: it timed out or was stopped (the server may have restarted)")
 
 
+def interrupted(kind: str) -> str:
+    """Say that a job's own process was told to stop (Ctrl-C at the command line, say)."""
+    return _say(kind, "was interrupted before it finished")
+
+
 def not_queued(kind: str, why: str) -> str:
     """Say that a job could not be handed to the job queue (Redis)."""
     return _say(

@@ -395,8 +395,8 @@ def compute(
             message = str(error)
         elif isinstance(error, Exception):
             message = job_records.internal_error("scoring", type(error).__name__)
-        else:  # interrupted: Ctrl-C, or the process told to stop
-            message = job_records.lost("scoring")
+        else:  # Ctrl-C, or the process told to stop
+            message = job_records.interrupted("scoring")
         job_records.fail(record, message)
         raise
 
