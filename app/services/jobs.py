@@ -88,7 +88,7 @@ def run_job(path: str, args: tuple, record: Record | None) -> str | None:
         log.info("background job %s%r skipped: its record %s has ended", path, args, record)
         return None
     limit = job_records.time_limit()
-    outcome = job_process.run(child_config(current_app), path, args, limit)
+    outcome = job_process.run(child_config(current_app._get_current_object()), path, args, limit)
     failure = None if outcome.finished else _failure(record, outcome, limit)
     if failure:
         log.warning("background job %s%r failed: %s", path, args, failure)
