@@ -29,6 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     _configure_secret_key(app)
+    try:
+        app.config["JOB_TIME_LIMIT"] = config.check_job_time_limit(app.config["JOB_TIME_LIMIT"])
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
 
     db.init_app(app)
     init_migrations(app, directory=os.path.join(app.root_path, "..", "migrations"))

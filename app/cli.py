@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
@@ -18,6 +18,7 @@ from app.ingest import FORMATS
 from app.models.mention import sqlite_has_trigram_search
 from app.services import demo as demo_service
 from app.services import ingest as ingest_service
+from app.services import job_records
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
 from app.services.errors import ServiceError
@@ -159,6 +160,9 @@ def import_mentions(
             result = ingest_service.import_files(
                 workspace, list(paths), fmt=fmt, run=run, progress=progress
             )
+        except KeyboardInterrupt:  # what landed is kept; the run must not stay "running"
+            ingest_service.finish_run(run, None, job_records.interrupted("import"))
+            raise
         except ServiceError as error:
             ingest_service.finish_run(run, None, str(error))
             if as_json:
@@ -324,6 +328,55 @@ def list_authors(slug, role, topic, platform, min_score, contacted, sort, limit,
                        f"followers={data['followers'] or 0:,} mentions={data['mentions']:,}")  # fmt: skip
 
 
+jobs_cli = CommandGroup("jobs", help="Background work: list it, or run a worker for it.")
+
+
+@jobs_cli.command("list")
+@click.option("--workspace", "slug", required=True, help="The workspace whose work to list.")
+@click.option(
+    "--kind", "kinds", type=click.Choice(list(job_records.KINDS)), multiple=True,
+    help="Only this kind of work (repeat for several).",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line.")
+def list_jobs(slug: str, kinds: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """List the workspace's scoring runs, imports and exports, newest first, with why any failed."""
+    workspace = _workspace(slug)
+    work = job_records.recent_work(workspace, kinds or tuple(job_records.KINDS), limit)
+    if not work and not as_json:
+        click.echo(f"workspace {slug} has no background work yet")
+    for item in work:
+        if as_json:
+            click.echo(json.dumps(item.as_json(), ensure_ascii=False))
+            continue
+        times = " · ".join(
+            f"{label} {at:%Y-%m-%d %H:%M:%S}"
+            for label, at in (("queued", item.created_at), ("started", item.started_at),
+                              ("finished", item.finished_at))
+            if at is not None
+        )  # fmt: skip
+        click.echo(f"{item.kind} #{item.id} {item.status} · {times} UTC · {item.what}")
+        if item.message:
+            click.echo(f"  {item.message}")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def run_worker(burst: bool) -> None:
+    """Run an RQ worker for the background jobs (when REDIS_URL is set)."""
+    from redis.exceptions import RedisError
+
+    from app.services import rq_jobs
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        _fail("REDIS_URL is not set: jobs run inside the web server and need no worker")
+    try:
+        rq_jobs.work(url, burst=burst)
+    except RedisError as error:
+        _fail(f"Redis at REDIS_URL did not answer: {error}")
+
+
 def _workspace(slug: str):
     try:
         return workspace_service.get_by_slug(slug)
@@ -339,3 +392,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(scores_cli)
     app.cli.add_command(authors_cli)
+    app.cli.add_command(jobs_cli)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -46,8 +47,25 @@ def defaults(instance_path: str) -> dict:
         "NETWORK_POINTS_FROM_NODES": 3000,
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "JOBS_INLINE": False,
+        # Seconds any background job (scoring, an upload's import, a graph export) may run
+        # before it is stopped and its record marked failed. Scoring a million mentions takes
+        # well under a minute here (bench/RESULTS.md): an hour means something is stuck.
+        "JOB_TIME_LIMIT": 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
     }
+
+
+def check_job_time_limit(value: object) -> float:
+    """Return ``JOB_TIME_LIMIT`` as seconds; ``ValueError`` naming the setting if it is not > 0."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if isinstance(value, bool) or not 0 < seconds < math.inf:
+        raise ValueError(
+            f"FLASK_JOB_TIME_LIMIT must be a number of seconds greater than 0, not {value!r}"
+        )
+    return seconds

@@ -12,6 +12,7 @@ from app import create_app
         ["mentions", "import", "missing.csv", "--workspace", "acme"],
         ["scores", "compute", "--workspace", "acme"],
         ["authors", "list", "--workspace", "acme"],
+        ["jobs", "list", "--workspace", "acme"],
         ["demo"],
     ],
 )

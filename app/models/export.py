@@ -36,6 +36,7 @@ class GraphExport(Base):
     node_count: Mapped[int | None] = mapped_column(Integer)
     edge_count: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]  # when a background runner took it up (its clock)
     finished_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship()  # noqa: F821

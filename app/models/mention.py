@@ -86,6 +86,7 @@ class ImportRun(Base):
     bytes_total: Mapped[int] = mapped_column(BigInteger, default=0)
     bytes_done: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]  # when a background runner took it up (its clock)
     finished_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship()  # noqa: F821

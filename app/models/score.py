@@ -32,6 +32,7 @@ class ScoreSnapshot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]  # when a background runner took it up (its clock)
     finished_at: Mapped[datetime | None]
     trigger: Mapped[str] = mapped_column(String(16), default="manual")  # manual/cli/import/api
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued/running/done/failed

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,14 +20,13 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import GraphExport, User, Workspace, utcnow
-from app.services import network
+from app.services import job_records, network
 from app.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 KEEP_EXPORTS = 5  # finished exports kept per workspace; older files and rows are deleted
 MAX_BUSY = 3  # exports a workspace may have waiting or running at once
-STALE_AFTER = timedelta(hours=2)  # a job still "running" after this died with its worker
 SYNC_MAX_NODES = 2_000  # a graph this small is written inside a request (well under 0.5 s)
 SYNC_MAX_EDGES = 10_000
 PART_SUFFIX = ".part"
@@ -52,23 +50,6 @@ def export_filters(export: GraphExport) -> network.NetworkFilters:
     return network.NetworkFilters.from_args(MultiDict(items))
 
 
-def _expire_stale(workspace_id: int) -> None:
-    """Mark exports whose worker died (a restart) as failed, so no page waits forever."""
-    stale = db.session.scalars(
-        select(GraphExport).where(
-            GraphExport.workspace_id == workspace_id,
-            GraphExport.status.in_(("queued", "running")),
-            GraphExport.created_at < utcnow() - STALE_AFTER,
-        )
-    ).all()
-    for export in stale:
-        export.status, export.phase = "failed", None
-        export.message = "the export did not finish (the server may have restarted): start it again"
-        export.finished_at = utcnow()
-    if stale:
-        db.session.commit()
-
-
 def start_export(
     workspace: Workspace, user: User | None, fmt: str, filters: network.NetworkFilters
 ) -> GraphExport:
@@ -82,7 +63,7 @@ def start_export(
         raise ServiceError("; ".join(filters.errors))
     from app.services import jobs
 
-    _expire_stale(workspace.id)
+    job_records.close_stale("export", workspace.id)
     wanted = filters.query_args()
     busy = list(
         db.session.scalars(
@@ -111,7 +92,7 @@ def start_export(
     )
     db.session.add(export)
     db.session.commit()
-    jobs.submit("app.services.graph_exports.run_export", export.id)
+    jobs.submit("app.services.graph_exports.run_export", export.id, record=export)
     return export
 
 
@@ -167,7 +148,7 @@ def run_export(export_id: int) -> None:
             )
         else:
             log.exception("graph export %s failed", export_id)
-            message = "the export stopped on an internal error (it was logged): try again"
+            message = job_records.internal_error("export", type(error).__name__)
         export = db.session.get(GraphExport, export_id)
         _set(export, status="failed", phase=None, message=message, finished_at=utcnow())
     prune(workspace.id)
@@ -205,7 +186,7 @@ def prune(workspace_id: int, keep: int = KEEP_EXPORTS) -> None:
 
 def get_export(workspace: Workspace, export_id: int) -> GraphExport | None:
     """Return the workspace's export with this id, or ``None``."""
-    _expire_stale(workspace.id)
+    job_records.close_stale("export", workspace.id)
     return db.session.scalar(
         select(GraphExport).where(
             GraphExport.id == export_id, GraphExport.workspace_id == workspace.id
@@ -215,7 +196,7 @@ def get_export(workspace: Workspace, export_id: int) -> GraphExport | None:
 
 def recent_exports(workspace: Workspace, limit: int = KEEP_EXPORTS + MAX_BUSY) -> list[GraphExport]:
     """Return the workspace's exports, newest first (at most the ones kept)."""
-    _expire_stale(workspace.id)
+    job_records.close_stale("export", workspace.id)
     return list(
         db.session.scalars(
             select(GraphExport)

@@ -22,6 +22,7 @@ from app.models import (
     Workspace,
 )
 from app.services import contacts as contact_service
+from app.services import job_records
 from app.services.errors import NotFound
 from app.services.mentions import Page
 from app.services.scoring import latest_snapshot
@@ -564,7 +565,11 @@ class RunState:
 
 
 def run_state(workspace: Workspace) -> RunState:
-    """Return the latest finished snapshot and any newer run that is under way or failed."""
+    """Return the latest finished snapshot and any newer run that is under way or failed.
+
+    A failed run never replaces the snapshot shown: the previous scores stay in place.
+    """
+    job_records.close_stale("scoring", workspace.id)
     snapshot = latest_snapshot(workspace)
     newest = db.session.scalar(
         select(ScoreSnapshot)
@@ -578,6 +583,7 @@ def run_state(workspace: Workspace) -> RunState:
 
 def get_snapshot(workspace: Workspace, snapshot_id: int) -> ScoreSnapshot | None:
     """Return one of the workspace's scoring runs, or ``None``."""
+    job_records.close_stale("scoring", workspace.id)
     snapshot = db.session.get(ScoreSnapshot, snapshot_id)
     return snapshot if snapshot is not None and snapshot.workspace_id == workspace.id else None
 

@@ -20,6 +20,7 @@ from app.ingest import (
     RowError,
 )
 from app.models import ImportRun, Workspace, utcnow
+from app.services import job_records
 from app.services.bulk import bulk_work
 from app.services.enrich import enrich
 from app.services.errors import ServiceError
@@ -235,6 +236,7 @@ def finish_run(run: ImportRun, result: ImportResult | None, message: str | None 
 
 def recent_runs(workspace: Workspace, limit: int = 20) -> list[ImportRun]:
     """Return the workspace's latest imports, newest first."""
+    job_records.close_stale("import", workspace.id)
     return list(
         db.session.scalars(
             select(ImportRun)
@@ -247,6 +249,7 @@ def recent_runs(workspace: Workspace, limit: int = 20) -> list[ImportRun]:
 
 def get_run(workspace: Workspace, run_id: int) -> ImportRun | None:
     """Return one of the workspace's imports."""
+    job_records.close_stale("import", workspace.id)
     run = db.session.get(ImportRun, run_id)
     return run if run is not None and run.workspace_id == workspace.id else None
 
@@ -285,6 +288,7 @@ def queue_upload_import(
         [str(path) for path, _ in saved],
         [name for _, name in saved],
         fmt,
+        record=run,
     )
     return run
 
@@ -314,7 +318,7 @@ def run_upload_import(run_id: int, paths: list[str], names: list[str], fmt: str)
         import logging
 
         logging.getLogger(__name__).exception("import %s failed", run_id)
-        finish_run(run, None, f"the import stopped on an internal error ({type(error).__name__})")
+        finish_run(run, None, job_records.internal_error("import", type(error).__name__))
     else:
         message = None
         if not result.read_anything and result.rejected:

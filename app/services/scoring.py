@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from operator import itemgetter
 
 from sqlalchemy import delete, select, update
@@ -25,7 +25,7 @@ from app.models import (
     Workspace,
     utcnow,
 )
-from app.services import statistics
+from app.services import job_records, statistics
 from app.services.bulk import bulk_work
 from app.services.errors import ServiceError
 
@@ -326,42 +326,37 @@ def bot_overrides(workspace_id: int) -> dict[int, str]:
 
 
 def queue_scoring(workspace: Workspace, trigger: str = "manual") -> ScoreSnapshot:
-    """Start a scoring run in the background, unless one is already waiting or running."""
+    """Start a scoring run in the background, unless one is already waiting or running.
+
+    A run whose job died without a trace is closed first (see job_records.close_stale).
+    """
     from app.services import jobs
 
-    pending = db.session.scalar(
-        select(ScoreSnapshot)
-        .where(
-            ScoreSnapshot.workspace_id == workspace.id,
-            ScoreSnapshot.status.in_(("queued", "running")),
-            ScoreSnapshot.created_at > utcnow() - timedelta(hours=2),
-        )
-        .order_by(ScoreSnapshot.id.desc())
-    )
+    pending = current_run(workspace)
     if pending is not None:
         return pending
     snapshot = ScoreSnapshot(workspace_id=workspace.id, trigger=trigger, status="queued")
     db.session.add(snapshot)
     db.session.commit()
-    jobs.submit("app.services.scoring.run_snapshot", snapshot.id)
+    jobs.submit("app.services.scoring.run_snapshot", snapshot.id, record=snapshot)
     return snapshot
 
 
 def run_snapshot(snapshot_id: int) -> None:
-    """Background job: compute the queued snapshot; a failure is stored on it, not raised."""
+    """Background job: compute the queued snapshot; a failure is stored on it, not raised.
+
+    Until a run is done, the workspace's pages show the previous finished snapshot.
+    """
     snapshot = db.session.get(ScoreSnapshot, snapshot_id)
     if snapshot is None or snapshot.status not in ("queued", "running"):
         return
     workspace = db.session.get(Workspace, snapshot.workspace_id)
     try:
         compute(workspace, snapshot=snapshot)
-    except Exception as error:  # shown on the page; the trace goes to the log
-        db.session.rollback()
+    except ServiceError:
+        pass  # its words are on the snapshot
+    except Exception:  # the page says it failed; the trace goes to the log
         log.exception("scoring snapshot %s failed", snapshot_id)
-        snapshot = db.session.get(ScoreSnapshot, snapshot_id)
-        snapshot.status, snapshot.message = "failed", f"scoring stopped: {error}"
-        snapshot.finished_at = utcnow()
-        db.session.commit()
 
 
 def compute(
@@ -389,8 +384,20 @@ def compute(
         if progress:
             progress(phase, snapshot.progress)
 
-    with bulk_work():
-        return _compute(workspace, snapshot, params, report)
+    record = ("scoring", snapshot.id)
+    try:
+        with bulk_work():
+            return _compute(workspace, snapshot, params, report)
+    except BaseException as error:  # the snapshot says why, whoever runs it (a job, the CLI)
+        db.session.rollback()
+        if isinstance(error, ServiceError):
+            message = str(error)
+        elif isinstance(error, Exception):
+            message = job_records.internal_error("scoring", type(error).__name__)
+        else:  # Ctrl-C, or the process told to stop
+            message = job_records.interrupted("scoring")
+        job_records.fail(record, message)
+        raise
 
 
 def _compute(workspace, snapshot, params, report) -> ScoreSnapshot:
@@ -561,6 +568,7 @@ def latest_snapshot(workspace: Workspace) -> ScoreSnapshot | None:
 
 def current_run(workspace: Workspace) -> ScoreSnapshot | None:
     """Return the scoring run under way (queued or running), if any."""
+    job_records.close_stale("scoring", workspace.id)
     return db.session.scalar(
         select(ScoreSnapshot)
         .where(
@@ -574,6 +582,7 @@ def current_run(workspace: Workspace) -> ScoreSnapshot | None:
 
 def snapshots(workspace: Workspace, limit: int = 50) -> list[ScoreSnapshot]:
     """Return the workspace's scoring runs, newest first."""
+    job_records.close_stale("scoring", workspace.id)
     return list(
         db.session.scalars(
             select(ScoreSnapshot)

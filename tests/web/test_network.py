@@ -322,7 +322,7 @@ def test_export_with_htmx_swaps_in_the_status(workspace, client):
 
 
 def test_a_running_export_polls_and_refreshes(workspace, client, monkeypatch):
-    monkeypatch.setattr("app.services.jobs.submit", lambda *args: None)  # the worker is busy
+    monkeypatch.setattr("app.services.jobs.submit", lambda *args, **kwargs: None)  # the worker is busy
     number = export_id(start(client))
     status = client.get(f"/w/acme/network/exports/{number}/status").get_data(as_text=True)
     assert "waiting to start" in status and 'hx-trigger="every 1s"' in status
