@@ -54,6 +54,8 @@ class AuthorScore(Base):
         UniqueConstraint("snapshot_id", "author_id"),
         Index("ix_author_scores_author", "workspace_id", "author_id", "snapshot_id"),
         Index("ix_author_scores_snapshot_best", "snapshot_id", "best_score"),
+        # the list's default order: people with a role first (see ``standing``)
+        Index("ix_author_scores_snapshot_standing", "snapshot_id", "standing"),
         # The influencer list filters by role and by the suspicious flag: these keep those
         # views of a 200k-author snapshot in tens of ms. (An index per sortable column would
         # add a second per index to every scoring run; those sorts take ~200 ms unindexed.)
@@ -71,6 +73,9 @@ class AuthorScore(Base):
     trendsetter: Mapped[float] = mapped_column(Float)
     amplifier: Mapped[float] = mapped_column(Float)
     best_score: Mapped[float] = mapped_column(Float)
+    # the default order of the influencer list: a role holder's role score; for everyone
+    # else best_score - 100, so people with a role (and the evidence it needs) come first
+    standing: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     bot_score: Mapped[float] = mapped_column(Float, default=0.0)
     community: Mapped[int] = mapped_column(Integer, default=-1)
     followers: Mapped[int | None] = mapped_column(BigInteger)

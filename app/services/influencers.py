@@ -30,7 +30,7 @@ from app.services.scoring import latest_snapshot
 ROLES = ("networker", "thought_leader", "trendsetter", "amplifier", "user")
 SCORES = ("networker", "thought_leader", "trendsetter", "amplifier")
 SORTS = {
-    "score": AuthorScore.best_score,
+    "score": AuthorScore.standing,  # people with a role first, then by their best score
     "networker": AuthorScore.networker,
     "thought_leader": AuthorScore.thought_leader,
     "trendsetter": AuthorScore.trendsetter,
@@ -145,7 +145,7 @@ def _ordering(filters: InfluencerFilters, topic_alias) -> list:
         column = getattr(topic_alias, filters.sort.removeprefix("topic_"))
     direction = column.asc() if filters.order == "asc" else column.desc()
     # Only nullable columns need "nulls last"; a CASE on the others would keep the database
-    # from walking the (snapshot_id, best_score) index for the default order.
+    # from walking the (snapshot_id, standing) index for the default order.
     if filters.sort in NULLABLE_SORTS:
         return [case((column.is_(None), 1), else_=0), direction, AuthorScore.author_id]
     return [direction, AuthorScore.author_id]

@@ -498,7 +498,13 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     keys = list(result.keys)
     n = len(keys)
     scores = [np.round(result.scores[role], 2).tolist() for role in SCORE_COLUMNS]
-    best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2).tolist()
+    best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2)
+    # the list's default order: role holders at their role's score, everyone else below them
+    stacked = np.vstack([*(result.scores[role] for role in SCORE_COLUMNS), best - 100])
+    column = {role: k for k, role in enumerate(SCORE_COLUMNS)}
+    which = np.fromiter((column.get(r, len(SCORE_COLUMNS)) for r in result.roles), np.int64, n)
+    standing = np.round(stacked[which, np.arange(n)], 2).tolist()
+    best = best.tolist()
     # everyone they are in touch with, any kind of interaction, either way
     degree = result.context.get("contacts", result.values.get("partners"))
     degree = degree.astype(int).tolist() if degree is not None else [0] * n
@@ -508,16 +514,16 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     details = {} if explaining.parallel else dict(zip(explained, explaining.result(), strict=True))
     # one column at a time, zipped into rows: no Python loop body per author
     rows = list(zip(
-        [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best,
+        [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best, standing,
         np.round(result.bots.score, 3).tolist(), result.community.tolist(),
         map(data.followers.get, keys), posts, engagement, sentiment, degree,
         map(data.first_seen.get, keys), map(details.get, keys), strict=True,
     ))  # fmt: skip
     conn.exec_driver_sql(
         _sql(conn, "INSERT INTO author_scores (snapshot_id, workspace_id, author_id, role,"
-                   " networker, thought_leader, trendsetter, amplifier, best_score, bot_score,"
-                   " community, followers, posts, engagement, sentiment, degree, first_seen_at,"
-                   " detail) VALUES (" + ", ".join("?" * 18) + ")"),
+                   " networker, thought_leader, trendsetter, amplifier, best_score, standing,"
+                   " bot_score, community, followers, posts, engagement, sentiment, degree,"
+                   " first_seen_at, detail) VALUES (" + ", ".join("?" * 19) + ")"),
         rows,
     )  # fmt: skip
     del rows
