@@ -76,13 +76,17 @@ def emory_rows(folder: Path) -> Iterator[dict]:
     def when(seconds) -> str:
         return datetime.fromtimestamp(int(seconds), tz=UTC).isoformat()
 
+    def likes(item: dict):
+        score = item.get("upvotes")  # Reddit's score: up minus down votes, negative when buried
+        return score if isinstance(score, int) and score >= 0 else None
+
     def walk(comment_id: str, comment: dict, parent: str, parent_author: str | None):
         author = comment.get("author")
         if author and author != "None":
             yield {"platform": "reddit", "id": f"t1_{comment_id}", "author": author,
                    "created_at": when(comment["created"]), "text": comment.get("text") or "",
                    "reply_to_id": parent, "reply_to_author": parent_author, "tags": "r/Emory",
-                   "likes": comment.get("upvotes")}  # fmt: skip
+                   "likes": likes(comment)}  # fmt: skip
         me = author if author and author != "None" else None
         for key, reply in (comment.get("replies") or {}).items():
             yield from walk(key, reply, f"t1_{comment_id}", me)
@@ -95,7 +99,7 @@ def emory_rows(folder: Path) -> Iterator[dict]:
             title, text = thread.get("title:") or "", thread.get("text") or ""
             yield {"platform": "reddit", "id": sid, "author": author,
                    "created_at": when(thread["created"]), "text": f"{title}\n\n{text}".strip(),
-                   "tags": "r/Emory", "likes": thread.get("upvotes")}  # fmt: skip
+                   "tags": "r/Emory", "likes": likes(thread)}  # fmt: skip
         me = author if author and author != "None" else None
         comments = thread.get("comments") or {}
         for key, comment in (comments.items() if isinstance(comments, dict) else []):
