@@ -86,6 +86,18 @@ class AuthorScore(Base):
     first_seen_at: Mapped[datetime | None]
     detail: Mapped[dict | None] = mapped_column(JSON)
 
+    def lacks_evidence(self, role: str, threshold: float = 50.0) -> bool:
+        """Say whether the ``role`` score reaches the role threshold and still is not the
+        author's role, or below a role they have: the evidence the role needs is missing.
+
+        (A primary role is the best score that reaches the threshold with its evidence, so a
+        higher score that did not make it lacks evidence.) The author page says what is missing.
+        """
+        value = getattr(self, role)
+        if value < threshold or role == self.role:
+            return False
+        return self.role not in SCORE_COLUMNS or value > getattr(self, self.role)
+
 
 class AuthorTopicScore(Base):
     """An author's thought-leader and trendsetter scores on one topic in one snapshot."""

@@ -563,6 +563,11 @@ class RunState:
     def threshold(self) -> float:
         return bot_threshold(self.snapshot)
 
+    @property
+    def role_threshold(self) -> float:
+        """The score a role needs in the shown snapshot."""
+        return float(((self.snapshot.params or {}) if self.snapshot else {}).get("role_threshold", 50))
+
 
 def run_state(workspace: Workspace) -> RunState:
     """Return the latest finished snapshot and any newer run that is under way or failed.
@@ -873,6 +878,12 @@ class AuthorProfile:
     @property
     def suspicious(self) -> bool:
         return self.score is not None and self.score.bot_score >= self.threshold
+
+    @property
+    def role_threshold(self) -> float:
+        """The score a role needs in the shown snapshot."""
+        params = (self.snapshot.params or {}) if self.snapshot else {}
+        return float(params.get("role_threshold", 50))
 
 
 def _explain_roles(score: AuthorScore) -> list[RoleExplanation]:
