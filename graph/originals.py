@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from graph.bots import normalize_text
 from graph.build import EDGE_CODE, POST_CODE, Frame
 
 __all__ = ["ImpliedOriginals", "implied_originals"]
@@ -43,10 +42,19 @@ def _origin_key(f: Frame, i: int) -> int | None:
 
 
 def _text_key(text: str) -> int | None:
-    """Return the key of a post's words, without a repost's "RT @x:" (reposts may be cut)."""
-    words = normalize_text(text)
-    words = words[3:] if words.startswith("rt ") else words
-    return hash(("text", words[:100])) if words else None
+    """Return the key of a post's words: lower case, without a repost's "RT @x:" prefix and
+    its spacing, the first 100 characters (a repost may be cut short).
+
+    Examples
+    --------
+    >>> _text_key("RT @star:  Hello  world") == _text_key("hello world")
+    True
+    """
+    words = text.lower()
+    if words.startswith("rt @"):
+        words = words.partition(":")[2]
+    words = " ".join(words.split())[:100]
+    return hash(("text", words)) if words else None
 
 
 def implied_originals(f: Frame) -> ImpliedOriginals:

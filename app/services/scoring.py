@@ -162,7 +162,8 @@ def _stored_rows(conn: Connection, table: str) -> int:
 
 def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
     """Return the window's post columns: id, author, time, kind code, text, parent id (-1 for
-    none), engagement and sentiment (``None`` when not scored).
+    none), engagement, sentiment (``None`` when not scored) and the platform id of a parent
+    that is not stored (``None`` otherwise).
 
     Read row by row: the texts must become Python strings anyway, and reading the numbers
     apart (as :func:`_read_edges` does) would read every post twice.
@@ -177,14 +178,17 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
         f"SELECT m.id, m.author_id, {at}, {_kind_code('m.kind', POST_KINDS)}, m.text,"
         " COALESCE(p.id, -1),"
         " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
-        " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END"
+        " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END,"
+        # the platform id of a parent that is not stored: the original a repost spreads
+        " CASE WHEN p.id IS NULL THEN"
+        " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id) END"
         " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
         " AND p.platform = m.platform AND p.external_id ="
         " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
         " WHERE m.workspace_id = ? AND m.created_at >= ?",
         (workspace_id, start_param),
     ).fetchall()
-    columns = _columns(rows, 8)
+    columns = _columns(rows, 9)
     del rows
     columns[3] = np.array(columns[3], dtype=np.int8)
     columns[5] = np.array(columns[5], dtype=np.int64)
@@ -252,8 +256,8 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     else:
         start_param = start_at
     try:
-        ids, authors, moments, kinds, texts, parents, engagement, sentiment = _read_posts(
-            conn, workspace_id, start_param
+        ids, authors, moments, kinds, texts, parents, engagement, sentiment, origins = (
+            _read_posts(conn, workspace_id, start_param)
         )
         if not len(ids):
             return data
@@ -292,7 +296,7 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         topic_post=topic_post, topic_name=topic_name, topics=sorted(set(topic_name)),
         edge_source=sources, edge_target=targets, edge_kind=edge_kinds, edge_at=edge_at,
         edge_post=edge_posts, followers=data.followers, platforms=platforms,
-        start=start, end=end,
+        start=start, end=end, post_origin=origins,
     )  # fmt: skip
     # Per-author activity in the window, for the influencer list. The frame numbers authors
     # in the order of their ids, so the activity is keyed in that order too.
