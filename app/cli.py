@@ -306,7 +306,7 @@ def list_authors(slug, role, topic, platform, min_score, contacted, sort, limit,
             "min_score": "" if min_score is None else str(min_score)}  # fmt: skip
     filters, errors = influencers.InfluencerFilters.from_args({k: v for k, v in args.items() if v})
     if errors:
-        _fail("; ".join(errors))
+        _fail("; ".join(map(str, errors)))
     if topic and not filters.sort.startswith("topic_") and sort == "score":
         filters.sort = "topic_thought_leader"
     page = influencers.list_influencers(workspace, filters, per_page=limit)
