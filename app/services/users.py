@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -158,6 +159,27 @@ def revoke_token(user: User, token_id: int) -> None:
         raise NotFound("no such token")
     db.session.delete(token)
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class RevokedToken:
+    """What a revoked API token was: its name, first characters and owner."""
+
+    name: str
+    prefix: str
+    email: str
+
+
+def revoke_token_value(plain: str) -> RevokedToken:
+    """Delete the API token ``plain`` (the token itself, as a script holds it)."""
+    plain = (plain or "").strip()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    if token is None:
+        raise NotFound("no such API token (it may be revoked already)")
+    revoked = RevokedToken(token.name, token.prefix, token.user.email)
+    db.session.delete(token)
+    db.session.commit()
+    return revoked
 
 
 def user_for_token(plain: str) -> User | None:
