@@ -15,6 +15,7 @@ go on, the API answers 400 with it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,7 @@ MAX_TEXT = 200
 """Free-text parameters (searches, handles, topics) are cut to this many characters."""
 
 _MAX_DIGITS = 24  # longer "numbers" are refused before int() or float() looks at them
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,12 @@ class Params:
         self.errors: list[ParamError] = []
 
     def raw(self, name: str) -> str:
-        """Return the parameter as sent, stripped ("" when absent)."""
+        """Return the parameter as sent, stripped, without control characters ("" when absent).
+
+        A NUL byte ends a string in SQLite's full-text queries and PostgreSQL refuses it.
+        """
         value = self.args.get(name)
-        return "" if value is None else str(value).strip()
+        return "" if value is None else _CONTROL.sub("", str(value)).strip()
 
     def refuse(self, name: str, message: str) -> None:
         """Record that ``name``'s value was refused, for ``message``."""

@@ -69,8 +69,7 @@ def _safe_next(target: str | None) -> str:
 
 def _account_key() -> str:
     """The per-account throttling key: the e-mail being signed in to, as typed (any case)."""
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"account:{email}" if email else ""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _failed_sign_in(response) -> bool:
