@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -129,10 +130,16 @@ def authenticate(email: str, password: str) -> User | None:
     except ServiceError:
         return None
     if user is None:
-        # Hash anyway so that timing does not tell which e-mails exist.
-        check_password_hash(generate_password_hash("x"), password)
+        # Check against a hash anyway so that timing does not tell which e-mails exist (one
+        # check, as for a real user: hashing a new one each time took twice as long).
+        check_password_hash(_unknown_user_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def hash_token(token: str) -> str:
