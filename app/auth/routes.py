@@ -103,8 +103,8 @@ def login():
 @bp.errorhandler(RateLimitExceeded)
 def too_many_sign_ins(error):
     """Too many failed sign-ins for this account or from this address: say when to retry."""
-    limit = limiter.current_limit
-    seconds = (limit.reset_at - time.time()) if limit else 15 * 60
+    limit = limiter.current_limit  # the limit breached; its window says when a try frees up
+    seconds = (limit.window.reset_time - time.time()) if limit else 15 * 60
     minutes = max(1, math.ceil(seconds / 60))
     flash(
         "Too many failed sign-ins for this account or from this network. "
@@ -189,7 +189,7 @@ def account():
         tokens=current_user.tokens,
         revoke_form=EmptyForm(),
         sign_out_form=SignOutEverywhereForm(prefix="everywhere"),
-        open_sessions=session_service.open_count(current_user),
+        open_sessions=session_service.open_sessions(current_user),
         session_days=session_service.SESSION_DAYS,
     )
 

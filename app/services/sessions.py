@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, or_, select
 
 from app.extensions import db
 from app.models import User, UserSession, utcnow
@@ -131,13 +131,12 @@ def end_all(user: User) -> int:
     return closed.rowcount or 0
 
 
-def open_count(user: User) -> int:
-    """Return how many browsers the user is signed in on."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(UserSession)
+def open_sessions(user: User) -> list[UserSession]:
+    """Return the user's open sessions (the browsers they are signed in on), newest first."""
+    return list(
+        db.session.scalars(
+            select(UserSession)
             .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+            .order_by(UserSession.created_at.desc(), UserSession.id.desc())
         )
-        or 0
     )

@@ -107,6 +107,7 @@ def test_sign_out_everywhere(app):
     browser, other = signed_in(app), signed_in(app, remember=True)
     page = browser.get("/account").get_data(as_text=True)
     assert 'data-testid="open-sessions">You are signed in on 2 browsers' in page
+    assert page.count("<tr>") == 3 and page.count("(this browser)") == 1
     response = browser.post("/account/sign-out-everywhere", follow_redirects=True)
     assert "You are signed out everywhere (2 browsers)" in response.get_data(as_text=True)
     assert not is_signed_in(browser) and not is_signed_in(other)
