@@ -6,8 +6,8 @@ import os
 
 from flask import Flask, render_template
 
-from app import config
-from app.extensions import csrf, db, init_migrations, login_manager
+from app import config, security
+from app.extensions import csrf, db, init_migrations, limiter, login_manager
 
 
 class ConfigurationError(RuntimeError):
@@ -33,11 +33,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["JOB_TIME_LIMIT"] = config.check_job_time_limit(app.config["JOB_TIME_LIMIT"])
     except ValueError as error:
         raise ConfigurationError(str(error)) from None
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
 
     db.init_app(app)
     init_migrations(app, directory=os.path.join(app.root_path, "..", "migrations"))
     login_manager.init_app(app)
+    security.init_app(app)
+    _register_upload_guard(app)  # before CSRF, whose check reads the whole body
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from app import models  # noqa: F401  (register every table)
 
@@ -49,26 +54,38 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _configure_secret_key(app: Flask) -> None:
-    """Use ``SECRET_KEY`` from the environment; locally fall back to one kept in ``instance/``."""
-    if app.config.get("SECRET_KEY"):
-        return
-    env_key = os.environ.get("SECRET_KEY")
-    if env_key:
-        app.config["SECRET_KEY"] = env_key
-        return
-    production = (
-        os.environ.get("FLASK_ENV") == "production"
-        or os.environ.get("INFLUENCE_ENV") == "production"
-    )
-    if production:
-        raise ConfigurationError(
-            "SECRET_KEY is not set: in production set the SECRET_KEY environment variable "
-            "(for example: export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))"
-        )
-    app.config["SECRET_KEY"] = config.local_secret_key(app.instance_path)
+    """Use ``SECRET_KEY`` from the environment; locally fall back to one kept in ``instance/``.
+
+    Production refuses to start without a key of at least 32 bytes: a short key lets anyone
+    who guesses it forge session cookies.
+    """
+    production = security.is_production(app)
+    if not app.config.get("SECRET_KEY"):
+        env_key = os.environ.get("SECRET_KEY")
+        if env_key:
+            app.config["SECRET_KEY"] = env_key
+        elif production:
+            raise ConfigurationError(
+                "SECRET_KEY is not set: in production set the SECRET_KEY environment variable "
+                "(for example: export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))"
+            )
+        else:
+            app.config["SECRET_KEY"] = config.local_secret_key(app.instance_path)
+    problem = security.secret_key_problem(app.config["SECRET_KEY"]) if production else None
+    if problem:
+        raise ConfigurationError(problem)
+
+
+def _register_upload_guard(app: Flask) -> None:
+    from app.web import guard_uploads
+
+    app.before_request(guard_uploads)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.influencers import bp as influencers_bp
@@ -91,20 +108,31 @@ def _register_cli(app: Flask) -> None:
     register(app)
 
 
-def _register_error_pages(app: Flask) -> None:
-    for code, title in (
-        (400, "Bad request"),
-        (403, "Not allowed"),
-        (404, "Not found"),
-        (413, "File too large"),
-        (500, "Something went wrong"),
-    ):
+ERROR_PAGES = (
+    (400, "Bad request", "bad_request"),
+    (403, "Not allowed", "forbidden"),
+    (404, "Not found", "not_found"),
+    (405, "Method not allowed", "method_not_allowed"),
+    (413, "Too large", "too_large"),
+    (429, "Too many requests", "too_many_requests"),
+    (500, "Something went wrong", "internal_error"),
+)
+"""Errors with a page of their own (and, under ``/api/``, a JSON answer): code, title, API code."""
 
-        def handler(error, code=code, title=title):
+
+def _register_error_pages(app: Flask) -> None:
+    for code, title, api_code in ERROR_PAGES:
+
+        def handler(error, code=code, title=title, api_code=api_code):
             from flask import request
 
+            description = getattr(error, "description", None) or title
+            if code == 500:  # never show the exception: it was logged
+                description = "the server failed to answer; the error was logged"
             if request.path.startswith("/api/"):
-                return {"error": title, "detail": getattr(error, "description", title)}, code
+                from app.api import error_response
+
+                return error_response(code, api_code, description)
             return render_template("error.html", code=code, title=title, error=error), code
 
         app.register_error_handler(code, handler)

@@ -51,6 +51,7 @@ def database_problem(error: DBAPIError) -> str:
 workspaces_cli = CommandGroup("workspaces", help="Create and list workspaces.")
 users_cli = CommandGroup("users", help="Create users and give them access.")
 mentions_cli = CommandGroup("mentions", help="Import mentions.")
+tokens_cli = CommandGroup("tokens", help="Create and revoke API tokens for scripts and checks.")
 
 
 def _fail(message: str) -> None:
@@ -120,6 +121,47 @@ def create_user(
     click.echo(f"created user {user.email}" + (f" ({role} of {slug})" if slug else ""))
     if generated:
         click.echo(f"password: {password}")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What will use it.")
+def create_token(email: str, name: str) -> None:
+    """Create an API token for the user EMAIL and print it, and only it, on standard output.
+
+    The token acts with the user's role in each workspace; it is shown once and kept only
+    as a hash. Example: TOKEN=$(flask --app wsgi tokens create ops@example.com --name uptime)
+    """
+    try:
+        user = user_service.get_by_email(email)
+    except ServiceError as error:
+        _fail(str(error))
+    if user is None:
+        _fail(f"there is no user with e-mail {email}: create one with `users create`")
+    try:
+        _, plain = user_service.create_token(user, name)
+    except ServiceError as error:
+        _fail(str(error))
+    click.echo(plain)
+
+
+@tokens_cli.command("revoke")
+@click.argument("token")
+def revoke_token(token: str) -> None:
+    """Revoke the API token TOKEN (the token itself; "-" reads it from standard input).
+
+    By the token, not by its name: names are free text and several tokens may share one,
+    while the token names exactly one, and a script that made it holds it. Reading it from
+    standard input keeps it out of the shell history and the process list. A person revokes
+    a token by name on their account page, where they see which one.
+    """
+    if token == "-":
+        token = sys.stdin.readline().strip()
+    try:
+        revoked = user_service.revoke_token_value(token)
+    except ServiceError as error:
+        _fail(str(error))
+    click.echo(f"revoked token {revoked.name!r} ({revoked.prefix}...) of {revoked.email}")
 
 
 @mentions_cli.command("import")
@@ -310,7 +352,7 @@ def list_authors(slug, role, topic, platform, min_score, contacted, sort, limit,
             "min_score": "" if min_score is None else str(min_score)}  # fmt: skip
     filters, errors = influencers.InfluencerFilters.from_args({k: v for k, v in args.items() if v})
     if errors:
-        _fail("; ".join(errors))
+        _fail("; ".join(map(str, errors)))
     if topic and not filters.sort.startswith("topic_") and sort == "score":
         filters.sort = "topic_thought_leader"
     page = influencers.list_influencers(workspace, filters, per_page=limit)
@@ -389,6 +431,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(workspaces_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mentions_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(demo)
     app.cli.add_command(scores_cli)
     app.cli.add_command(authors_cli)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -38,7 +39,14 @@ def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": default_database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
+        # "production" turns on Secure cookies and HSTS and requires a long SECRET_KEY.
+        "INFLUENCE_ENV": os.environ.get("INFLUENCE_ENV")
+        or ("production" if os.environ.get("FLASK_ENV") == "production" else ""),
+        # How many proxies stand in front of the app and set X-Forwarded-For/-Proto/-Host
+        # (app/security.py); 0 ignores those headers.
+        "TRUSTED_PROXIES": 0,
+        # The largest request, so the largest upload (the import page says it): 200 MB.
+        "MAX_CONTENT_LENGTH": 200_000_000,
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
         "EXPORT_FOLDER": str(Path(instance_path) / "exports"),  # network GEXF/GraphML files
         "MENTIONS_PER_PAGE": 50,
@@ -54,7 +62,21 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # "Keep me signed in": a new random token per sign-in, kept 30 days at most
+        # (app.services.sessions); production adds Secure to both cookies.
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # Failed sign-ins allowed per account and per client address (Flask-Limiter's
+        # notation); then "try again in N minutes". Counted in Redis when REDIS_URL is set
+        # (shared by every worker), else in the process's memory.
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": "influence",
+        # A Redis outage must not lock everyone out: sign-ins then go unthrottled (logged).
+        "RATELIMIT_SWALLOW_ERRORS": True,
     }
 
 

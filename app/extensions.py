@@ -4,6 +4,8 @@ import sqlite3
 
 import click
 from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -18,6 +20,9 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
+# No default limits: only sign-in is throttled (app.auth.routes); its storage is Redis when
+# REDIS_URL is set, else memory (RATELIMIT_STORAGE_URI, set by the factory).
+limiter = Limiter(key_func=get_remote_address)
 
 MIGRATE_OPTIONS = {"render_as_batch": True, "compare_type": True}
 

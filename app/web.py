@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from functools import wraps
 
-from flask import Flask, abort, g, request, url_for
+from flask import Flask, abort, current_app, flash, g, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
+from app.params import MAX_ID, MAX_PAGE, ParamError, Params
 from app.services import workspaces as workspace_service
 
 
@@ -34,6 +36,55 @@ def workspace_view(minimum_role: str = "viewer"):
         return wrapper
 
     return decorator
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route, bounded by the largest database id: a 20-digit id in a
+    URL is a 404, not an overflow in the database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def notice_ignored(errors: list[ParamError]) -> None:
+    """Flash each refused query parameter: the page goes on without it and says so."""
+    for error in errors:
+        flash(f"Filter ignored: {error}.", "warning")
+
+
+def page_number() -> int:
+    """Return the ``page`` query parameter (1 when absent or refused, with a notice)."""
+    params = Params(request.args)
+    page = params.integer("page", 1, 1, MAX_PAGE)
+    notice_ignored(params.errors)
+    return page
+
+
+UPLOAD_ENDPOINTS = {"workspaces.import_form": "agent"}
+"""Views that take file uploads, with the role they need: checked before the body is read."""
+
+
+def guard_uploads():
+    """Refuse an upload before reading its body: too large (413), signed out, not a member
+    (404) or a role below the view's (403).
+
+    Runs before CSRF protection, whose check parses the whole form: without this, a viewer's
+    200 MB upload was received in full before being refused.
+    """
+    if request.method != "POST" or request.endpoint not in UPLOAD_ENDPOINTS:
+        return None
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        abort(413)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    access = workspace_service.access_for(current_user, (request.view_args or {}).get("slug", ""))
+    if access is None:
+        abort(404)
+    minimum = UPLOAD_ENDPOINTS[request.endpoint]
+    if not access.allows(minimum):
+        abort(403, f"your role ({access.role}) cannot import; ask an owner for the agent role")
+    return None
 
 
 NAVIGATION = (

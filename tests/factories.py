@@ -92,3 +92,73 @@ def row_errors(items: list) -> list:
     from app.ingest.record import RowError
 
     return [item for item in items if isinstance(item, RowError)]
+
+
+def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
+    """Create a workspace with one of everything a URL can name: mentions, an import run, a
+    scoring snapshot, a contact, an invitation and a network export.
+
+    Return the real ids by URL argument name (``author_id``, ``token``, ...), for tests that
+    walk every route.
+    """
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Author, Membership, Mention
+    from app.services import contacts, graph_exports, ingest, scoring
+    from app.services.network import NetworkFilters
+
+    workspace = make_workspace(slug, owner=owner)
+    rows = [
+        mention("1", "anna", "Acme delivery #delivery", sentiment="positive"),
+        mention("2", "bob", "@anna so true", reply_to_id="1", reply_to_author="anna"),
+        mention("3", "carl", "RT Acme", repost_of_id="1", repost_of_author="anna"),
+        mention("4", "дарья", "@anna Акме? #доставка", created_at="2026-11-03T22:30:00Z"),
+    ]
+    ingest.import_files(workspace, [write_csv(tmp_path / f"{slug}.csv", rows)])
+    run = ingest.start_run(workspace, "cli", [f"{slug}.csv"])
+    snapshot = scoring.compute(workspace)
+    author_id = db.session.scalar(
+        select(Author.id).where(Author.workspace_id == workspace.id, Author.handle == "anna")
+    )
+    access = workspace_service.access_for(owner, slug)
+    contact = contacts.log_contact(access, owner, author_id, channel="email")
+    invitation, token = workspace_service.invite(workspace, "new@example.com", "agent", owner)
+    export = graph_exports.start_export(workspace, owner, "gexf", NetworkFilters())
+    _, api_token = user_service.create_token(owner, "tests")
+    revocable, _ = user_service.create_token(owner, "to revoke")
+    return {
+        "slug": slug,
+        "membership_id": db.session.scalar(
+            select(Membership.id).where(Membership.workspace_id == workspace.id)
+        ),
+        "run_id": run.id,
+        "author_id": author_id,
+        "contact_id": contact.id,
+        "mention_id": db.session.scalar(
+            select(Mention.id).where(Mention.workspace_id == workspace.id)
+        ),
+        "invitation_id": invitation.id,
+        "token": token,
+        "snapshot_id": snapshot.id,
+        "export_id": export.id,
+        "token_id": revocable.id,
+        "filename": "css/app.css",
+        "api_token": api_token,
+    }
+
+
+SIGN_OUT_ENDPOINTS = {"auth.logout", "auth.sign_out_everywhere"}
+
+
+def route_requests(app, values: dict, methods=("GET", "POST")) -> list[tuple[str, str, str]]:
+    """Return ``(method, url, endpoint)`` for every route of the app, its arguments filled
+    from ``values`` (see :func:`populated_workspace`); the sign-out routes come last."""
+    import re
+
+    requests = []
+    for rule in app.url_map.iter_rules():
+        url = re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in sorted(set(methods) & rule.methods):
+            requests.append((method, url, rule.endpoint))
+    return sorted(requests, key=lambda request: request[2] in SIGN_OUT_ENDPOINTS)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from flask import abort, current_app, g, jsonify, request
+from flask import abort, g, jsonify, request
 
-from app.api import bp
+from app.api import bp, error_response
 from app.ingest.generic import JSONL, record_from_fields
 from app.ingest.record import RowError
+from app.params import ParamError, Params
 from app.services import ingest as ingest_service
 from app.services import mentions as mention_service
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
 
 MAX_RECORDS = 10_000
+MAX_PER_PAGE = 1000
 
 
 def token_required(minimum_role: str = "viewer"):
@@ -30,8 +32,8 @@ def token_required(minimum_role: str = "viewer"):
                 user_service.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
             )
             if user is None:
-                return jsonify(error="unauthorized", detail="send 'Authorization: Bearer <token>' "
-                               "with a token from your account page"), 401  # fmt: skip
+                return error_response(401, "unauthorized", "send 'Authorization: Bearer <token>' "
+                                      "with a token from your account page")  # fmt: skip
             access = workspace_service.access_for(user, slug)
             if access is None:
                 abort(404)
@@ -112,9 +114,7 @@ def import_mentions(access):
 def list_mentions(access):
     """List mentions with the same filters as the mentions page (``page`` for paging)."""
     filters = mention_service.MentionFilters.from_args(request.args)
-    if filters.errors:
-        abort(400, "; ".join(filters.errors))
-    per_page = min(int(request.args.get("per_page", 100) or 100), 1000)
+    per_page = _per_page(filters.errors)
     page = mention_service.list_mentions(access.workspace, filters, per_page=per_page)
     return jsonify(
         total=page.total, page=page.page, pages=page.pages,
@@ -145,12 +145,20 @@ def mention_json(mention) -> dict:
     }
 
 
-@bp.errorhandler(413)
-def too_large(error):
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return jsonify(
-        error="too large", detail=getattr(error, "description", f"limit {limit} bytes")
-    ), 413
+def _per_page(errors: list[ParamError]) -> int:
+    """Return ``per_page`` (1-1,000, default 100); answer 400 if it or another parameter
+    was refused."""
+    params = Params(request.args)
+    per_page = params.integer("per_page", 100, 1, MAX_PER_PAGE)
+    errors = errors + params.errors
+    if errors:
+        abort(
+            error_response(
+                400, "bad_parameter", "; ".join(map(str, errors)),
+                parameter=errors[0].parameter, parameters=[e.as_json() for e in errors],
+            )  # fmt: skip
+        )
+    return per_page
 
 
 @bp.get("/workspaces/<slug>/authors")
@@ -160,12 +168,7 @@ def list_authors(access):
     from app.services import influencers
 
     filters, errors = influencers.InfluencerFilters.from_args(request.args)
-    if errors:
-        abort(400, "; ".join(errors))
-    try:
-        per_page = min(max(int(request.args.get("per_page", 100)), 1), 1000)
-    except ValueError:
-        abort(400, "per_page must be a whole number")
+    per_page = _per_page(errors)
     page = influencers.list_influencers(access.workspace, filters, per_page=per_page)
     snapshot = influencers.latest_snapshot(access.workspace)
     return jsonify(

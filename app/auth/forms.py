@@ -6,6 +6,10 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.services.users import MIN_PASSWORD_LENGTH
 
+PASSWORD_HELP = (
+    f"At least {MIN_PASSWORD_LENGTH} characters and hard to guess: a few uncommon words work well."
+)
+
 
 class LoginForm(FlaskForm):
     email = StringField(
@@ -25,6 +29,7 @@ class JoinForm(FlaskForm):
     password = PasswordField(
         "Choose a password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
+        description=PASSWORD_HELP,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -53,12 +58,20 @@ class TokenForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
+        description=PASSWORD_HELP + " Every other browser signed in as you is signed out.",
     )
     confirm = PasswordField(
         "Repeat the new password", validators=[EqualTo("password", message="the passwords differ")]
     )
     submit = SubmitField("Change password")
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """Close every session of the user (CSRF only)."""
+
+    submit = SubmitField("Sign out everywhere")
 
 
 class EmptyForm(FlaskForm):

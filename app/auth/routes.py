@@ -1,23 +1,58 @@
 """Views for signing in and out, invitations and the account page."""
 
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 
 from app.auth import bp
-from app.auth.forms import AcceptForm, EmptyForm, JoinForm, LoginForm, PasswordForm, TokenForm
-from app.extensions import db, login_manager
+from app.auth.forms import (
+    AcceptForm,
+    EmptyForm,
+    JoinForm,
+    LoginForm,
+    PasswordForm,
+    SignOutEverywhereForm,
+    TokenForm,
+)
+from app.extensions import limiter, login_manager
 from app.models import User
+from app.services import sessions as session_service
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
-from app.services.errors import ServiceError
+from app.services.errors import FieldError, ServiceError
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """Return the user of the open session the cookie names (None signs the browser out)."""
+    return session_service.load(session_id)
+
+
+@user_loaded_from_cookie.connect
+def _rotate_remember_token(app, user: User) -> None:
+    """The remember cookie restored a session: give it a new token, so the cookie changes
+    each time it is used and a copy of an old one stops working a minute later."""
+    if session_service.rotate(user):
+        session["_user_id"] = user.get_id()
+        session["_remember"] = "set"  # Flask-Login writes the new remember cookie
+        session["_remember_seconds"] = session_service.seconds_left(user)
+
+
+def _sign_in(user: User, remember: bool) -> None:
+    """Open a new session for ``user`` in this browser."""
+    session_service.start(user, remember=remember, user_agent=request.user_agent.string)
+    login_user(user, remember=remember)
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,7 +67,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("workspaces.index")
 
 
+def _account_key() -> str:
+    """The per-account throttling key: the e-mail being signed in to, as typed (any case)."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed_sign_in(response) -> bool:
+    """Only failed sign-ins count against the limits (the view sets ``g.sign_in_failed``)."""
+    return g.get("sign_in_failed", False)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+    methods=["POST"], deduct_when=_failed_sign_in, scope="login-account",
+)  # fmt: skip
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+    methods=["POST"], deduct_when=_failed_sign_in, scope="login-address",
+)  # fmt: skip
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("workspaces.index"))
@@ -40,15 +93,33 @@ def login():
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        g.sign_in_failed = True
         flash("Wrong e-mail or password.", "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_sign_ins(error):
+    """Too many failed sign-ins for this account or from this address: say when to retry."""
+    limit = limiter.current_limit  # the limit breached; its window says when a try frees up
+    seconds = (limit.window.reset_time - time.time()) if limit else 15 * 60
+    minutes = max(1, math.ceil(seconds / 60))
+    flash(
+        "Too many failed sign-ins for this account or from this network. "
+        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+        "error",
+    )
+    response = current_app.make_response((render_template("auth/login.html", form=LoginForm()), 429))
+    response.headers["Retry-After"] = str(minutes * 60)
+    return response
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    session_service.end(current_user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -61,6 +132,8 @@ def invitation(token: str):
     except ServiceError as error:
         return render_template("auth/invitation_invalid.html", reason=str(error)), 404
     if current_user.is_authenticated:
+        if not workspace_service.invitation_is_for(invite, current_user):
+            return render_template("auth/invitation_other.html", invite=invite), 403
         form = AcceptForm()
         if form.validate_on_submit():
             workspace_service.accept_invitation(invite, current_user)
@@ -74,11 +147,13 @@ def invitation(token: str):
     if form.validate_on_submit():
         try:
             user = user_service.create_user(invite.email, form.password.data, form.name.data or "")
+        except FieldError as error:
+            getattr(form, error.field, form.password).errors.append(str(error))
         except ServiceError as error:
             flash(str(error), "error")
         else:
             workspace_service.accept_invitation(invite, user)
-            login_user(user)
+            _sign_in(user, remember=False)
             flash(f"Welcome! You joined {invite.workspace.name} as {invite.role}.", "success")
             return redirect(url_for("mentions.index", slug=invite.workspace.slug))
     return render_template("auth/invitation.html", invite=invite, form=form, join=True)
@@ -97,11 +172,14 @@ def account():
         except ServiceError as error:
             flash(str(error), "error")
     elif password_form.submit.data and password_form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, password_form.current.data):
-            flash("The current password is wrong.", "error")
+        user, remembered = current_user._get_current_object(), current_user.session_record.remember
+        try:
+            user_service.change_password(user, password_form.current.data, password_form.password.data)
+        except FieldError as error:
+            getattr(password_form, error.field).errors.append(str(error))
         else:
-            user_service.set_password(current_user, password_form.password.data)
-            flash("Your password is changed.", "success")
+            _sign_in(user, remember=remembered)  # a new session here; the others are closed
+            flash("Your password is changed. Every other browser is signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html",
@@ -110,7 +188,25 @@ def account():
         new_token=new_token,
         tokens=current_user.tokens,
         revoke_form=EmptyForm(),
+        sign_out_form=SignOutEverywhereForm(prefix="everywhere"),
+        open_sessions=session_service.open_sessions(current_user),
+        session_days=session_service.SESSION_DAYS,
     )
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """Close every session of the user, this browser's too (a lost laptop, a shared computer)."""
+    if not SignOutEverywhereForm(prefix="everywhere").validate_on_submit():
+        flash("The form expired: reload the page and try again.", "error")
+        return redirect(url_for("auth.account"))
+    closed = session_service.end_all(current_user)
+    logout_user()
+    flash(
+        f"You are signed out everywhere ({closed} browser{'s' if closed != 1 else ''}).", "info"
+    )
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

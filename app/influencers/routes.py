@@ -14,19 +14,19 @@ from flask_login import current_user
 
 from app.influencers import bp
 from app.influencers.forms import BotVerdictForm, RecomputeForm
+from app.params import Params
 from app.services import influencers as service
 from app.services import mentions as mention_service
 from app.services import scoring
 from app.services.errors import ServiceError
-from app.web import workspace_view
+from app.web import notice_ignored, page_number, workspace_view
 
 PER_PAGE = 50
 
 
 def _filters():
     filters, errors = service.InfluencerFilters.from_args(request.args)
-    for error in errors:
-        flash(f"Filter ignored: {error}.", "warning")
+    notice_ignored(errors)
     return filters
 
 
@@ -109,7 +109,7 @@ def run_status(access, snapshot_id: int):
 @bp.get("/w/<slug>/topics")
 @workspace_view()
 def topics(access):
-    chosen = request.args.get("topic", "").strip()[:200]
+    chosen = Params(request.args).text("topic")
     return render_template(
         "influencers/topics.html", access=access, chosen=chosen,
         state=service.run_state(access.workspace),
@@ -121,11 +121,10 @@ def topics(access):
 @bp.get("/w/<slug>/communities")
 @workspace_view()
 def communities(access):
-    page = request.args.get("page", 1, type=int) or 1
     return render_template(
         "influencers/communities.html", access=access,
         state=service.run_state(access.workspace),
-        page=service.community_page(access.workspace, max(1, page)),
+        page=service.community_page(access.workspace, page_number()),
         url_for_page=lambda n: url_for("influencers.communities", slug=access.workspace.slug, page=n),
     )  # fmt: skip
 
@@ -133,11 +132,10 @@ def communities(access):
 @bp.get("/w/<slug>/suspicious")
 @workspace_view()
 def suspicious(access):
-    page = request.args.get("page", 1, type=int) or 1
     return render_template(
         "influencers/suspicious.html", access=access,
         state=service.run_state(access.workspace),
-        page=service.suspicious_accounts(access.workspace, max(1, page)),
+        page=service.suspicious_accounts(access.workspace, page_number()),
         form=RecomputeForm(), verdict_form=BotVerdictForm(),
         url_for_page=lambda n: url_for("influencers.suspicious", slug=access.workspace.slug, page=n),
     )  # fmt: skip

@@ -12,15 +12,14 @@ from app.services import contacts as contact_service
 from app.services import influencers as influencer_service
 from app.services import mentions as mention_service
 from app.services.errors import FieldError, NotFound, ServiceError
-from app.web import workspace_view
+from app.web import notice_ignored, workspace_view
 
 
 @bp.get("/w/<slug>/")
 @workspace_view()
 def index(access):
     filters = mention_service.MentionFilters.from_args(request.args)
-    for error in filters.errors:
-        flash(f"Filter ignored: {error}.", "warning")
+    notice_ignored(filters.errors)
     page = mention_service.list_mentions(
         access.workspace, filters, per_page=current_app.config["MENTIONS_PER_PAGE"]
     )
@@ -59,6 +58,8 @@ def _contacts_context(access, person, form) -> dict:
 
 def _author_page(access, person, contact_form: ContactForm, status: int = 200):
     filters = mention_service.MentionFilters.from_args(request.args)
+    if request.method == "GET":  # a form's answer shows the page as it was, without notices
+        notice_ignored(filters.errors)
     filters.author_id = person.id
     page = mention_service.list_mentions(access.workspace, filters, per_page=30)
     return render_template(

@@ -22,7 +22,7 @@ from app.models.score import (
     CommunitySummary,
     ScoreSnapshot,
 )
-from app.models.user import ApiToken, User
+from app.models.user import ApiToken, User, UserSession
 from app.models.workspace import ROLE_RANK, ROLES, Invitation, Membership, Workspace
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "Mention",
     "MentionTopic",
     "User",
+    "UserSession",
     "Workspace",
     "utcnow",
 ]

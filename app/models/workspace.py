@@ -54,7 +54,8 @@ class Membership(Base):
 
 
 class Invitation(Base):
-    """A pending invitation: whoever opens its link signs up (or in) and joins with ``role``."""
+    """A pending invitation for ``email``: that person signs up (or in) through the link and
+    joins with ``role``; nobody else can accept it."""
 
     __tablename__ = "invitations"
 

@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.network import bp
 from app.network.forms import ExportForm
+from app.params import Params
 from app.services import graph_exports, scoring
 from app.services import network as network_service
 from app.services.errors import ServiceError
@@ -55,7 +56,7 @@ def index(access):
 def _filters_or_400() -> network_service.NetworkFilters:
     filters = network_service.NetworkFilters.from_args(request.args)
     if filters.errors:
-        abort(Response(json.dumps({"error": "bad filters", "errors": filters.errors}), 400,
+        abort(Response(json.dumps({"error": "bad filters", "errors": [str(e) for e in filters.errors]}), 400,
                        mimetype="application/json"))  # fmt: skip
     return filters
 
@@ -128,7 +129,8 @@ def exports(access):
     return render_template(
         "network/exports.html", access=access, filters=filters,
         exports=graph_exports.recent_exports(access.workspace),
-        form=ExportForm(view=_view_string(filters)), chosen=request.args.get("format", "gexf"),
+        form=ExportForm(view=_view_string(filters)),
+        chosen=Params(request.args).choice("format", network_service.FORMATS, "gexf"),
         describe=lambda export: graph_exports.export_filters(export).describe(),
         keep=graph_exports.KEEP_EXPORTS,
         network_url=url_for("network.index", slug=access.workspace.slug, **filters.query_args()),

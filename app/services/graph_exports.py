@@ -60,7 +60,7 @@ def start_export(
     if fmt not in network.FORMATS:
         raise ServiceError(f"the format must be one of {', '.join(network.FORMATS)}")
     if filters.errors:
-        raise ServiceError("; ".join(filters.errors))
+        raise ServiceError("; ".join(map(str, filters.errors)))
     from app.services import jobs
 
     job_records.close_stale("export", workspace.id)

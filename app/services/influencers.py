@@ -21,6 +21,7 @@ from app.models import (
     ScoreSnapshot,
     Workspace,
 )
+from app.params import MAX_ID, MAX_PAGE, ParamError, Params
 from app.services import contacts as contact_service
 from app.services import job_records
 from app.services.errors import NotFound
@@ -67,36 +68,28 @@ class InfluencerFilters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> tuple[InfluencerFilters, list[str]]:
+    def from_args(cls, args) -> tuple[InfluencerFilters, list[ParamError]]:
         """Read filters from a query-string mapping; return them and the problems found."""
-        filters, errors = cls(), []
-        for item in fields(cls):
-            if item.name != "page" and args.get(item.name):
-                setattr(filters, item.name, str(args.get(item.name)).strip()[:200])
-        try:
-            filters.page = max(1, int(args.get("page", 1)))
-        except ValueError:
-            filters.page = 1
-        checks = (
-            ("role", ROLES), ("sentiment", tuple(SENTIMENT_BANDS)), ("suspicious", ("hide", "only")),
-            ("contacted", CONTACTED),
-            ("sort", tuple(SORTS)), ("order", ("asc", "desc")),
-        )  # fmt: skip
-        for name, allowed in checks:
-            if getattr(filters, name) and getattr(filters, name) not in allowed:
-                errors.append(f"{name} must be one of {', '.join(allowed)}")
-                setattr(filters, name, cls.__dataclass_fields__[name].default)
-        for name in ("min_score", "community"):
-            value = getattr(filters, name)
-            if value:
-                try:
-                    float(value) if name == "min_score" else int(value)
-                except ValueError:
-                    errors.append(f"{name} {value!r} is not a number")
-                    setattr(filters, name, "")
+        params = Params(args)
+        min_score = params.number("min_score", None, 0, 100)
+        community = params.integer("community", None, 0, MAX_ID)
+        filters = cls(
+            role=params.choice("role", ROLES),
+            topic=params.text("topic"),
+            platform=params.text("platform"),
+            min_score="" if min_score is None else params.raw("min_score"),
+            sentiment=params.choice("sentiment", SENTIMENT_BANDS),
+            community="" if community is None else str(community),
+            q=params.text("q"),
+            suspicious=params.choice("suspicious", ("hide", "only")),
+            contacted=params.choice("contacted", CONTACTED),
+            sort=params.choice("sort", SORTS, default="score"),
+            order=params.choice("order", ("asc", "desc"), default="desc"),
+            page=params.integer("page", 1, 1, MAX_PAGE),
+        )
         if filters.sort.startswith("topic_") and not filters.topic:
             filters.sort = "score"
-        return filters, errors
+        return filters, params.errors
 
     def query_args(self, **overrides) -> dict:
         """Return the non-default filters as query-string arguments, with ``overrides``."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.ingest.record import normalize_handle, normalize_topic
 from app.models import MENTION_KINDS, SENTIMENTS, Author, Mention, MentionTopic, Workspace
+from app.params import MAX_PAGE, ParamError, Params
 from app.services import search_index
 from app.services.errors import NotFound, ServiceError
 from app.services.tenancy import in_workspace
@@ -32,34 +33,24 @@ class MentionFilters:
     until: str = ""
     page: int = 1
     author_id: int | None = None  # set by the author page, not read from the query string
-    errors: list[str] = field(default_factory=list)
+    errors: list[ParamError] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args) -> MentionFilters:
         """Read filters from a query-string mapping; bad values are dropped with an error."""
-        filters = cls()
-        for item in fields(cls):
-            if item.name in ("page", "errors", "author_id"):
-                continue
-            setattr(filters, item.name, (args.get(item.name) or "").strip()[:200])
-        try:
-            filters.page = max(1, int(args.get("page", 1)))
-        except ValueError:
-            filters.page = 1
-        if filters.sentiment and filters.sentiment not in SENTIMENTS:
-            filters.errors.append(f"sentiment must be one of {', '.join(SENTIMENTS)}")
-            filters.sentiment = ""
-        if filters.kind and filters.kind not in MENTION_KINDS:
-            filters.errors.append(f"kind must be one of {', '.join(MENTION_KINDS)}")
-            filters.kind = ""
-        for name in ("since", "until"):
-            value = getattr(filters, name)
-            if value:
-                try:
-                    date.fromisoformat(value)
-                except ValueError:
-                    filters.errors.append(f"{name} {value!r} is not a date like 2026-11-23")
-                    setattr(filters, name, "")
+        params = Params(args)
+        filters = cls(
+            q=params.text("q"),
+            platform=params.text("platform"),
+            author=params.text("author"),
+            sentiment=params.choice("sentiment", SENTIMENTS),
+            topic=params.text("topic"),
+            kind=params.choice("kind", MENTION_KINDS),
+            since=params.day("since"),
+            until=params.day("until"),
+            page=params.integer("page", 1, 1, MAX_PAGE),
+        )
+        filters.errors = params.errors
         return filters
 
     def query_args(self, **overrides) -> dict:

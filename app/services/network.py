@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from app.extensions import db
 from app.ingest.record import normalize_topic
 from app.models import INTERACTION_KINDS, CommunitySummary, ScoreSnapshot, Workspace
+from app.params import ParamError, Params
 from app.services.errors import ServiceError
 from app.services.scoring import _epoch, _sql, latest_snapshot
 
@@ -53,49 +54,30 @@ class NetworkFilters:
     max_nodes: int = MAX_NODES
     ego: int | None = None
     hops: int = 2
-    errors: list[str] = field(default_factory=list)
+    errors: list[ParamError] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args) -> NetworkFilters:
         """Read filters from a query-string mapping; bad values are dropped with an error."""
-        f = cls()
-        f.topic = (args.get("topic") or "").strip()[:200]
-        for name in ("since", "until"):
-            value = (args.get(name) or "").strip()[:20]
-            if value:
-                try:
-                    date.fromisoformat(value)
-                    setattr(f, name, value)
-                except ValueError:
-                    f.errors.append(f"{name} {value!r} is not a date like 2026-11-23")
+        params = Params(args)
+        f = cls(topic=params.text("topic"), since=params.day("since"), until=params.day("until"))
         getlist = getattr(args, "getlist", None)
         raw = getlist("kind") if getlist else [args.get("kind") or ""]
         kinds = [k.strip().lower() for item in raw for k in item.split(",") if k.strip()]
         unknown = [k for k in kinds if k not in INTERACTION_KINDS]
         if unknown:
-            f.errors.append(
-                f"kind {', '.join(unknown)} is unknown: use {', '.join(INTERACTION_KINDS)}"
+            params.refuse(
+                "kind", f"kind {', '.join(unknown)[:100]} is unknown: use {', '.join(INTERACTION_KINDS)}"
             )
         kinds = [k for k in INTERACTION_KINDS if k in kinds]
         f.kinds = tuple(kinds) or INTERACTION_KINDS
-        if args.get("ego"):
-            f.max_nodes = EGO_MAX_NODES
-        limits = (("min_degree", 0, 10_000), ("max_nodes", 1, HARD_MAX_NODES),
-                  ("ego", 1, None), ("hops", 1, 2))  # fmt: skip
-        for name, low, high in limits:
-            value = (args.get(name) or "").strip()
-            if not value:
-                continue
-            try:
-                number = int(value)
-            except ValueError:
-                f.errors.append(f"{name} {value[:20]!r} is not a whole number")
-                continue
-            if number < low or (high is not None and number > high):
-                bounds = f"at least {low}" if high is None else f"between {low} and {high:,}"
-                f.errors.append(f"{name} must be {bounds}")
-                continue
-            setattr(f, name, number)
+        f.ego = params.identifier("ego")
+        f.hops = params.integer("hops", f.hops, 1, 2)
+        f.min_degree = params.integer("min_degree", f.min_degree, 0, 10_000)
+        f.max_nodes = params.integer(
+            "max_nodes", EGO_MAX_NODES if f.ego else MAX_NODES, 1, HARD_MAX_NODES
+        )
+        f.errors = params.errors
         return f
 
     def query_args(self, **overrides) -> dict:

@@ -286,8 +286,21 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """Return whether the invitation was sent to this user's e-mail address."""
+    return normalize_email(invitation.email) == normalize_email(user.email)
+
+
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Make ``user`` a member with the invitation's role, and close the invitation."""
+    """Make ``user`` a member with the invitation's role, and close the invitation.
+
+    Only the invited person may: an invitation link is not a key for whoever holds it (a
+    viewer once became owner with an owner's invitation meant for someone else).
+    """
+    if not invitation_is_for(invitation, user):
+        raise Forbidden(
+            f"this invitation is for {invitation.email}; you are signed in as {user.email}"
+        )
     invitation.accepted_at = utcnow()
     return add_member(invitation.workspace, user, invitation.role)
 

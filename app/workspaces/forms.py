@@ -70,7 +70,12 @@ class RoleForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    files = MultipleFileField("Files", validators=[FileRequired("choose at least one file")])
+    files = MultipleFileField(
+        "Files",
+        validators=[FileRequired("choose at least one file")],
+        description="Up to {limit} in all (the server's limit); gzip-compressed files count "
+        "at their compressed size.",
+    )
     format = SelectField(
         "Format",
         choices=[SelectChoice("auto", "Detect automatically")] + [SelectChoice(name) for name in FORMATS],

@@ -7,7 +7,7 @@ from app.auth.forms import EmptyForm
 from app.services import ingest as ingest_service
 from app.services import workspaces as workspace_service
 from app.services.errors import ServiceError
-from app.web import workspace_view
+from app.web import filesize, workspace_view
 from app.workspaces import bp
 from app.workspaces.forms import (
     InviteForm,
@@ -134,7 +134,12 @@ def revoke_invitation(access, invitation_id: int):
 @workspace_view()
 def import_form(access):
     form = UploadForm()
+    form.files.description = form.files.description.format(
+        limit=filesize(current_app.config["MAX_CONTENT_LENGTH"])
+    )
     if form.validate_on_submit():
+        # app.web.guard_uploads refused this before the body was read; checked again here so
+        # that the view stays safe on its own.
         if not access.allows("agent"):
             abort(403, "viewers cannot import; ask an owner for the agent role")
         saved = ingest_service.save_uploads(

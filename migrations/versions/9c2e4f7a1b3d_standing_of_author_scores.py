@@ -1,7 +1,7 @@
 """standing of author scores: the influencer list shows people with a role first
 
 Revision ID: 9c2e4f7a1b3d
-Revises: 53cbe41e46ad
+Revises: 99f6a86c12a8
 Create Date: 2026-12-06 09:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c2e4f7a1b3d'
-down_revision = '53cbe41e46ad'
+down_revision = '99f6a86c12a8'
 branch_labels = None
 depends_on = None
 

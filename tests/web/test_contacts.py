@@ -270,4 +270,6 @@ def test_cli_and_api_take_contacted(workspace, client, runner):
     assert [row["handle"] for row in body["authors"]] == ["hub"]
     assert body["authors"][0]["last_contacted_at"].endswith("+00:00")
     bad = client.get("/api/v1/workspaces/acme/authors?contacted=maybe", headers=headers)
-    assert bad.status_code == 400 and "contacted must be one of" in bad.get_json()["detail"]
+    error = bad.get_json()["error"]
+    assert bad.status_code == 400 and error["parameter"] == "contacted"
+    assert "contacted must be one of" in error["message"]

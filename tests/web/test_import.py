@@ -84,7 +84,7 @@ def test_api_rejects_bad_tokens_and_bodies(app, client):
     _, token = user_service.create_token(owner, "script")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     response = client.post("/api/v1/workspaces/acme/mentions", data="{oops", headers=headers)
-    assert response.status_code == 400 and "not valid JSON" in response.get_json()["detail"]
+    assert response.status_code == 400 and "not valid JSON" in response.get_json()["error"]["message"]
 
 
 def test_api_viewer_cannot_import(app, client):

@@ -158,7 +158,7 @@ def test_topic_mode_shows_topic_columns_and_header_links_keep_filters(scored, cl
 
 def test_bad_filters_are_explained(scored, client):
     page = client.get("/w/acme/influencers?role=king&min_score=lots").get_data(as_text=True)
-    assert "role must be one of" in page and "is not a number" in page
+    assert "role must be one of" in page and "min_score must be a number from 0 to 100" in page
     assert len(handles(client, "?role=king")) == 23
 
 

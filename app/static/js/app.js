@@ -7,6 +7,9 @@
  *  - <form data-autosubmit> submits itself when one of its selects or checkboxes changes
  *    (filter bars); text inputs still need Enter or the button.
  *  - htmx requests carry the CSRF token from <meta name="csrf-token">.
+ *  - <input type="file" data-max-bytes="200000000"> stops its form before sending files
+ *    larger than the server takes, and says so (the server refuses them anyway, but a
+ *    browser cut off mid-upload shows a bare "connection reset").
  */
 (function () {
   "use strict";
@@ -84,6 +87,58 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  function formatMegabytes(bytes) {
+    return (bytes / 1000000).toLocaleString(lang(), { maximumFractionDigits: 1 }) + " MB";
+  }
+
+  /** The message for files over the input's data-max-bytes, or "" when they fit. */
+  function uploadTooLarge(input) {
+    var max = Number(input.getAttribute("data-max-bytes"));
+    var total = 0;
+    Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+    if (!max || total <= max) return "";
+    return "These files are " + formatMegabytes(total) + " together; the limit is " +
+      formatMegabytes(max) + ". Compress them with gzip, import fewer at a time, " +
+      "or use the command line.";
+  }
+
+  function showUploadProblem(input, message) {
+    var id = input.id + "-size-error";
+    var note = document.getElementById(id);
+    if (!message) {
+      if (note) note.remove();
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!note) {
+      note = document.createElement("small");
+      note.id = id;
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+  }
+
+  document.addEventListener("submit", function (event) {
+    var inputs = event.target.querySelectorAll("input[type=file][data-max-bytes]");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var message = uploadTooLarge(input);
+      showUploadProblem(input, message);
+      if (message) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=file][data-max-bytes]")) {
+      showUploadProblem(event.target, uploadTooLarge(event.target));
+    }
+  });
 
   document.addEventListener("change", function (event) {
     var field = event.target;
