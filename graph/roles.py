@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -47,7 +48,7 @@ from graph.communities import (
 )
 from graph.metrics import _core_edges, _pagerank_edges, partner_counts, resolve_backend
 from graph.originals import ImpliedOriginals, implied_originals
-from graph.parallel import Apart, apart
+from graph.parallel import Apart, Worker
 from graph.topics import Adoptions, adoptions_of, followers_after
 from graph.types import ROLES, AuthorInfo, Interaction, Post
 
@@ -875,19 +876,16 @@ def score_authors(
     endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
     endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
     members = _topic_members(t_author, f.t_topic, implied, ranked_topics)
-    # The topics' personalised PageRanks (a second the other steps do not need) go to a
-    # worker process with ``parallel``, as soon as their inputs are known, and are collected
-    # at the end; without, they are computed then.
-    ranks_apart = apart(
-        topic_pageranks, endorse_edges, p.alpha, backend, members,
-        parallel=parallel and f.n_posts >= PARALLEL_MIN_POSTS and len(members) > 0,
-    )  # fmt: skip
-    try:
-        topics = _Topics(adopt, qualifying, ranked_topics, ubiquitous, members, implied, ranks_apart)
-        return _score(f, p, backend, now, start, overrides, done, timings, endorse_edges,
-                      posting, topics)  # fmt: skip
-    finally:
-        ranks_apart.close()
+    # The bot signals (two seconds of text work at a million posts) and the topics'
+    # personalised PageRanks need nothing the other steps compute: with ``parallel`` a worker
+    # process works them out meanwhile, and they are collected when needed; without, they
+    # are computed then.
+    with Worker(parallel and f.n_posts >= PARALLEL_MIN_POSTS) as worker:
+        bots = worker.submit(partial(bot_signals, overrides=overrides), _bot_input(f), p.bots)
+        ranks = worker.submit(topic_pageranks, endorse_edges, p.alpha, backend, members)
+        topics = _Topics(adopt, qualifying, ranked_topics, ubiquitous, members, implied, ranks)
+        return _score(f, p, backend, now, start, bots, done, timings, endorse_edges, posting,
+                      topics)  # fmt: skip
 
 
 class _Topics(NamedTuple):
@@ -946,17 +944,22 @@ def reach_score(share: np.ndarray, at_90: float) -> np.ndarray:
     return 100.0 * (1.0 - np.power(10.0, -np.asarray(share, dtype=np.float64) / at_90))
 
 
-def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, posting,
+def _bot_input(f: Frame) -> Frame:
+    """Return the frame with only what :func:`bot_signals` reads, to send to a worker: no
+    edges or topics, and no texts of reposts (only one's own posts are compared)."""
+    repost = POST_CODE["repost"]
+    texts = [t if k != repost else "" for t, k in zip(f.p_text, f.p_kind.tolist(), strict=True)]
+    empty = np.zeros(0, dtype=np.int64)
+    return replace(f, p_text=texts, p_domains=[], t_post=empty, t_topic=empty, e_src=empty,
+                   e_dst=empty, e_kind=empty.astype(np.int8), e_at=np.zeros(0), e_post=empty)  # fmt: skip
+
+
+def _score(f, p, backend, now, start, bots_apart: Apart, done, timings, endorse_edges, posting,
            topics: _Topics) -> ScoringResult:  # fmt: skip
-    """The body of :func:`score_authors` once the topic ranks are under way."""
+    """The body of :func:`score_authors` once the bot signals and topic ranks are under way."""
     n, n_t = f.n, len(f.topics)
     adopt, implied = topics.adopt, topics.implied
     done("topic_members", 0.2)
-    bots = bot_signals(f, p.bots, overrides=overrides)
-    # Evidence counts people, and only people who do not look automated: five bot-like
-    # accounts reposting a post do not make its author a thought leader.
-    clean = bots.score < p.bot_threshold
-    done("bots", 0.3)
 
     # ---- networker: conversation (mentions and replies), either way
     talk = _conversation(f)
@@ -970,8 +973,6 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
     a_src = np.concatenate([t_src[mentions], pair[two_way] // n])
     a_dst = np.concatenate([t_dst[mentions], pair[two_way] % n])
     addressed = _distinct(a_src, a_dst, n, np.ones(n, dtype=bool))
-    addressed_clean = _distinct(a_src, a_dst, n, clean)
-    partners_clean = _distinct(np.concatenate([t_src, t_dst]), np.concatenate([t_dst, t_src]), n, clean)
     talk_edges = edge_list(t_src, t_dst, n)
     coreness = _core_edges(_undirected_weighted(talk_edges), backend)
     all_edges = edge_list(f.e_src, f.e_dst, n)
@@ -993,9 +994,16 @@ def _score(f, p, backend, now, start, overrides, done, timings, endorse_edges, p
     endorsing = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
     e_src, e_dst = f.e_src[endorsing].astype(np.int64), f.e_dst[endorsing].astype(np.int64)
     endorsed_by = partner_counts(e_src, e_dst, n)["in"]
-    endorsed_clean = _distinct(e_src, e_dst, n, clean)
     pr = _pagerank_edges(endorse_edges, p.alpha, None, backend) * max(n, 1)
     done("pagerank", 0.55)
+    bots = bots_apart.result()
+    # Evidence counts people, and only people who do not look automated: five bot-like
+    # accounts reposting a post do not make its author a thought leader.
+    clean = bots.score < p.bot_threshold
+    addressed_clean = _distinct(a_src, a_dst, n, clean)
+    partners_clean = _distinct(np.concatenate([t_src, t_dst]), np.concatenate([t_dst, t_src]), n, clean)
+    endorsed_clean = _distinct(e_src, e_dst, n, clean)
+    done("bots", 0.57)
     rq = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]])
     received_rq = np.bincount(f.e_dst[rq], minlength=n)
     repliers = partner_counts(f.e_src[rq], f.e_dst[rq], n)["in"]
