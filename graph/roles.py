@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -881,7 +881,10 @@ def score_authors(
     # process works them out meanwhile, and they are collected when needed; without, they
     # are computed then.
     with Worker(parallel and f.n_posts >= PARALLEL_MIN_POSTS) as worker:
-        bots = worker.submit(partial(bot_signals, overrides=overrides), _bot_input(f), p.bots)
+        if worker.running:
+            bots = worker.submit(_bots_from_payload, _bot_payload(f, overrides), p.bots)
+        else:
+            bots = worker.submit(partial(bot_signals, overrides=overrides), f, p.bots)
         ranks = worker.submit(topic_pageranks, endorse_edges, p.alpha, backend, members)
         topics = _Topics(adopt, qualifying, ranked_topics, ubiquitous, members, implied, ranks)
         return _score(f, p, backend, now, start, bots, done, timings, endorse_edges, posting,
@@ -944,14 +947,43 @@ def reach_score(share: np.ndarray, at_90: float) -> np.ndarray:
     return 100.0 * (1.0 - np.power(10.0, -np.asarray(share, dtype=np.float64) / at_90))
 
 
-def _bot_input(f: Frame) -> Frame:
-    """Return the frame with only what :func:`bot_signals` reads, to send to a worker: no
-    edges or topics, and no texts of reposts (only one's own posts are compared)."""
-    repost = POST_CODE["repost"]
-    texts = [t if k != repost else "" for t, k in zip(f.p_text, f.p_kind.tolist(), strict=True)]
+def _bot_payload(f: Frame, overrides: Mapping[Hashable, str] | None) -> tuple:
+    """Return what :func:`bot_signals` reads of the frame, packed to travel to a worker fast.
+
+    One's own posts' texts go as one string and their lengths (pickling a million small
+    strings would hold this process for a second), the reposts' parent ids as a list, people's
+    verdicts by author index; no edges or topics.
+    """
+    own = np.flatnonzero(f.p_kind != POST_CODE["repost"])
+    texts = [f.p_text[i] for i in own.tolist()]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    reposts = np.flatnonzero(f.p_kind == POST_CODE["repost"])
+    parents = [f.p_parent_id[i] for i in reposts.tolist()]
+    verdicts = {f.index[k]: v for k, v in (overrides or {}).items() if k in f.index}
+    return (f.n, f.p_author, f.p_at, f.p_kind, own, "".join(texts), lengths, reposts, parents,
+            verdicts)  # fmt: skip
+
+
+def _bots_from_payload(payload: tuple, params) -> BotSignals:
+    """Return :func:`bot_signals` of a frame packed by :func:`_bot_payload` (in a worker)."""
+    n, p_author, p_at, p_kind, own, joined, lengths, reposts, parents, verdicts = payload
+    text = [""] * len(p_kind)
+    ends = np.cumsum(lengths).tolist()
+    for i, start, end in zip(own.tolist(), [0, *ends[:-1]], ends, strict=True):
+        text[i] = joined[start:end]
+    parent_id = [None] * len(p_kind)
+    for i, parent in zip(reposts.tolist(), parents, strict=True):
+        parent_id[i] = parent
     empty = np.zeros(0, dtype=np.int64)
-    return replace(f, p_text=texts, p_domains=[], t_post=empty, t_topic=empty, e_src=empty,
-                   e_dst=empty, e_kind=empty.astype(np.int8), e_at=np.zeros(0), e_post=empty)  # fmt: skip
+    keys = list(range(n))
+    frame = Frame(
+        keys=keys, index=dict(zip(keys, keys, strict=True)), topics=[], p_author=p_author,
+        p_at=p_at, p_kind=p_kind, p_parent=np.full(len(p_kind), -1), p_parent_id=parent_id,
+        p_id=list(range(len(p_kind))), p_text=text, p_domains=[], t_post=empty, t_topic=empty,
+        e_src=empty, e_dst=empty, e_kind=empty.astype(np.int8), e_at=np.zeros(0), e_post=empty,
+        followers=np.full(n, -1), start=-np.inf, end=np.inf,
+    )  # fmt: skip
+    return bot_signals(frame, params, overrides=verdicts)
 
 
 def _score(f, p, backend, now, start, bots_apart: Apart, done, timings, endorse_edges, posting,
