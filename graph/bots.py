@@ -1,6 +1,9 @@
-"""Suspicious accounts from mention data alone: clockwork, duplicates, coordination, reposts.
+"""Suspicious accounts from mention data alone: clockwork, duplicates, coordination, stuffing.
 
-Four cheap signals, each in 0..1, computed with numpy over all authors at once:
+Each signal is behaviour that people rarely show and automated or paid accounts often do; none
+is the behaviour a role is defined by (reposting a lot is what an amplifier does, and a
+monitoring export of a topic holds an amplifier's reposts and little else). Four cheap
+signals, each in 0..1, computed with numpy over all authors at once:
 
 ``clockwork``
     Humans post in bursts (the coefficient of variation, CV, of the gaps between their posts
@@ -16,9 +19,18 @@ Four cheap signals, each in 0..1, computed with numpy over all authors at once:
     Reposts of the same item by ``coord_min_accounts`` or more accounts inside the same
     ``coord_window`` seconds form a burst. ``s`` is the share of the author's reposts that fall in
     bursts, once they took part in bursts on ``coord_min_items`` different items.
-``repost_only``
-    With at least ``repost_only_min_posts`` posts, ``s = clip((r - 0.8) / 0.2, 0, 1)`` where
-    ``r`` is the share of reposts.
+``hashtag_stuffing``
+    A post is stuffed when it carries ``stuff_min_tags`` or more hashtags and they make up at
+    least half of its words (spam that rides trending tags). ``s`` is the share of the
+    author's own posts that are stuffed.
+
+Sources: clockwork timing, Chu, Gianvecchio, Wang & Jajodia (2012), "Detecting automation of
+Twitter accounts" (IEEE TDSC); copy-pasted texts across accounts, Cresci, Di Pietro, Petrocchi,
+Spognardi & Tesconi (2017), "The paradigm-shift of social spambots" (WWW Companion);
+co-reposting the same item in the same minutes, Pacheco, Hui, Torres-Lugo, Truong, Flammini
+& Menczer (2021), "Uncovering coordinated networks on social media" (ICWSM); hashtags per word,
+Benevenuto, Magno, Rodrigues & Almeida (2010), "Detecting spammers on Twitter" (CEAS), and
+the platform's own spam rules against excessive, unrelated hashtags.
 
 The bot score combines them as a noisy-or, ``1 - prod(1 - w_i * s_i)``, with weights
 ``BotParams.weights``; every role score is multiplied by ``1 - bot_score`` (see
@@ -49,7 +61,7 @@ __all__ = [
 ]
 
 OVERRIDES = ("not_bot", "bot")
-SIGNALS = ("clockwork", "duplicates", "coordinated", "repost_only")
+SIGNALS = ("clockwork", "duplicates", "coordinated", "hashtag_stuffing")
 
 
 @dataclass(frozen=True)
@@ -64,13 +76,13 @@ class BotParams:
     coord_window: float = 60.0
     coord_min_accounts: int = 5
     coord_min_items: int = 3
-    repost_only_min_posts: int = 20
+    stuff_min_tags: int = 5
     weights: Mapping[str, float] = field(
         default_factory=lambda: {
             "clockwork": 0.7,
             "duplicates": 0.7,
             "coordinated": 0.8,
-            "repost_only": 0.3,
+            "hashtag_stuffing": 0.6,
         }
     )
 
@@ -116,7 +128,7 @@ class BotSignals(NamedTuple):
     clockwork: np.ndarray
     duplicates: np.ndarray
     coordinated: np.ndarray
-    repost_only: np.ndarray
+    hashtag_stuffing: np.ndarray
     posts: np.ndarray
     cv: np.ndarray
     dup_posts: np.ndarray
@@ -124,6 +136,21 @@ class BotSignals(NamedTuple):
     burst_items: np.ndarray
     reposts: np.ndarray
     override: list
+
+
+_HASHTAG = re.compile(r"(?:^|(?<=\s))#\w")
+
+
+def _stuffed(text: str, min_tags: int) -> bool:
+    """Say whether a post is mostly hashtags: ``min_tags`` or more, half its words or more.
+
+    Examples
+    --------
+    >>> _stuffed("great #python #code #dev #ai #ml #data #tips", 5), _stuffed("#a #b #c", 5)
+    (True, False)
+    """
+    tags = len(_HASHTAG.findall(text))
+    return tags >= min_tags and 2 * tags >= len(text.split())
 
 
 def _group_first(keys_sorted: np.ndarray) -> np.ndarray:
@@ -233,13 +260,20 @@ def bot_signals(
     burst_share = np.divide(burst_reposts, reposts, out=np.zeros(n), where=reposts > 0)
     coordinated = np.where(burst_items >= p.coord_min_items, burst_share, 0.0)
 
-    repost_share = np.divide(reposts, posts, out=np.zeros(n), where=posts > 0)
-    repost_only = np.where(
-        posts >= p.repost_only_min_posts, np.clip((repost_share - 0.8) / 0.2, 0, 1), 0.0
-    )
+    # hashtag stuffing: only texts with enough "#" are looked at word by word
+    stuffed_posts = np.zeros(n, dtype=np.int64)
+    own_all = np.flatnonzero(frame.p_kind != POST_CODE["repost"])
+    min_tags = p.stuff_min_tags
+    stuffed = [
+        i for i in own_all.tolist() if text[i].count("#") >= min_tags and _stuffed(text[i], min_tags)
+    ]
+    if stuffed:
+        stuffed_posts = np.bincount(author[np.array(stuffed, dtype=np.int64)], minlength=n)
+    hashtag_stuffing = np.divide(stuffed_posts, own_posts, out=np.zeros(n), where=own_posts > 0)
 
     keep = np.ones(n)
-    for name, s in zip(SIGNALS, (clockwork, duplicates, coordinated, repost_only), strict=True):
+    signals = (clockwork, duplicates, coordinated, hashtag_stuffing)
+    for name, s in zip(SIGNALS, signals, strict=True):
         keep *= 1 - p.weights.get(name, 0.0) * s
     score = 1 - keep
     override = [None] * n
@@ -255,7 +289,7 @@ def bot_signals(
         clockwork,
         duplicates,
         coordinated,
-        repost_only,
+        hashtag_stuffing,
         posts,
         cv,
         dup_posts,
@@ -296,8 +330,11 @@ def bot_reasons(signals: BotSignals, i: int) -> list[str]:
             f"reposted {s.burst_items[i]} items within the same minute as many other accounts "
             f"({100 * s.coordinated[i]:.0f}% of their {s.reposts[i]} reposts)"
         )
-    if s.repost_only[i] > 0:
-        out.append(f"almost only reposts: {s.reposts[i]} of {s.posts[i]} posts")
+    if s.hashtag_stuffing[i] > 0:
+        out.append(
+            f"stuffs hashtags: {100 * s.hashtag_stuffing[i]:.0f}% of their own posts are mostly "
+            "hashtags"
+        )
     return out
 
 

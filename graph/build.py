@@ -118,6 +118,16 @@ class Frame:
         return len(self.e_src)
 
 
+def _parent_ids(parent_ids: np.ndarray, p_parent: np.ndarray, origin) -> list:
+    """Return each post's parent id: the stored parent's, else the origin named, else None."""
+    ids = [None if x < 0 else x for x in parent_ids.tolist()]
+    if origin is not None:
+        for i in np.flatnonzero(p_parent < 0).tolist():
+            if origin[i] is not None:
+                ids[i] = origin[i]
+    return ids
+
+
 def unique_sorted(values: np.ndarray) -> np.ndarray:
     """Return the sorted distinct values of a 1-d array.
 
@@ -338,6 +348,7 @@ def frame_from_columns(
     platforms: Mapping[int, str] | None = None,
     start: float = -np.inf,
     end: float = np.inf,
+    post_origin: Sequence[Hashable | None] | None = None,
 ) -> Frame:
     """Return the :class:`Frame` of a workspace given in columns, with integer author and post ids.
 
@@ -348,7 +359,10 @@ def frame_from_columns(
     (post id, topic) pairs; topics are numbered in the order of ``topics`` when given, else in
     order of first appearance in ``topic_name``. ``post_parent`` and ``edge_post`` may also be
     integer arrays with ``-1`` for none. ``post_kind`` and ``edge_kind`` are kind
-    names, or integer arrays of their codes (:data:`POST_CODE`, :data:`EDGE_CODE`). Raises
+    names, or integer arrays of their codes (:data:`POST_CODE`, :data:`EDGE_CODE`).
+    ``post_origin`` names, for a post whose parent is not among the posts, that parent anyway
+    (its id on the platform, say): reposts of one missing original are then known to be of the
+    same one. Raises
     ``ValueError`` on an unknown post or interaction kind or topic, or on columns of different
     lengths.
 
@@ -425,7 +439,7 @@ def frame_from_columns(
         p_at=np.asarray(post_at, dtype=np.float64).reshape(-1),
         p_kind=_codes(post_kind, POST_CODE, "post"),
         p_parent=p_parent,
-        p_parent_id=[None if x < 0 else x for x in parent_ids.tolist()],
+        p_parent_id=_parent_ids(parent_ids, p_parent, post_origin),
         p_id=ids.tolist(),
         p_text=post_text,
         p_domains=post_domains,

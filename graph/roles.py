@@ -24,6 +24,7 @@ import json
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -46,8 +47,9 @@ from graph.communities import (
     summarize_communities,
 )
 from graph.metrics import _core_edges, _pagerank_edges, partner_counts, resolve_backend
-from graph.parallel import apart
-from graph.topics import adoptions, followers_after
+from graph.originals import ImpliedOriginals, implied_originals
+from graph.parallel import Apart, Worker
+from graph.topics import Adoptions, adoptions_of, followers_after
 from graph.types import ROLES, AuthorInfo, Interaction, Post
 
 __all__ = [
@@ -158,11 +160,21 @@ MEDIA_DOMAINS = frozenset(
 
 #: feature -> (role, weight, reason template). ``{v}`` is the raw value; see _reason().
 FEATURES: dict[str, tuple[str, float, str]] = {
-    "partners": ("networker", 1.0, "talks with {v:,.0f} distinct people"),
+    "partners": ("networker", 1.0, "in conversation with {v:,.0f} distinct people"),
     "reciprocated": ("networker", 1.0, "has {v:,.0f} two-way ties"),
     "coreness": ("networker", 0.5, "sits in the {v:,.0f}-core of the conversation"),
-    "addressed_by": ("networker", 1.0, "mentioned or replied to by {v:,.0f} distinct people"),
+    "addressed_by": (
+        "networker",
+        1.0,
+        "mentioned by, or in two-way conversation with, {v:,.0f} distinct people, {share} of the"
+        " authors",
+    ),
     "bridging": ("networker", 0.75, "talks with people in {v:,.0f} other communities"),
+    "endorsed_by": (
+        "thought_leader",
+        1.5,
+        "reposted, quoted or replied to by {v:,.0f} distinct people, {share} of the authors",
+    ),
     "influence_rank": (
         "thought_leader",
         1.5,
@@ -179,7 +191,8 @@ FEATURES: dict[str, tuple[str, float, str]] = {
     "followers_after": (
         "trendsetter",
         1.5,
-        "{v:,.0f} people who interact with them took up their topics after them",
+        "{v:,.0f} people who interact with them took up their topics after them, {share} of the"
+        " authors",
     ),
     "trend_rank": ("trendsetter", 1.0, "trendsetter rank {v:,.1f}x the average"),
     "repost_share": ("amplifier", 1.0, "{v:.0%} of their {posts} posts are reposts"),
@@ -190,6 +203,13 @@ FEATURES: dict[str, tuple[str, float, str]] = {
         1.0,
         "what they reposted was passed on {v:,.0f} times by people who follow them",
     ),
+}
+
+#: The feature whose reach (a share of the posting authors) can lift each role on its own.
+REACH_FEATURE = {
+    "networker": "addressed_by",
+    "thought_leader": "endorsed_by",
+    "trendsetter": "followers_after",
 }
 
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
@@ -208,25 +228,45 @@ class ScoringParams:
     role_threshold : float
         A role score (0-100) must reach this to be an author's primary role.
     min_partners : int
-        Networker evidence: distinct partners (either direction).
+        Networker evidence: distinct people in conversation with them (mentions, replies,
+        either way), not counting suspicious accounts.
+    min_addressed_by : int
+        Networker evidence: distinct people who mention or reply to them (not suspicious).
+    min_endorsers : int
+        Thought-leader evidence: distinct people who reply to, quote or repost them (not
+        suspicious); they must also have an original post (or one known through its reposts).
     min_topic_posts : int
-        Thought-leader evidence: original posts (posts and quotes) on one topic.
+        Topical focus counts topics with at least this many original posts of the author.
+    min_topic_endorsers : int
+        Per-topic thought-leader evidence: distinct people endorsing their posts on the topic.
     min_followers_after : int
-        Trendsetter evidence: people who interact with the author and adopted a topic after them.
+        Trendsetter evidence: people (not suspicious) who interact with the author and adopted
+        a topic after them.
     min_reposts : int
         Amplifier evidence: reposts.
+    min_reposted_authors : int
+        Amplifier evidence: distinct authors reposted.
     min_adopters : int
         A topic counts for trends and per-topic rankings once this many authors used it.
+    ubiquitous_share : float
+        A topic used by at least this share of the posting authors is what the collection is
+        about (a brand, the query hashtag): nobody is a trendsetter on it.
+    reach_at_90 : float
+        Share of the posting authors who address (networker), endorse (thought leader) or
+        follow (trendsetter) an author at which that role scores 90 (see :func:`reach_score`).
     max_topics : int
-        Per-topic rankings (and topic PageRank) for at most this many topics, most adopters first.
+        Per-topic rankings (and topic PageRank) for at most this many topics, most used first.
     bot_threshold : float
-        Authors with a bot score at or above this can never be amplifiers.
+        Authors with a bot score at or above this are suspicious: they can never be amplifiers,
+        and their interactions are no evidence for anyone's role.
     media_domains : tuple of str
         Extra media/blog domains, added to :data:`MEDIA_DOMAINS`.
     weights : mapping
         ``{role: {feature: weight}}``; a missing role or feature keeps its default.
     magnitude_weight : float
         Share (0-1) of a feature's log-scaled magnitude, next to its percentile, in role scores.
+    percentile_power : float
+        Percentiles enter role scores as ``100 * (pct / 100) ** percentile_power``.
     share_prior : float
         Shares (reposts, media links, replies per post) are ranked as ``count / (total + prior)``.
     alpha : float
@@ -242,15 +282,22 @@ class ScoringParams:
     window_days: float = 90.0
     role_threshold: float = 50.0
     min_partners: int = 5
+    min_addressed_by: int = 5
+    min_endorsers: int = 5
     min_topic_posts: int = 5
-    min_followers_after: int = 2
+    min_topic_endorsers: int = 3
+    min_followers_after: int = 3
     min_reposts: int = 5
+    min_reposted_authors: int = 3
     min_adopters: int = 10
+    ubiquitous_share: float = 0.5
+    reach_at_90: float = 0.05
     max_topics: int = 20
     bot_threshold: float = 0.5
     media_domains: tuple[str, ...] = ()
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     magnitude_weight: float = 0.5
+    percentile_power: float = 4.0
     share_prior: float = 5.0
     alpha: float = 0.85
     community_method: str = "leiden"
@@ -264,6 +311,10 @@ class ScoringParams:
             raise ValueError(f"window_days must be positive, got {self.window_days}")
         if not 0 <= self.role_threshold <= 100:
             raise ValueError(f"role_threshold must lie in [0, 100], got {self.role_threshold}")
+        if not 0 < self.ubiquitous_share <= 1:
+            raise ValueError(f"ubiquitous_share must lie in (0, 1], got {self.ubiquitous_share}")
+        if not 0 < self.reach_at_90 <= 1:
+            raise ValueError(f"reach_at_90 must lie in (0, 1], got {self.reach_at_90}")
         if not 0 <= self.magnitude_weight <= 1:
             raise ValueError(f"magnitude_weight must lie in [0, 1], got {self.magnitude_weight}")
         if self.community_method not in METHODS:
@@ -314,6 +365,14 @@ def percentiles(values: np.ndarray) -> np.ndarray:
         return np.zeros(len(values))
     ordered = np.sort(values)
     return 100.0 * np.searchsorted(ordered, values, side="left") / (len(values) - 1)
+
+
+def _varies(values: np.ndarray) -> bool:
+    """Say whether a feature tells its authors apart: one author has it, or the values of
+    those who have it differ. (A feature nobody has, or everyone who has it has equally,
+    carries nothing.)"""
+    some = values[values > 0]
+    return len(some) == 1 or (len(some) > 1 and bool(some.min() < some.max()))
 
 
 def ordinal(n: int) -> str:
@@ -472,7 +531,8 @@ class ScoringResult:
         return self._authors([self.index[key] for key in keys])
 
     def _reason(self, name: str, v: float, pct: float, topic: str, adopters: int, posts: int):
-        text = FEATURES[name][2].format(v=v, topic=topic, adopters=adopters, posts=posts)
+        share = _percent(v / max(self.context.get("posting", 0), 1))
+        text = FEATURES[name][2].format(v=v, topic=topic, adopters=adopters, posts=posts, share=share)
         pct = int(pct)
         return f"{text} ({_ORDINALS[pct] if 0 <= pct <= 100 else ordinal(pct)} percentile)"
 
@@ -507,7 +567,10 @@ class ScoringResult:
         posts_of = self.bots.posts[at].tolist()
         community = self.community[at].tolist()
         followers = self.followers[at].tolist()
-        role_weights = {role: p.role_weights(role) for role in ROLES}
+        # the features that counted in this run (those that told authors apart)
+        role_weights = ctx.get("weights") or {role: p.role_weights(role) for role in ROLES}
+        reach_of = {role: r[at].tolist() for role, r in (ctx.get("reach") or {}).items()}
+        posting = max(ctx.get("posting", 0), 1)
         topic_rows = self._topic_rows()
         out = []
         for j, i in enumerate(rows):
@@ -522,8 +585,8 @@ class ScoringResult:
                 weights = role_weights[role]
                 total = sum(w * levels[f][j] for f, w in weights.items()) or 1.0
                 ranked = []
-                for f, w in weights.items():
-                    share = w * levels[f][j] / total
+                for f in DEFAULT_WEIGHTS[role]:
+                    share = weights.get(f, 0.0) * levels[f][j] / total
                     feats[f] = {
                         "value": values[f][j],
                         "percentile": round(pcts[f][j], 1),
@@ -532,13 +595,22 @@ class ScoringResult:
                     }
                     ranked.append((share, f))
                 ranked.sort(key=lambda t: -t[0])
+                # the reach behind the role's score comes first when it lifted the score
+                lead = REACH_FEATURE.get(role)
+                if lead and reach_score(reach_of[role][j] / posting, p.reach_at_90) >= 50:
+                    ranked.sort(key=lambda t: t[1] != lead)
                 explanations[role] = [
                     self._reason(f, values[f][j], pcts[f][j], topic_of.get(f, ""), adopters, posts)
                     for s, f in ranked
-                    if s > 0
+                    if s > 0 or f == lead and values[f][j] > 0
                 ]
                 if not evidence[role][j]:
-                    explanations[role].append(self._missing(role, i))
+                    missing = self._missing(role, i)
+                    # first when the score alone would make the role, else last
+                    if scores_of[role][j] >= p.role_threshold:
+                        explanations[role].insert(0, missing)
+                    else:
+                        explanations[role].append(missing)
                 if bot[j] > 0:
                     explanations[role].append(
                         f"score reduced by {100 * bot[j]:.0f}% for bot-like behaviour"
@@ -581,31 +653,69 @@ class ScoringResult:
         return out
 
     def _missing(self, role: str, i: int) -> str:
+        """Say what the author lacks for ``role`` (their score is held below the threshold)."""
         p = self.params
+        counts = self.context.get("evidence_counts") or {}
+        have = {name: int(column[i]) for name, column in counts.items()}
+        held = "not enough evidence for the role: "
         if role == "networker":
-            return f"needs {p.min_partners} distinct partners for the role"
+            return held + (
+                f"needs {p.min_partners} people in conversation with them and {p.min_addressed_by}"
+                f" who address them (has {have.get('partners', 0)} and"
+                f" {have.get('addressed_by', 0)}, suspicious accounts not counted)"
+            )
         if role == "thought_leader":
-            return f"needs {p.min_topic_posts} original posts on one topic for the role"
+            if have.get("originals", 1) < 1:
+                return held + "needs a post of their own that others reply to, quote or repost"
+            return held + (
+                f"needs {p.min_endorsers} people replying to, quoting or reposting them (has"
+                f" {have.get('endorsed_by', 0)}, suspicious accounts not counted)"
+            )
         if role == "trendsetter":
-            return (
-                f"needs {p.min_followers_after} people adopting their topics after them "
-                "for the role"
+            return held + (
+                f"needs {p.min_followers_after} people taking up their topics after them"
+                f" (has {int(self.values['followers_after'][i])})"
             )
         if self.bots.score[i] >= p.bot_threshold:
-            return "cannot be an amplifier: bot score too high"
-        return f"needs {p.min_reposts} reposts for the role"
+            return held + "a suspicious account cannot be an amplifier"
+        return held + (
+            f"needs {p.min_reposts} reposts of {p.min_reposted_authors} distinct authors (has"
+            f" {int(self.bots.reposts[i])} of {have.get('reposted_authors', 0)})"
+        )
+
+
+def _percent(x: float) -> str:
+    """Return a share as a short percentage: ``11%``, ``4.7%``, ``0.5%``, ``<0.1%``.
+
+    Examples
+    --------
+    >>> [_percent(x) for x in (0.113, 0.047, 0.005, 0.0004)]
+    ['11%', '4.7%', '0.5%', '<0.1%']
+    """
+    if x >= 0.1:
+        return f"{x:.0%}"
+    if x >= 0.001:
+        return f"{x:.1%}"
+    return "<0.1%"
 
 
 # --------------------------------------------------------------------------- features
 
 
-def _feature_level(values: np.ndarray, pct: np.ndarray, magnitude_weight: float) -> np.ndarray:
-    """Blend a feature's percentile with its log-scaled magnitude (both 0-100).
+def _feature_level(
+    values: np.ndarray, pct: np.ndarray, magnitude_weight: float, power: float = 1.0
+) -> np.ndarray:
+    """Blend a feature's percentile, raised to ``power``, with its log-scaled magnitude (0-100).
+
+    The power makes the middle of the field a middling level (the median author with any
+    conversation is at 25 with ``power=2``, not 50), so that a role score of 50 means standing
+    out, and the top percentiles keep their spread.
 
     Percentiles squeeze the top 1% of a heavy-tailed feature into 99-100, so small changes of the
     data reorder the very authors people look at; the log magnitude, ``log1p(x) / log1p(max)``,
     keeps them apart by how much larger they really are.
     """
+    pct = 100.0 * (pct / 100.0) ** power
     if magnitude_weight == 0 or not len(values):
         return pct
     logs = np.log1p(np.maximum(values, 0))
@@ -696,9 +806,11 @@ def score_authors(
     >>> edges += [Interaction("u0", "u1", "mention", 30.0), Interaction("u1", "u0", "mention", 31.0)]
     >>> result = score_authors(posts, edges)
     >>> result["hub"].role, result["hub"].scores["networker"]
-    ('networker', 96.3)
-    >>> result["hub"].reasons[:2]
-    ['talks with 8 distinct people (100th percentile)', 'has 8 two-way ties (100th percentile)']
+    ('networker', 100.0)
+    >>> result["hub"].reasons[0]
+    'mentioned by, or in two-way conversation with, 8 distinct people, 89% of the authors (100th percentile)'
+    >>> result["hub"].reasons[1]
+    'in conversation with 8 distinct people (100th percentile)'
     >>> result["u5"].role
     'user'
     """
@@ -733,87 +845,227 @@ def score_authors(
     n = f.n
     done("frame", 0.15)
 
-    # The topics' personalised PageRanks (a second the other steps do not need) go to a
-    # worker process with ``parallel``, as soon as their inputs are known, and are collected
-    # at the end; without, they are computed then.
+    # Topics are adopted by posts, replies, quotes, reposts and the originals known only
+    # through their reposts; an adoption by a reply, quote or repost remembers whose post it
+    # answered or spread (responding to someone's post is not following them into a topic).
+    # A topic that half the posting authors use is what the collection is about (the brand,
+    # the query hashtag), not a trend to be early on.
     n_t = len(f.topics)
-    adopt = adoptions(f.p_author, f.p_at, f.t_post, f.t_topic, n_t)
-    topic_adopters = np.bincount(adopt.topic, minlength=n_t)
-    qualifying = np.flatnonzero(topic_adopters >= p.min_adopters)
-    ranked_topics = qualifying[np.argsort(-topic_adopters[qualifying], kind="stable")]
-    ranked_topics = ranked_topics[: p.max_topics]
+    implied = implied_originals(f)
     t_author = f.p_author[f.t_post].astype(np.int64)
+    pointing = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+    pointing &= f.e_post >= 0
+    spread_from = np.full(f.n_posts, -1, dtype=np.int64)
+    spread_from[f.e_post[pointing]] = f.e_dst[pointing]
+    adopt = adoptions_of(
+        np.concatenate([t_author, implied.author]),
+        np.concatenate([f.p_at[f.t_post], implied.at]),
+        np.concatenate([f.t_topic.astype(np.int64), implied.topic]),
+        n_t,
+        via=np.concatenate([spread_from[f.t_post], np.full(len(implied.author), -1)]),
+    )
+    users = _topic_users(t_author, f.t_topic, implied, n_t)
+    # the authors who wrote anything in the window: a post, or a mention or reply or repost
+    # (whose post may be missing from partial data)
+    posting = int(np.count_nonzero(np.bincount(f.p_author, minlength=n) + np.bincount(f.e_src, minlength=n)))
+    ubiquitous = users >= max(p.ubiquitous_share * posting, 1)
+    topic_adopters = np.bincount(adopt.topic, minlength=n_t)
+    qualifying = np.flatnonzero((topic_adopters >= p.min_adopters) & ~ubiquitous)
+    ranked_topics = np.flatnonzero(users >= p.min_adopters)
+    ranked_topics = ranked_topics[np.argsort(-users[ranked_topics], kind="stable")][: p.max_topics]
     endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
     endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
-    members = _topic_members(t_author, f.t_topic, ranked_topics)
-    ranks_apart = apart(
-        topic_pageranks, endorse_edges, p.alpha, backend, members,
-        parallel=parallel and f.n_posts >= PARALLEL_MIN_POSTS and len(members) > 0,
+    members = _topic_members(t_author, f.t_topic, implied, ranked_topics)
+    # The bot signals (two seconds of text work at a million posts) and the topics'
+    # personalised PageRanks need nothing the other steps compute: with ``parallel`` a worker
+    # process works them out meanwhile, and they are collected when needed; without, they
+    # are computed then.
+    with Worker(parallel and f.n_posts >= PARALLEL_MIN_POSTS) as worker:
+        if worker.running:
+            bots = worker.submit(_bots_from_payload, _bot_payload(f, overrides), p.bots)
+        else:
+            bots = worker.submit(partial(bot_signals, overrides=overrides), f, p.bots)
+        ranks = worker.submit(topic_pageranks, endorse_edges, p.alpha, backend, members)
+        topics = _Topics(adopt, qualifying, ranked_topics, ubiquitous, members, implied, ranks)
+        return _score(f, p, backend, now, start, bots, done, timings, endorse_edges, posting,
+                      topics)  # fmt: skip
+
+
+class _Topics(NamedTuple):
+    """What :func:`score_authors` works out about topics before the other steps."""
+
+    adopt: Adoptions
+    qualifying: np.ndarray  # topics one can be early on: enough adopters, not ubiquitous
+    ranked: np.ndarray  # topics ranked per topic: the most used
+    ubiquitous: np.ndarray  # per topic: what the collection is about
+    members: list
+    implied: ImpliedOriginals
+    ranks: Apart
+
+
+def _topic_users(t_author, t_topic, implied: ImpliedOriginals, n_t: int) -> np.ndarray:
+    """Return, per topic, the distinct authors who used it (reposts and implied originals too)."""
+    author = np.concatenate([t_author, implied.author])
+    topic = np.concatenate([np.asarray(t_topic, dtype=np.int64), implied.topic])
+    pairs = unique_sorted(author * max(n_t, 1) + topic)
+    return np.bincount(pairs % max(n_t, 1), minlength=n_t)
+
+
+def _conversation(f: Frame) -> np.ndarray:
+    """Return the mask of the edges that are conversation: mentions and replies, without the
+    mentions a post only repeats (those inside a repost are its original's; a reply's or
+    quote's "@name" of the very author it answers is not a second contact)."""
+    talk = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
+    mention = f.e_kind == EDGE_CODE["mention"]
+    has_post = f.e_post >= 0
+    in_repost = np.zeros(len(talk), dtype=bool)
+    in_repost[has_post] = f.p_kind[f.e_post[has_post]] == POST_CODE["repost"]
+    # (post, target) pairs that already have a reply, repost or quote edge
+    pointed = has_post & ~mention
+    key = f.e_post.astype(np.int64) * max(f.n, 1) + f.e_dst
+    repeated = mention & has_post & np.isin(key, key[pointed])
+    return talk & ~(mention & in_repost) & ~repeated
+
+
+def _distinct(src: np.ndarray, dst: np.ndarray, n: int, counted: np.ndarray) -> np.ndarray:
+    """Return, per node, the distinct ``src`` pointing at it that are ``counted``."""
+    keep = counted[src] & (src != dst)
+    pairs = unique_sorted(dst[keep].astype(np.int64) * n + src[keep])
+    return np.bincount(pairs // max(n, 1), minlength=n)
+
+
+def reach_score(share: np.ndarray, at_90: float) -> np.ndarray:
+    """Return the 0-100 score of reaching ``share`` of the posting authors.
+
+    Saturating and monotone: ``at_90`` of the authors scores 90, a tenth of that 21.
+
+    Examples
+    --------
+    >>> reach_score(np.array([0.0, 0.005, 0.05, 0.11, 0.33]), 0.05).round(1).tolist()
+    [0.0, 20.6, 90.0, 99.4, 100.0]
+    """
+    return 100.0 * (1.0 - np.power(10.0, -np.asarray(share, dtype=np.float64) / at_90))
+
+
+def _bot_payload(f: Frame, overrides: Mapping[Hashable, str] | None) -> tuple:
+    """Return what :func:`bot_signals` reads of the frame, packed to travel to a worker fast.
+
+    One's own posts' texts go as one string and their lengths (pickling a million small
+    strings would hold this process for a second), the reposts' parent ids as a list, people's
+    verdicts by author index; no edges or topics.
+    """
+    own = np.flatnonzero(f.p_kind != POST_CODE["repost"])
+    texts = [f.p_text[i] for i in own.tolist()]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    reposts = np.flatnonzero(f.p_kind == POST_CODE["repost"])
+    parents = [f.p_parent_id[i] for i in reposts.tolist()]
+    verdicts = {f.index[k]: v for k, v in (overrides or {}).items() if k in f.index}
+    return (f.n, f.p_author, f.p_at, f.p_kind, own, "".join(texts), lengths, reposts, parents,
+            verdicts)  # fmt: skip
+
+
+def _bots_from_payload(payload: tuple, params) -> BotSignals:
+    """Return :func:`bot_signals` of a frame packed by :func:`_bot_payload` (in a worker)."""
+    n, p_author, p_at, p_kind, own, joined, lengths, reposts, parents, verdicts = payload
+    text = [""] * len(p_kind)
+    ends = np.cumsum(lengths).tolist()
+    for i, start, end in zip(own.tolist(), [0, *ends[:-1]], ends, strict=True):
+        text[i] = joined[start:end]
+    parent_id = [None] * len(p_kind)
+    for i, parent in zip(reposts.tolist(), parents, strict=True):
+        parent_id[i] = parent
+    empty = np.zeros(0, dtype=np.int64)
+    keys = list(range(n))
+    frame = Frame(
+        keys=keys, index=dict(zip(keys, keys, strict=True)), topics=[], p_author=p_author,
+        p_at=p_at, p_kind=p_kind, p_parent=np.full(len(p_kind), -1), p_parent_id=parent_id,
+        p_id=list(range(len(p_kind))), p_text=text, p_domains=[], t_post=empty, t_topic=empty,
+        e_src=empty, e_dst=empty, e_kind=empty.astype(np.int8), e_at=np.zeros(0), e_post=empty,
+        followers=np.full(n, -1), start=-np.inf, end=np.inf,
     )  # fmt: skip
-    try:
-        return _score(f, p, backend, now, start, overrides, done, timings, clock, adopt,
-                      qualifying, ranked_topics, t_author, endorse_edges, members, ranks_apart)  # fmt: skip
-    finally:
-        ranks_apart.close()
+    return bot_signals(frame, params, overrides=verdicts)
 
 
-def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qualifying,
-           ranked_topics, t_author, endorse_edges, members, ranks_apart) -> ScoringResult:  # fmt: skip
-    """The body of :func:`score_authors` once the topic ranks are under way."""
+def _score(f, p, backend, now, start, bots_apart: Apart, done, timings, endorse_edges, posting,
+           topics: _Topics) -> ScoringResult:  # fmt: skip
+    """The body of :func:`score_authors` once the bot signals and topic ranks are under way."""
     n, n_t = f.n, len(f.topics)
+    adopt, implied = topics.adopt, topics.implied
     done("topic_members", 0.2)
-    # ---- networker
+
+    # ---- networker: conversation (mentions and replies), either way
+    talk = _conversation(f)
+    t_src, t_dst = f.e_src[talk].astype(np.int64), f.e_dst[talk].astype(np.int64)
+    pc = partner_counts(t_src, t_dst, n)
+    # addressed: mentioned by them, or in conversation both ways (one-way replies to someone's
+    # posts are what a thought leader draws)
+    mentions = f.e_kind[talk] == EDGE_CODE["mention"]
+    pair = unique_sorted(t_src * n + t_dst)
+    two_way = np.isin(pair, (pair % n) * n + pair // n)
+    a_src = np.concatenate([t_src[mentions], pair[two_way] // n])
+    a_dst = np.concatenate([t_dst[mentions], pair[two_way] % n])
+    addressed = _distinct(a_src, a_dst, n, np.ones(n, dtype=bool))
+    talk_edges = edge_list(t_src, t_dst, n)
+    coreness = _core_edges(_undirected_weighted(talk_edges), backend)
     all_edges = edge_list(f.e_src, f.e_dst, n)
-    pc = partner_counts(all_edges.src, all_edges.dst, n)
-    addressing = np.isin(f.e_kind, [EDGE_CODE["mention"], EDGE_CODE["reply"]])
-    addressed_by = partner_counts(f.e_src[addressing], f.e_dst[addressing], n)["in"]
-    done("partners", 0.3)
+    contacts = partner_counts(all_edges.src, all_edges.dst, n)["any"]
+    done("partners", 0.35)
     und = _undirected_weighted(all_edges)
     g_und = to_igraph(und, directed=False) if backend == "igraph" else None
-    coreness = _core_edges(und, backend, graph=g_und)
-    done("kcore", 0.35)
     community = _detect(und, p.community_method, p.community_resolution, p.seed, backend, graph=g_und)
     del g_und
     done("communities", 0.5)
-    both_src = np.concatenate([all_edges.src, all_edges.dst])
-    both_dst = np.concatenate([all_edges.dst, all_edges.src])
+    both_src = np.concatenate([talk_edges.src, talk_edges.dst])
+    both_dst = np.concatenate([talk_edges.dst, talk_edges.src])
     cd = community[both_dst]
     other = (cd >= 0) & (cd != community[both_src])
     bridge_pairs = unique_sorted(both_src[other] * (n + 1) + cd[other])
     bridging = np.bincount(bridge_pairs // (n + 1), minlength=n)
 
-    # ---- thought leader
+    # ---- thought leader: people who reply to, quote or repost them
+    endorsing = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+    e_src, e_dst = f.e_src[endorsing].astype(np.int64), f.e_dst[endorsing].astype(np.int64)
+    endorsed_by = partner_counts(e_src, e_dst, n)["in"]
     pr = _pagerank_edges(endorse_edges, p.alpha, None, backend) * max(n, 1)
     done("pagerank", 0.55)
-    bots = bot_signals(f, p.bots, overrides=overrides)
-    done("bots", 0.58)
+    bots = bots_apart.result()
+    # Evidence counts people, and only people who do not look automated: five bot-like
+    # accounts reposting a post do not make its author a thought leader.
+    clean = bots.score < p.bot_threshold
+    addressed_clean = _distinct(a_src, a_dst, n, clean)
+    partners_clean = _distinct(np.concatenate([t_src, t_dst]), np.concatenate([t_dst, t_src]), n, clean)
+    endorsed_clean = _distinct(e_src, e_dst, n, clean)
+    done("bots", 0.57)
     rq = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]])
     received_rq = np.bincount(f.e_dst[rq], minlength=n)
     repliers = partner_counts(f.e_src[rq], f.e_dst[rq], n)["in"]
     original = np.isin(f.p_kind, [POST_CODE["post"], POST_CODE["quote"]])
-    originals = np.bincount(f.p_author[original], minlength=n)
+    originals = np.bincount(f.p_author[original], minlength=n) + implied.count
     replies_per_post = received_rq / np.maximum(originals, 1)
-
-    t_orig = original[f.t_post]
-    at_key = t_author * max(n_t, 1) + f.t_topic
+    # posts per (author, topic), and original ones: real posts plus implied originals
+    t_author = f.p_author[f.t_post].astype(np.int64)
+    at_key = np.concatenate([t_author * max(n_t, 1) + f.t_topic, implied.author * max(n_t, 1) + implied.topic])
+    is_orig = np.concatenate([original[f.t_post], np.ones(len(implied.author), dtype=bool)])
     at_pairs, at_count = np.unique(at_key, return_counts=True)
-    orig_pairs, orig_count = np.unique(at_key[t_orig], return_counts=True)
+    orig_pairs, orig_count = np.unique(at_key[is_orig], return_counts=True)
     at_origc = np.zeros(len(at_pairs), dtype=np.int64)
     at_origc[np.searchsorted(at_pairs, orig_pairs)] = orig_count
     pair_author, pair_topic = at_pairs // max(n_t, 1), at_pairs % max(n_t, 1)
     posts_n = bots.posts
     # topical focus (Pal & Counts' topical signal) on the author's main topic with evidence
-    share = at_count / np.maximum(posts_n[pair_author], 1)
+    share = at_count / np.maximum((posts_n + implied.count)[pair_author], 1)
     share_ok = np.where(at_origc >= p.min_topic_posts, share, 0.0)
     topical_focus, focus_row = _group_max(pair_author, share_ok, n)
     focus_topic = np.full(n, -1, dtype=np.int64)
     has_focus = (focus_row >= 0) & (topical_focus > 0)
     focus_topic[has_focus] = pair_topic[focus_row[has_focus]]
-    best_orig, _ = _group_max(pair_author, at_origc.astype(np.float64), n)
     done("thought_leader", 0.6)
 
-    # ---- trendsetter
+    # ---- trendsetter: early on a topic, followed into it by people who pay them attention
+    qualifying = topics.qualifying
     fol, lead, ftop = followers_after(adopt, all_edges.src, all_edges.dst, n, qualifying)
+    counted = clean[fol]
+    fol, lead, ftop = fol[counted], lead[counted], ftop[counted]
     fa_pairs = unique_sorted(lead.astype(np.int64) * n + fol) if len(fol) else np.zeros(0, np.int64)
     followers_after_n = np.bincount(fa_pairs // max(n, 1), minlength=n)
     q_mask = np.isin(adopt.topic, qualifying)
@@ -836,7 +1088,7 @@ def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qu
         trend_rank = np.zeros(n)
     done("trendsetter", 0.7)
 
-    # ---- amplifier
+    # ---- amplifier: passing on other people's posts
     is_repost = f.p_kind == POST_CODE["repost"]
     reposts = bots.reposts
     repost_share = reposts / np.maximum(posts_n, 1)
@@ -863,8 +1115,9 @@ def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qu
         "partners": pc["any"].astype(np.float64),
         "reciprocated": pc["both"].astype(np.float64),
         "coreness": coreness.astype(np.float64),
-        "addressed_by": addressed_by.astype(np.float64),
+        "addressed_by": addressed.astype(np.float64),
         "bridging": bridging.astype(np.float64),
+        "endorsed_by": endorsed_by.astype(np.float64),
         "influence_rank": np.round(pr, 4),
         "replies_per_post": replies_per_post,
         "repliers": repliers.astype(np.float64),
@@ -877,7 +1130,6 @@ def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qu
         "media_share": media_share,
         "second_hand_reach": second_hand.astype(np.float64),
     }
-    # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
     # shares are ranked with a prior of `share_prior` extra posts holding none, so 30 reposts out
     # of 30 posts outrank 3 of 3 (the raw share is still what the reasons show)
     k = p.share_prior
@@ -887,30 +1139,65 @@ def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qu
         "media_share": media_posts / (posts_n + k),
         "replies_per_post": received_rq / (originals + k),
     }
+    # A feature that nobody has, or that is the same for everyone who has it (no post links to
+    # media; every poster's share of reposts is 100% in a collection of retweets) says
+    # nothing, so it is left out of its role's score rather than holding everyone down.
+    # log scaling before ranking is monotone: the percentile of log1p(x) is that of x
     pct = {name: percentiles(np.log1p(np.maximum(v, 0))) for name, v in ranked.items()}
     level = {
-        name: _feature_level(v, pct[name], p.magnitude_weight) for name, v in ranked.items()
+        name: _feature_level(v, pct[name], p.magnitude_weight, p.percentile_power)
+        for name, v in ranked.items()
+    }
+    informative = {name: _varies(v) for name, v in ranked.items()}
+    # Reach: the share of the posting authors who address, endorse or follow them, counted
+    # among people who do not look automated. It lifts the role score on its own, so that an
+    # account that a twentieth of the workspace talks to scores 90 however the rest is spread.
+    # A handful of people is no reach, whatever share of a small workspace they are: reach
+    # counts from the role's minimum evidence on.
+    reach = {
+        "networker": np.where(addressed_clean >= p.min_addressed_by, addressed_clean, 0),
+        "thought_leader": np.where(endorsed_clean >= p.min_endorsers, endorsed_clean, 0),
+        "trendsetter": np.where(followers_after_n >= p.min_followers_after, followers_after_n, 0),
     }
     evidence = {
-        "networker": pc["any"] >= p.min_partners,
-        "thought_leader": best_orig >= p.min_topic_posts,
+        "networker": (partners_clean >= p.min_partners) & (addressed_clean >= p.min_addressed_by),
+        "thought_leader": (endorsed_clean >= p.min_endorsers) & (originals >= 1),
         "trendsetter": followers_after_n >= p.min_followers_after,
-        "amplifier": (reposts >= p.min_reposts) & (bots.score < p.bot_threshold),
-    }
+        "amplifier": (reposts >= p.min_reposts) & (reposted_authors >= p.min_reposted_authors)
+        & clean,
+    }  # fmt: skip
+    def share_of(have, need):
+        return np.minimum(np.asarray(have, dtype=np.float64) / max(need, 1), 1.0)
+
+    progress = {
+        "networker": share_of(partners_clean, p.min_partners)
+        * share_of(addressed_clean, p.min_addressed_by),
+        "thought_leader": share_of(endorsed_clean, p.min_endorsers) * share_of(originals, 1),
+        "trendsetter": share_of(followers_after_n, p.min_followers_after),
+        # reposts are posts (the distinct authors behind them are a condition of the role, not
+        # a scale of the score: partial data loses edges more often than posts)
+        "amplifier": share_of(reposts, p.min_reposts) * clean,
+    }  # fmt: skip
     factor = 1.0 - bots.score
-    scores = {}
+    scores, blends, weights_used = {}, {}, {}
     for role in ROLES:
-        weights = p.role_weights(role)
+        weights = {f_: w for f_, w in p.role_weights(role).items() if informative[f_]}
+        weights_used[role] = weights
         total_w = sum(weights.values()) or 1.0
-        s = sum(w * level[name] for name, w in weights.items()) / total_w
-        s = s * (factor**2 if role == "amplifier" else factor)
-        scores[role] = np.round(s, 2)
+        blends[role] = sum(w * level[name] for name, w in weights.items()) / total_w
+        s = blends[role]
+        if role in reach:
+            s = np.maximum(s, reach_score(reach[role] / max(posting, 1), p.reach_at_90))
+        # A score whose evidence is missing is scaled by how much of it there is, so it rises
+        # step by step as evidence comes in (no cliff at the minimum); its explanation says
+        # what is missing.
+        scores[role] = np.round(s * factor * progress[role], 2)
+    # the primary role: the best score that makes its role; between equal scores (two roles
+    # can both reach 100 by reach in a small workspace) the one its features support more
     stacked = np.vstack(
-        [
-            np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r], -1.0)
-            for r in ROLES
-        ]
-    )
+        [np.where(evidence[r] & (scores[r] >= p.role_threshold), scores[r] + blends[r] / 1e4, -1.0)
+         for r in ROLES]
+    )  # fmt: skip
     best = stacked.argmax(axis=0)
     role_names = np.array(ROLES + ("user",), dtype=object)
     primary = np.where(stacked.max(axis=0) >= 0, best, len(ROLES))
@@ -918,8 +1205,8 @@ def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qu
     done("roles", 0.85)
 
     # ---- topics: the worker's PageRanks (or this process's, now), then the rest here
-    topic_scores = _topic_scores(f, p, ranked_topics, members, ranks_apart.result(), original,
-                                 adopt, fol, lead, ftop, bots.score)  # fmt: skip
+    topic_scores = _topic_scores(f, p, topics, topics.ranks.result(), original, fol, lead, ftop,
+                                 bots.score, clean)  # fmt: skip
     done("topics", 0.95)
     communities = summarize_communities(
         community,
@@ -944,6 +1231,15 @@ def _score(f, p, backend, now, start, overrides, done, timings, clock, adopt, qu
             "focus_topic": focus_topic,
             "early_topic": early_topic,
             "early_adopters": early_adopters,
+            "posting": posting,
+            "contacts": contacts,
+            "weights": weights_used,
+            "reach": {role: r.astype(np.int64) for role, r in reach.items()},
+            "evidence_counts": {
+                "partners": partners_clean, "addressed_by": addressed_clean,
+                "endorsed_by": endorsed_clean, "originals": originals,
+                "reposted_authors": reposted_authors,
+            },  # fmt: skip
         },
         bots=bots,
         community=community,
@@ -1046,12 +1342,15 @@ class TopicScores(NamedTuple):
 
 
 def _topic_members(
-    t_author: np.ndarray, t_topic: np.ndarray, topics: np.ndarray
+    t_author: np.ndarray, t_topic: np.ndarray, implied, topics: np.ndarray
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Return, per topic, its authors (sorted indices) and how many of its posts each wrote."""
-    sel = np.isin(t_topic, topics)
-    t_author, t_topic = t_author[sel], t_topic[sel]
-    return [np.unique(t_author[t_topic == t], return_counts=True) for t in np.asarray(topics).tolist()]
+    """Return, per topic, its authors (sorted indices) and how many of its posts each wrote
+    (their implied originals on it included)."""
+    author = np.concatenate([t_author, implied.author])
+    topic = np.concatenate([np.asarray(t_topic, dtype=np.int64), implied.topic])
+    sel = np.isin(topic, topics)
+    author, topic = author[sel], topic[sel]
+    return [np.unique(author[topic == t], return_counts=True) for t in np.asarray(topics).tolist()]
 
 
 def topic_pageranks(
@@ -1073,15 +1372,20 @@ def topic_pageranks(
 
 
 def _topic_scores(
-    f, p, topics, topic_members, pageranks, original, adopt, fol, lead, ftop, bot
+    f, p, topics: _Topics, pageranks, original, fol, lead, ftop, bot, clean
 ) -> dict[str, TopicScores]:
     """Return ``{topic: TopicScores}`` for the ranked topics, given their PageRanks."""
     n = f.n
     out: dict[str, TopicScores] = {}
-    if not len(topics):
+    ranked, adopt, implied = topics.ranked, topics.adopt, topics.implied
+    if not len(ranked):
         return out
-    # topics of replies/quotes received: the parent's topics, else the reply's own
-    rq = np.flatnonzero(np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"]]))
+    # replies, quotes and reposts received on a topic: the parent's topics, else the post's own
+    # (a repost of a missing original carries the original's topics)
+    rq = np.flatnonzero(
+        np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
+        & clean[f.e_src]
+    )
     src_post = f.e_post[rq]
     parent = np.where(src_post >= 0, f.p_parent[np.maximum(src_post, 0)], -1)
     topic_post = np.where(parent >= 0, parent, src_post)
@@ -1092,36 +1396,35 @@ def _topic_scores(
     r_topic = f.t_topic[offs]
     r_src = f.e_src[rq][owner].astype(np.int64)
     r_dst = f.e_dst[rq][owner].astype(np.int64)
-    keep = np.isin(r_topic, topics)
-    r_topic, r_src, r_dst = r_topic[keep], r_src[keep], r_dst[keep]
+    r_kind = f.e_kind[rq][owner]
+    keep = np.isin(r_topic, ranked)
+    r_topic, r_src, r_dst, r_kind = r_topic[keep], r_src[keep], r_dst[keep], r_kind[keep]
     factor = 1.0 - bot
-    all_posts = np.maximum(np.bincount(f.p_author, minlength=n), 1)
-    t_author = f.p_author[f.t_post].astype(np.int64)
-    t_orig = original[f.t_post]
-    sel_t = np.isin(f.t_topic, topics)
-    t_author, t_orig, t_topic = t_author[sel_t], t_orig[sel_t], f.t_topic[sel_t]
-    q_adopt = np.isin(adopt.topic, topics)
-    a_author, a_topic, a_early = (
-        adopt.author[q_adopt],
-        adopt.topic[q_adopt],
-        adopt.earliness[q_adopt],
-    )
-    for t, (members, posts_m), ppr in zip(
-        np.asarray(topics).tolist(), topic_members, pageranks, strict=True
-    ):
+    all_posts = np.maximum(np.bincount(f.p_author, minlength=n) + implied.count, 1)
+    t_author = np.concatenate([f.p_author[f.t_post].astype(np.int64), implied.author])
+    t_orig = np.concatenate([original[f.t_post], np.ones(len(implied.author), dtype=bool)])
+    t_topic = np.concatenate([f.t_topic.astype(np.int64), implied.topic])
+    sel_t = np.isin(t_topic, ranked)
+    t_author, t_orig, t_topic = t_author[sel_t], t_orig[sel_t], t_topic[sel_t]
+    q_adopt = np.isin(adopt.topic, ranked)
+    a_author, a_topic, a_early = adopt.author[q_adopt], adopt.topic[q_adopt], adopt.earliness[q_adopt]
+    is_rq = r_kind != EDGE_CODE["repost"]
+    for t, (members, posts_m), ppr in zip(ranked.tolist(), topics.members, pageranks, strict=True):
         rows = t_topic == t
         om, oc = np.unique(t_author[rows & t_orig], return_counts=True)
         orig_m = np.zeros(len(members), dtype=np.int64)
         orig_m[np.searchsorted(members, om)] = oc
         sel = r_topic == t
-        received = np.bincount(r_dst[sel], minlength=n)[members]
+        received = np.bincount(r_dst[sel & is_rq], minlength=n)[members]
         pairs = unique_sorted(r_dst[sel] * n + r_src[sel])
-        repl = np.bincount(pairs // n, minlength=n)[members]
-        feats = [ppr, received / np.maximum(orig_m, 1), repl, posts_m / all_posts[members]]
+        endorsers = np.bincount(pairs // n, minlength=n)[members]
+        feats = [ppr, received / np.maximum(orig_m, 1), endorsers, posts_m / all_posts[members]]
         weights = [1.5, 1.0, 1.0, 0.5]
         tl = sum(w * percentiles(x) for w, x in zip(weights, feats, strict=True)) / sum(weights)
-        tl = np.where(orig_m >= p.min_topic_posts, tl * factor[members], 0.0)
-        # trendsetter on this topic: earliness and followers adopting after
+        has_evidence = (orig_m >= 1) & (endorsers >= p.min_topic_endorsers)
+        tl = np.where(has_evidence, tl * factor[members], 0.0)
+        # trendsetter on this topic: earliness and followers adopting after; nobody is early
+        # on what the whole collection is about
         arows = a_topic == t
         early = np.zeros(n)
         early[a_author[arows]] = a_early[arows]
@@ -1130,6 +1433,6 @@ def _topic_scores(
             np.bincount(lead[fsel], minlength=n)[members] if fsel.any() else np.zeros(len(members))
         )
         ts = (percentiles(early[members]) + 1.5 * percentiles(fcount)) / 2.5
-        ts = np.where(fcount >= 1, ts * factor[members], 0.0)
+        ts = np.where((fcount >= 1) & ~topics.ubiquitous[t], ts * factor[members], 0.0)
         out[f.topics[t]] = TopicScores(members, np.round(tl, 1), np.round(ts, 1), posts_m, orig_m)
     return out

@@ -27,6 +27,7 @@ __all__ = [
     "adopters_after",
     "Adoptions",
     "adoptions",
+    "adoptions_of",
     "followers_after",
 ]
 
@@ -95,7 +96,8 @@ class Adoptions(NamedTuple):
     """First uses as arrays, one row per (author, topic), sorted by topic then time.
 
     ``earliness`` is the share (0..1) of the topic's other adopters who adopted strictly later;
-    ``adopters`` the number of adopters of the row's topic.
+    ``adopters`` the number of adopters of the row's topic; ``via`` the author whose post the
+    adopting post replied to, quoted or reposted (``-1`` for a post of one's own).
     """
 
     author: np.ndarray
@@ -103,6 +105,7 @@ class Adoptions(NamedTuple):
     at: np.ndarray
     earliness: np.ndarray
     adopters: np.ndarray
+    via: np.ndarray
 
 
 def adoptions(p_author, p_at, t_post, t_topic, n_topics: int) -> Adoptions:
@@ -116,15 +119,31 @@ def adoptions(p_author, p_at, t_post, t_topic, n_topics: int) -> Adoptions:
     ([0, 1], [3.0, 4.0], [1.0, 0.0])
     """
     author = np.asarray(p_author)[t_post].astype(np.int64)
-    at = np.asarray(p_at)[t_post]
-    topic = np.asarray(t_topic, dtype=np.int64)
+    return adoptions_of(author, np.asarray(p_at)[t_post], t_topic, n_topics)
+
+
+def adoptions_of(author, at, topic, n_topics: int, via=None) -> Adoptions:
+    """Return the first use of every topic by every author from (author, time, topic) uses.
+
+    ``via`` gives, per use, the author whose post it answers or spreads (``-1`` for none).
+
+    Examples
+    --------
+    >>> a = adoptions_of(np.array([0, 1, 0]), np.array([5.0, 4.0, 3.0]), np.array([0, 0, 0]), 1)
+    >>> a.author.tolist(), a.earliness.tolist()
+    ([0, 1], [1.0, 0.0])
+    """
+    author = np.asarray(author, dtype=np.int64)
+    at = np.asarray(at, dtype=np.float64)
+    topic = np.asarray(topic, dtype=np.int64)
+    via = np.full(len(author), -1, dtype=np.int64) if via is None else np.asarray(via, np.int64)
     order = np.lexsort((at, author, topic))
-    author, topic, at = author[order], topic[order], at[order]
+    author, topic, at, via = author[order], topic[order], at[order], via[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (author[1:] != author[:-1]) | (topic[1:] != topic[:-1])
-    author, topic, at = author[first], topic[first], at[first]
+    author, topic, at, via = author[first], topic[first], at[first], via[first]
     order = np.lexsort((at, topic))
-    author, topic, at = author[order], topic[order], at[order]
+    author, topic, at, via = author[order], topic[order], at[order], via[order]
     counts = np.bincount(topic, minlength=n_topics)
     adopters = counts[topic]
     # rank of the last row with the same (topic, time): rows after it adopted strictly later
@@ -137,7 +156,7 @@ def adoptions(p_author, p_at, t_post, t_topic, n_topics: int) -> Adoptions:
     last_pos = np.minimum.accumulate(idx[::-1])[::-1]
     later = key_topic_start + adopters - 1 - last_pos
     earliness = np.divide(later, adopters - 1, out=np.zeros(len(at)), where=adopters > 1)
-    return Adoptions(author, topic, at, earliness, adopters)
+    return Adoptions(author, topic, at, earliness, adopters, via)
 
 
 def followers_after(
@@ -146,7 +165,9 @@ def followers_after(
     """Return ``(follower, leader, topic)`` triples for the given topics.
 
     ``pair_src -> pair_dst`` are distinct attention edges (the follower addresses the leader);
-    a triple means the follower adopted ``topic`` strictly after the leader did.
+    a triple means the follower adopted ``topic`` strictly after the leader did, and not by
+    replying to, quoting or reposting the leader's own post (responding to someone's post
+    endorses them; following them into a topic is taking it up oneself, or from others).
 
     Examples
     --------
@@ -163,6 +184,7 @@ def followers_after(
     indptr = np.concatenate([[0], np.cumsum(np.bincount(d_sorted, minlength=n))])
     out_f, out_l, out_t = [], [], []
     times = np.full(n, np.inf)
+    via = np.full(n, -1, dtype=np.int64)
     topics = np.asarray(topics, dtype=np.int64)
     # rows come sorted by topic (see Adoptions): each topic's rows are one slice
     by_topic = len(adopt.topic) < 2 or bool((adopt.topic[1:] >= adopt.topic[:-1]).all())
@@ -172,6 +194,7 @@ def followers_after(
         rows = slice(a, b) if by_topic else adopt.topic == t
         who, when = adopt.author[rows], adopt.at[rows]
         times[who] = when
+        via[who] = adopt.via[rows]
         starts, stops = indptr[who], indptr[who + 1]
         sizes = stops - starts
         total = int(sizes.sum())
@@ -179,11 +202,12 @@ def followers_after(
             offs = np.repeat(stops - sizes.cumsum(), sizes) + np.arange(total)
             fol = s_sorted[offs]
             lead = d_sorted[offs]
-            ok = np.isfinite(times[fol]) & (times[fol] > times[lead])
+            ok = np.isfinite(times[fol]) & (times[fol] > times[lead]) & (via[fol] != lead)
             out_f.append(fol[ok])
             out_l.append(lead[ok])
             out_t.append(np.full(int(ok.sum()), t, dtype=np.int64))
         times[who] = np.inf
+        via[who] = -1
     if not out_f:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty

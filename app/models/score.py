@@ -54,6 +54,8 @@ class AuthorScore(Base):
         UniqueConstraint("snapshot_id", "author_id"),
         Index("ix_author_scores_author", "workspace_id", "author_id", "snapshot_id"),
         Index("ix_author_scores_snapshot_best", "snapshot_id", "best_score"),
+        # the list's default order: people with a role first (see ``standing``)
+        Index("ix_author_scores_snapshot_standing", "snapshot_id", "standing"),
         # The influencer list filters by role and by the suspicious flag: these keep those
         # views of a 200k-author snapshot in tens of ms. (An index per sortable column would
         # add a second per index to every scoring run; those sorts take ~200 ms unindexed.)
@@ -71,6 +73,9 @@ class AuthorScore(Base):
     trendsetter: Mapped[float] = mapped_column(Float)
     amplifier: Mapped[float] = mapped_column(Float)
     best_score: Mapped[float] = mapped_column(Float)
+    # the default order of the influencer list: a role holder's role score; for everyone
+    # else best_score - 100, so people with a role (and the evidence it needs) come first
+    standing: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     bot_score: Mapped[float] = mapped_column(Float, default=0.0)
     community: Mapped[int] = mapped_column(Integer, default=-1)
     followers: Mapped[int | None] = mapped_column(BigInteger)
@@ -80,6 +85,18 @@ class AuthorScore(Base):
     degree: Mapped[int] = mapped_column(Integer, default=0)
     first_seen_at: Mapped[datetime | None]
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+    def lacks_evidence(self, role: str, threshold: float = 50.0) -> bool:
+        """Say whether the ``role`` score reaches the role threshold and still is not the
+        author's role, or below a role they have: the evidence the role needs is missing.
+
+        (A primary role is the best score that reaches the threshold with its evidence, so a
+        higher score that did not make it lacks evidence.) The author page says what is missing.
+        """
+        value = getattr(self, role)
+        if value < threshold or role == self.role:
+            return False
+        return self.role not in SCORE_COLUMNS or value > getattr(self, self.role)
 
 
 class AuthorTopicScore(Base):

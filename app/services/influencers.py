@@ -31,7 +31,7 @@ from app.services.scoring import latest_snapshot
 ROLES = ("networker", "thought_leader", "trendsetter", "amplifier", "user")
 SCORES = ("networker", "thought_leader", "trendsetter", "amplifier")
 SORTS = {
-    "score": AuthorScore.best_score,
+    "score": AuthorScore.standing,  # people with a role first, then by their best score
     "networker": AuthorScore.networker,
     "thought_leader": AuthorScore.thought_leader,
     "trendsetter": AuthorScore.trendsetter,
@@ -138,7 +138,7 @@ def _ordering(filters: InfluencerFilters, topic_alias) -> list:
         column = getattr(topic_alias, filters.sort.removeprefix("topic_"))
     direction = column.asc() if filters.order == "asc" else column.desc()
     # Only nullable columns need "nulls last"; a CASE on the others would keep the database
-    # from walking the (snapshot_id, best_score) index for the default order.
+    # from walking the (snapshot_id, standing) index for the default order.
     if filters.sort in NULLABLE_SORTS:
         return [case((column.is_(None), 1), else_=0), direction, AuthorScore.author_id]
     return [direction, AuthorScore.author_id]
@@ -556,6 +556,11 @@ class RunState:
     def threshold(self) -> float:
         return bot_threshold(self.snapshot)
 
+    @property
+    def role_threshold(self) -> float:
+        """The score a role needs in the shown snapshot."""
+        return float(((self.snapshot.params or {}) if self.snapshot else {}).get("role_threshold", 50))
+
 
 def run_state(workspace: Workspace) -> RunState:
     """Return the latest finished snapshot and any newer run that is under way or failed.
@@ -866,6 +871,12 @@ class AuthorProfile:
     @property
     def suspicious(self) -> bool:
         return self.score is not None and self.score.bot_score >= self.threshold
+
+    @property
+    def role_threshold(self) -> float:
+        """The score a role needs in the shown snapshot."""
+        params = (self.snapshot.params or {}) if self.snapshot else {}
+        return float(params.get("role_threshold", 50))
 
 
 def _explain_roles(score: AuthorScore) -> list[RoleExplanation]:

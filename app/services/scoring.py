@@ -162,7 +162,8 @@ def _stored_rows(conn: Connection, table: str) -> int:
 
 def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
     """Return the window's post columns: id, author, time, kind code, text, parent id (-1 for
-    none), engagement and sentiment (``None`` when not scored).
+    none), engagement, sentiment (``None`` when not scored) and the platform id of a parent
+    that is not stored (``None`` otherwise).
 
     Read row by row: the texts must become Python strings anyway, and reading the numbers
     apart (as :func:`_read_edges` does) would read every post twice.
@@ -177,14 +178,17 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
         f"SELECT m.id, m.author_id, {at}, {_kind_code('m.kind', POST_KINDS)}, m.text,"
         " COALESCE(p.id, -1),"
         " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
-        " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END"
+        " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END,"
+        # the platform id of a parent that is not stored: the original a repost spreads
+        " CASE WHEN p.id IS NULL THEN"
+        " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id) END"
         " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
         " AND p.platform = m.platform AND p.external_id ="
         " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
         " WHERE m.workspace_id = ? AND m.created_at >= ?",
         (workspace_id, start_param),
     ).fetchall()
-    columns = _columns(rows, 8)
+    columns = _columns(rows, 9)
     del rows
     columns[3] = np.array(columns[3], dtype=np.int8)
     columns[5] = np.array(columns[5], dtype=np.int64)
@@ -252,8 +256,8 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     else:
         start_param = start_at
     try:
-        ids, authors, moments, kinds, texts, parents, engagement, sentiment = _read_posts(
-            conn, workspace_id, start_param
+        ids, authors, moments, kinds, texts, parents, engagement, sentiment, origins = (
+            _read_posts(conn, workspace_id, start_param)
         )
         if not len(ids):
             return data
@@ -292,7 +296,7 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         topic_post=topic_post, topic_name=topic_name, topics=sorted(set(topic_name)),
         edge_source=sources, edge_target=targets, edge_kind=edge_kinds, edge_at=edge_at,
         edge_post=edge_posts, followers=data.followers, platforms=platforms,
-        start=start, end=end,
+        start=start, end=end, post_origin=origins,
     )  # fmt: skip
     # Per-author activity in the window, for the influencer list. The frame numbers authors
     # in the order of their ids, so the activity is keyed in that order too.
@@ -498,8 +502,15 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     keys = list(result.keys)
     n = len(keys)
     scores = [np.round(result.scores[role], 2).tolist() for role in SCORE_COLUMNS]
-    best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2).tolist()
-    degree = result.values.get("partners")
+    best = np.max([result.scores[role] for role in SCORE_COLUMNS], axis=0).round(2)
+    # the list's default order: role holders at their role's score, everyone else below them
+    stacked = np.vstack([*(result.scores[role] for role in SCORE_COLUMNS), best - 100])
+    column = {role: k for k, role in enumerate(SCORE_COLUMNS)}
+    which = np.fromiter((column.get(r, len(SCORE_COLUMNS)) for r in result.roles), np.int64, n)
+    standing = np.round(stacked[which, np.arange(n)], 2).tolist()
+    best = best.tolist()
+    # everyone they are in touch with, any kind of interaction, either way
+    degree = result.context.get("contacts", result.values.get("partners"))
     degree = degree.astype(int).tolist() if degree is not None else [0] * n
     no_activity = (0, 0, None)
     activity = [data.activity.get(key, no_activity) for key in keys]
@@ -507,16 +518,16 @@ def _write_scores(conn, workspace_id, snapshot_id, result, data, explained, expl
     details = {} if explaining.parallel else dict(zip(explained, explaining.result(), strict=True))
     # one column at a time, zipped into rows: no Python loop body per author
     rows = list(zip(
-        [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best,
+        [snapshot_id] * n, [workspace_id] * n, keys, result.roles, *scores, best, standing,
         np.round(result.bots.score, 3).tolist(), result.community.tolist(),
         map(data.followers.get, keys), posts, engagement, sentiment, degree,
         map(data.first_seen.get, keys), map(details.get, keys), strict=True,
     ))  # fmt: skip
     conn.exec_driver_sql(
         _sql(conn, "INSERT INTO author_scores (snapshot_id, workspace_id, author_id, role,"
-                   " networker, thought_leader, trendsetter, amplifier, best_score, bot_score,"
-                   " community, followers, posts, engagement, sentiment, degree, first_seen_at,"
-                   " detail) VALUES (" + ", ".join("?" * 18) + ")"),
+                   " networker, thought_leader, trendsetter, amplifier, best_score, standing,"
+                   " bot_score, community, followers, posts, engagement, sentiment, degree,"
+                   " first_seen_at, detail) VALUES (" + ", ".join("?" * 19) + ")"),
         rows,
     )  # fmt: skip
     del rows

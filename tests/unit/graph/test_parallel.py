@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import graph.parallel
 import graph.roles
 from graph import score_authors
-from graph.parallel import apart, start_method
+from graph.parallel import Worker, apart, start_method
 from graph.synthetic import generate_workspace
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -74,26 +75,34 @@ def test_without_parallel_the_function_runs_when_its_value_is_asked_for():
     assert job.result() is None and job.result() is None and calls == [1]
 
 
-def test_topic_ranks_in_a_worker_score_the_same(monkeypatch):
+def test_bot_signals_and_topic_ranks_in_a_worker_score_the_same(monkeypatch):
     posts, interactions, authors = generate_workspace(600, seed=5)
     now = max(p.at for p in posts)
     here = score_authors(posts, interactions, authors=authors, now=now)
     monkeypatch.setattr(graph.roles, "PARALLEL_MIN_POSTS", 0)
     jobs = []
-    start = graph.roles.apart
+    submit = graph.parallel.Worker.submit
     monkeypatch.setattr(
-        graph.roles, "apart", lambda *a, **k: jobs.append(start(*a, **k)) or jobs[-1]
+        graph.parallel.Worker, "submit", lambda self, *a: jobs.append(submit(self, *a)) or jobs[-1]
     )
     apart_ = score_authors(posts, interactions, authors=authors, now=now, parallel=True)
-    assert len(jobs) == 1 and jobs[0].parallel
+    assert len(jobs) == 2 and all(job.parallel for job in jobs)  # bot signals, topic ranks
     assert here.keys == apart_.keys and here.roles == apart_.roles
     for role in ("networker", "thought_leader", "trendsetter", "amplifier"):
         assert np.array_equal(here.scores[role], apart_.scores[role])
+    assert np.array_equal(here.bots.score, apart_.bots.score)
     assert here.topics == apart_.topics
     for topic in here.topics:
         assert here.topic_ranking(topic, limit=None) == apart_.topic_ranking(topic, limit=None)
     keys = here.keys[:50]
     assert here.authors(keys) == apart_.authors(keys)
+
+
+def test_a_worker_runs_its_calls_in_order_and_stops_with_the_work():
+    with Worker() as worker:
+        jobs = [worker.submit(sorted, [k, 1, 0]) for k in range(3)]
+        assert worker.running and [job.result() for job in jobs] == [[0, 0, 1], [0, 1, 1], [0, 1, 2]]
+    assert not worker.running
 
 
 # igraph's PageRank (PRPACK) runs on an OpenMP thread pool from a few thousand nodes on. The

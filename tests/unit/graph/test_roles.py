@@ -144,13 +144,15 @@ def test_early_adopter_nobody_follows_is_not_a_trendsetter(result):
     assert lonely.evidence["trendsetter"] is False
     assert lonely.features["followers_after"]["value"] == 0
     assert lonely.features["earliness"]["value"] == 1.0  # early indeed, but unfollowed
-    assert any("needs 2 people adopting" in r for r in lonely.explanations["trendsetter"])
+    assert any("needs 3 people taking up their topics" in r for r in lonely.explanations["trendsetter"])
+    assert lonely.scores["trendsetter"] < 50  # held below the threshold, and it says so
 
 
 @pytest.mark.parametrize(
     "key, pattern",
     [
-        ("hub", r"talks with 20 distinct people \(\d+(st|nd|rd|th) percentile\)"),
+        ("hub", r"in conversation with 20 distinct people \(\d+(st|nd|rd|th) percentile\)"),
+        ("expert", r"reposted, quoted or replied to by 30 distinct people, \d+% of the authors"),
         ("expert", r"replied to or quoted by 30 distinct people \(\d+\w\w percentile\)"),
         ("expert", r"5\.0 replies and quotes received per original post"),
         ("early", r"12 people who interact with them took up their topics after them"),

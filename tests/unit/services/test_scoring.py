@@ -255,7 +255,7 @@ def test_authors_explained_in_a_worker_process_are_stored_the_same(workspace, mo
         graph.parallel, "apart", lambda *a, **k: jobs.append(start(*a, **k)) or jobs[-1]
     )
     apart = scoring.compute(workspace)
-    assert jobs and jobs[0].parallel and jobs[0]._pool is None  # in a worker, and shut down
+    assert jobs and jobs[0].parallel and not jobs[0]._worker.running  # in a worker, stopped
     assert stored_scores(apart.id) == expected
     assert sum(row[-1] is not None for row in expected) > 3  # explanations were compared
 
