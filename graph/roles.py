@@ -842,9 +842,39 @@ def score_authors(
             now = max(latest) if np.isfinite(max(latest)) else 0.0
         start = float(now) - p.window_days * DAY
         f = build_frame(posts, interactions, authors=authors, start=start, end=float(now))
-    n = f.n
     done("frame", 0.15)
 
+    # The bot signals (two seconds of text work at a million posts) and the topics'
+    # personalised PageRanks need nothing the other steps compute: with ``parallel`` a worker
+    # process works them out meanwhile (the bot signals from the start), and they are
+    # collected when needed; without, they are computed then.
+    with Worker(parallel and f.n_posts >= PARALLEL_MIN_POSTS) as worker:
+        if worker.running:
+            bots = worker.submit(_bots_from_payload, _bot_payload(f, overrides), p.bots)
+        else:
+            bots = worker.submit(partial(bot_signals, overrides=overrides), f, p.bots)
+        topics, endorse_edges, posting = _prepare_topics(f, p, backend, worker)
+        return _score(f, p, backend, now, start, bots, done, timings, endorse_edges, posting,
+                      topics)  # fmt: skip
+
+
+class _Topics(NamedTuple):
+    """What :func:`score_authors` works out about topics before the other steps."""
+
+    adopt: Adoptions
+    qualifying: np.ndarray  # topics one can be early on: enough adopters, not ubiquitous
+    ranked: np.ndarray  # topics ranked per topic: the most used
+    ubiquitous: np.ndarray  # per topic: what the collection is about
+    members: list
+    implied: ImpliedOriginals
+    ranks: Apart
+
+
+def _prepare_topics(f: Frame, p: ScoringParams, backend: str, worker: Worker):
+    """Work out adoptions, the topics one can be early on and the ranked topics, and start
+    the ranked topics' PageRanks on ``worker``; return them with the endorsement edges and
+    the number of posting authors."""
+    n = f.n
     # Topics are adopted by posts, replies, quotes, reposts and the originals known only
     # through their reposts; an adoption by a reply, quote or repost remembers whose post it
     # answered or spread (responding to someone's post is not following them into a topic).
@@ -867,7 +897,8 @@ def score_authors(
     users = _topic_users(t_author, f.t_topic, implied, n_t)
     # the authors who wrote anything in the window: a post, or a mention or reply or repost
     # (whose post may be missing from partial data)
-    posting = int(np.count_nonzero(np.bincount(f.p_author, minlength=n) + np.bincount(f.e_src, minlength=n)))
+    written = np.bincount(f.p_author, minlength=n) + np.bincount(f.e_src, minlength=n)
+    posting = int(np.count_nonzero(written))
     ubiquitous = users >= max(p.ubiquitous_share * posting, 1)
     topic_adopters = np.bincount(adopt.topic, minlength=n_t)
     qualifying = np.flatnonzero((topic_adopters >= p.min_adopters) & ~ubiquitous)
@@ -876,31 +907,9 @@ def score_authors(
     endorse = np.isin(f.e_kind, [EDGE_CODE["reply"], EDGE_CODE["quote"], EDGE_CODE["repost"]])
     endorse_edges = edge_list(f.e_src, f.e_dst, n, mask=endorse)
     members = _topic_members(t_author, f.t_topic, implied, ranked_topics)
-    # The bot signals (two seconds of text work at a million posts) and the topics'
-    # personalised PageRanks need nothing the other steps compute: with ``parallel`` a worker
-    # process works them out meanwhile, and they are collected when needed; without, they
-    # are computed then.
-    with Worker(parallel and f.n_posts >= PARALLEL_MIN_POSTS) as worker:
-        if worker.running:
-            bots = worker.submit(_bots_from_payload, _bot_payload(f, overrides), p.bots)
-        else:
-            bots = worker.submit(partial(bot_signals, overrides=overrides), f, p.bots)
-        ranks = worker.submit(topic_pageranks, endorse_edges, p.alpha, backend, members)
-        topics = _Topics(adopt, qualifying, ranked_topics, ubiquitous, members, implied, ranks)
-        return _score(f, p, backend, now, start, bots, done, timings, endorse_edges, posting,
-                      topics)  # fmt: skip
-
-
-class _Topics(NamedTuple):
-    """What :func:`score_authors` works out about topics before the other steps."""
-
-    adopt: Adoptions
-    qualifying: np.ndarray  # topics one can be early on: enough adopters, not ubiquitous
-    ranked: np.ndarray  # topics ranked per topic: the most used
-    ubiquitous: np.ndarray  # per topic: what the collection is about
-    members: list
-    implied: ImpliedOriginals
-    ranks: Apart
+    ranks = worker.submit(topic_pageranks, endorse_edges, p.alpha, backend, members)
+    topics = _Topics(adopt, qualifying, ranked_topics, ubiquitous, members, implied, ranks)
+    return topics, endorse_edges, posting
 
 
 def _topic_users(t_author, t_topic, implied: ImpliedOriginals, n_t: int) -> np.ndarray:
