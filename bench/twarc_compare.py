@@ -65,7 +65,10 @@ def run_twarc(path: Path, out: Path) -> tuple[float, float, float]:
     """Time twarc-network writing the GEXF of ``path``."""
     # A bearer token must be given for twarc2 to start at all; the network command never uses it.
     command = [str(twarc2()), "--bearer-token", "unused", "network", str(path), str(out)]
-    seconds, cpu, peak, _ = timed([*command, "--format", "gexf"], stdin=subprocess.DEVNULL)
+    # Run where its log (twarc.log, written in the current folder) goes away with the output.
+    seconds, cpu, peak, _ = timed(
+        [*command, "--format", "gexf"], stdin=subprocess.DEVNULL, cwd=out.parent
+    )
     return seconds, cpu, peak
 
 
