@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 
 __all__ = ["LATIN_LANGUAGES", "detect_languages"]
 
-# The Latin-script languages lingua chooses among: the common ones on social media. Each extra
-# language costs throughput (all languages run at ~2,500 texts/s; adding Swedish to these ten
-# cost ~5% and misread more short English posts), so this stays a short list; a text in
-# another Latin-script language gets the closest of these.
+# The Latin-script languages a text can get: the common ones on social media. CLD2's answer is
+# kept when it is one of these; otherwise lingua chooses among them. Each extra language costs
+# lingua throughput (all languages run at ~2,500 texts/s; adding Swedish to these ten cost ~5%
+# and misread more short English posts), so this stays a short list; a text in another
+# Latin-script language gets the closest of these.
 LATIN_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "tr", "pl", "id")
 
 # Fewer letters than this (after stripping) and any answer would be a guess.
@@ -113,109 +114,6 @@ _SCRIPT_LANGUAGE = {
 _CJK = ("kana", "hangul", "han")
 
 _THREE_ASCII_LETTERS_RE = re.compile(r"[A-Za-z][^A-Za-z]*[A-Za-z][^A-Za-z]*[A-Za-z]")
-_WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-# English function words that are not words of the other LATIN_LANGUAGES (so not "is", "was",
-# "we" (Dutch), "to", "my", "on", "by" (Polish), "at", "can", "her" (Turkish), "just" (Swedish),
-# "will", "an", "so" (German), "me" (Spanish, French)). Enough of them and the text is English
-# without asking the model, which is both faster and more accurate on short posts than lingua's
-# low-accuracy mode ("Thank you" -> German there).
-_ENGLISH_MARKERS = frozenset(
-    [
-        "the",
-        "and",
-        "you",
-        "your",
-        "with",
-        "this",
-        "that",
-        "have",
-        "has",
-        "are",
-        "for",
-        "it",
-        "it's",
-        "its",
-        "i'm",
-        "be",
-        "they",
-        "from",
-        "what",
-        "when",
-        "not",
-        "our",
-        "about",
-        "thank",
-        "thanks",
-        "would",
-        "there",
-        "their",
-        "been",
-        "were",
-        "which",
-        "who",
-        "how",
-        "if",
-        "out",
-        "up",
-        "get",
-        "got",
-        "don't",
-        "can't",
-        "didn't",
-        "doesn't",
-        "isn't",
-        "won't",
-        "she",
-        "his",
-        "him",
-        "you're",
-        "we're",
-        "they're",
-        "i've",
-        "i'll",
-        "but",
-        "because",
-        "some",
-        "than",
-        "then",
-        "them",
-        "these",
-        "those",
-        "very",
-        "really",
-        "like",
-        "good",
-        "great",
-        "why",
-        "now",
-        "one",
-        "people",
-        "think",
-        "know",
-        "please",
-        "yes",
-        "into",
-        "had",
-        "being",
-        "any",
-        "right",
-        "too",
-        "first",
-        "much",
-        "make",
-        "only",
-        "after",
-        "many",
-        "need",
-        "new",
-        "day",
-        "time",
-        "here",
-    ]
-)
-# A share of the words below this is a quotation or a name inside another language.
-ENGLISH_MARKER_SHARE = 0.2
-
 # Letters that exist in one Cyrillic alphabet and not in Russian.
 _KAZAKH_RE = re.compile(r"[әғқңөұүһӘҒҚҢӨҰҮҺ]")
 _SERBIAN_RE = re.compile(r"[ђћџљњјЂЋЏЉЊЈ]")
@@ -266,18 +164,18 @@ def _decide_cheaply(text: str) -> str | _Latin | None:
     if text.isascii():
         if not _THREE_ASCII_LETTERS_RE.search(text):
             return None
-        return "en" if _looks_english(text) else _LATIN
+        return _LATIN
     if not _OTHER_SCRIPT_RE.search(text):
         # Latin letters with emoji or typography around them: no need to count scripts.
         if len(_LATIN_LETTERS_RE.findall(text)) < MIN_LETTERS:
             return None
-        return "en" if _looks_english(text) else _LATIN
+        return _LATIN
     counts = _script_counts(text)
     if sum(counts.values()) < MIN_LETTERS:
         return None
     script = max(counts, key=counts.__getitem__)
     if script == "latin":
-        return "en" if _looks_english(text) else _LATIN
+        return _LATIN
     if script in _CJK:
         return _cjk_language(counts)
     if script == "cyrillic":
@@ -285,13 +183,6 @@ def _decide_cheaply(text: str) -> str | _Latin | None:
     if script == "arabic":
         return _arabic_language(text)
     return _SCRIPT_LANGUAGE[script]
-
-
-def _looks_english(text: str) -> bool:
-    """Return whether English function words make up a good share of the words."""
-    words = _WORD_RE.findall(text.lower().replace("’", "'"))
-    hits = sum(word in _ENGLISH_MARKERS for word in words)
-    return hits >= 2 and hits >= ENGLISH_MARKER_SHARE * len(words)
 
 
 def _script_counts(text: str) -> dict[str, int]:
