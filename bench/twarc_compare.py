@@ -35,6 +35,7 @@ from peak import run_with_peak  # noqa: E402
 
 TWARC_VENV = OUT / "twarc-venv"
 TWARC_PACKAGES = ("twarc", "twarc-network")
+TIME_LIMIT = 900  # seconds for one command: far beyond what any takes, so a hang ends the run
 
 
 def twarc2() -> Path:
@@ -52,7 +53,10 @@ def timed(command: list[str], **kwargs) -> tuple[float, float, float, str]:
     """Run a command; return its seconds, CPU seconds (children included), peak MiB, output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done, peak_mib = run_with_peak(command, **kwargs)
+    try:
+        done, peak_mib = run_with_peak(command, timeout=TIME_LIMIT, **kwargs)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"{' '.join(command[:6])} ... took more than {TIME_LIMIT} s: stopped")
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
