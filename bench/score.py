@@ -79,10 +79,7 @@ def time_list(env: dict) -> dict[str, float]:
     app.config["WTF_CSRF_ENABLED"] = False
     client.post("/login", data={"email": "bench@example.com", "password": "bench password"})
     targets = {
-        "API authors (page 1, 100 rows)": (
-            "/api/v1/workspaces/bench/authors",
-            {"Authorization": f"Bearer {token}"},
-        ),
+        "API authors (page 1, 100 rows)": ("/api/v1/workspaces/bench/authors", {"Authorization": f"Bearer {token}"}),
         "API authors, role filter, sorted by followers": (
             "/api/v1/workspaces/bench/authors?role=networker&sort=followers",
             {"Authorization": f"Bearer {token}"},
@@ -90,10 +87,7 @@ def time_list(env: dict) -> dict[str, float]:
     }
     if "influencers.index" in app.view_functions:
         targets["influencers page (50 rows)"] = ("/w/bench/influencers", {})
-        targets["influencers page, sorted by engagement"] = (
-            "/w/bench/influencers?sort=engagement",
-            {},
-        )
+        targets["influencers page, sorted by engagement"] = ("/w/bench/influencers?sort=engagement", {})
     for label, (url, headers) in targets.items():
         times = []
         for _ in range(7):
@@ -106,9 +100,7 @@ def time_list(env: dict) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--authors", type=int, default=200_000)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -126,14 +118,10 @@ def main() -> None:
         sys.exit(f"scoring failed:\n{done.stdout}\n{done.stderr}")
     result = json.loads(done.stdout)
     counts, timings = result["counts"], result["timings"]
-    print(
-        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"workspace: {counts['authors']:,} authors, {counts['posts']:,} posts, "
           f"{counts['interactions']:,} interactions, {counts['communities']:,} communities")  # fmt: skip
-    print(
-        f"scores compute (whole command, fresh process): {seconds:.1f} s, peak memory {peak:,.0f} MiB"
-    )
+    print(f"scores compute (whole command, fresh process): {seconds:.1f} s, peak memory {peak:,.0f} MiB")
     print("phases: " + ", ".join(f"{name} {value:.2f}s" for name, value in timings.items()))
     for label, ms in time_list(env).items():
         print(f"{label}: {ms:.0f} ms (median of 7)")
