@@ -7,7 +7,7 @@ statistical model. They go to CLD2 (pycld2: Chromium's detector, its model compi
 answer is kept when it is one of the common Latin-script languages below; the others go to
 lingua in one parallel call per batch, restricted to those languages in low-accuracy mode, which
 picks the closest of them. On the shared samples' labelled posts this is right more often than
-lingua alone (94.8% against 91.2%, short posts 90.7% against 79.2%) and four times as fast
+lingua alone (94.8% against 91.2%, short posts 90.6% against 79.2%) and four times as fast
 (bench/language_accuracy.py, bench/RESULTS.md).
 
 Before deciding, URLs, ``@mentions``, ``#tags``, VK ``[id1|name]`` links and HTML entities are
