@@ -1,7 +1,10 @@
-"""Benchmark the CLI import: generate a synthetic MentionRecord CSV, import it, print figures.
+"""Benchmark the CLI import: generate a synthetic file, import it, print figures.
 
-    python bench/ingest.py --rows 1000000                 # sentiment given in the file
+    python bench/ingest.py --rows 1000000                 # sentiment and lang=en given
     python bench/ingest.py --rows 1000000 --compute        # sentiment column dropped: computed
+    python bench/ingest.py --rows 200000 --no-lang         # lang column dropped: detected
+    python bench/ingest.py --rows 200000 --no-lang --compute   # neither column
+    python bench/ingest.py --rows 200000 --format twitter-v2   # twarc2 pages, see twarc_pages.py
     python bench/ingest.py --rows 200000 --database-url postgresql://postgres@127.0.0.1/bench
 
 Figures: rows/s of the whole `flask --app wsgi mentions import` command (process start to exit,
@@ -9,7 +12,9 @@ on an empty database) and the peak resident memory of that process; then the tim
 `flask --app wsgi mentions index-search`, which brings the text-search index up to date (an
 import without --no-score does that itself, before rescoring). The data comes from
 ``graph.synthetic.generate_records``: about 5 posts per author, Zipf-distributed targets,
-30% reposts, 20% replies. Results go to bench/RESULTS.md by hand.
+30% reposts, 20% replies. ``--format twitter-v2`` writes the same kind of posts as Twitter
+API v2 pages with 55% retweets (``bench/twarc_pages.py``): the tweets carry ``lang`` and no
+sentiment, so sentiment is computed. Results go to bench/RESULTS.md by hand.
 """
 
 from __future__ import annotations
@@ -32,15 +37,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from peak import run_with_peak  # noqa: E402
+from twarc_pages import write_pages  # noqa: E402
 
 from graph.synthetic import RECORD_FIELDS, generate_records  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 
 
-def write_csv(path: Path, rows: int, compute: bool, seed: int) -> int:
-    """Write about ``rows`` synthetic mentions; return how many were written."""
-    fields = [f for f in RECORD_FIELDS if not (compute and f == "sentiment")]
+def write_csv(path: Path, rows: int, compute: bool, seed: int, no_lang: bool = False) -> int:
+    """Write about ``rows`` synthetic mentions; return how many were written.
+
+    ``compute`` leaves out the sentiment column, ``no_lang`` the lang column.
+    """
+    dropped = {"sentiment"} if compute else set()
+    if no_lang:
+        dropped.add("lang")
+    fields = [f for f in RECORD_FIELDS if f not in dropped]
     written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
@@ -51,6 +63,33 @@ def write_csv(path: Path, rows: int, compute: bool, seed: int) -> int:
             writer.writerow(row)
             written += 1
     return written
+
+
+def data_file(fmt: str, rows: int, compute: bool, no_lang: bool, seed: int) -> Path:
+    """Return the generated file for these options under bench/out/, writing it if missing."""
+    if fmt == "twitter-v2":
+        path = OUT / f"tweets-v2-{rows}.jsonl"
+        make, make_args = write_pages, (path, rows, seed)
+    else:
+        suffix = ("-compute" if compute else "") + ("-nolang" if no_lang else "")
+        path = OUT / f"mentions-{rows}{suffix}.csv"
+        make, make_args = write_csv, (path, rows, compute, seed, no_lang)
+    if not path.exists():
+        t = time.perf_counter()
+        # In a process of its own, so this one stays small (the import's peak is measured
+        # apart, by bench/peak.py).
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            written = pool.apply(make, make_args)
+        print(f"generated {written:,} rows in {time.perf_counter() - t:.1f} s -> {path}")
+    return path
+
+
+def describe(args: argparse.Namespace) -> str:
+    """Say what the file gives and what the import computes."""
+    if args.format == "twitter-v2":
+        return "lang given, sentiment computed"
+    lang = "lang detected" if args.no_lang else "lang=en given"
+    return f"{lang}, sentiment {'computed' if args.compute else 'given'}"
 
 
 def run_import(path: Path, database_url: str) -> tuple[float, float, float, dict, tuple]:
@@ -89,19 +128,14 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--compute", action="store_true", help="drop the sentiment column")
+    parser.add_argument("--no-lang", action="store_true", help="drop the lang column")
+    parser.add_argument("--format", choices=("csv", "twitter-v2"), default="csv")
     parser.add_argument("--database-url", help="default: a new SQLite file")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"mentions-{args.rows}{'-compute' if args.compute else ''}.csv"
-    if not path.exists():
-        t = time.perf_counter()
-        # In a process of its own, so this one stays small (the import's peak is measured
-        # apart, by bench/peak.py).
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            rows = pool.apply(write_csv, (path, args.rows, args.compute, args.seed))
-        print(f"generated {rows:,} rows in {time.perf_counter() - t:.1f} s -> {path}")
+    path = data_file(args.format, args.rows, args.compute, args.no_lang, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         seconds, cpu, peak_mib, result, (index_seconds, index_said) = run_import(path, url)
@@ -109,7 +143,7 @@ def main() -> None:
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(f"database: {url.split(':')[0]}; sentiment {'computed' if args.compute else 'given'}")
+    print(f"database: {url.split(':')[0]}; file: {path.name} ({describe(args)})")
     print(
         f"imported {result['imported']:,} (duplicates {result['duplicates']:,}, rejected {result['rejected']:,})"
     )

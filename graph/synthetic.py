@@ -134,6 +134,7 @@ def generate_records(
     end: float = 1_767_225_600.0,
     platform: str = "twitter",
     zipf: float = 1.6,
+    kinds: tuple[float, float, float, float] = (0.45, 0.20, 0.30, 0.05),
     seed: int = 0,
 ) -> Iterator[dict]:
     """Yield MentionRecord-shaped dicts for a synthetic workspace, oldest first.
@@ -151,6 +152,10 @@ def generate_records(
         Number of planted bots (handles ``bot0``, ``bot1``, ...), each with ``bot_posts`` posts.
     days, end : float
         The posts fall in the ``days`` before ``end`` (Unix seconds).
+    kinds : tuple of four floats
+        Shares of posts, replies, reposts and quotes drawn (summing to 1). A reply, repost or
+        quote whose author would address themselves becomes a post, so the realised shares
+        of the last three are a little lower.
     seed : int
 
     Examples
@@ -165,6 +170,8 @@ def generate_records(
         raise ValueError("n_authors must be at least 2")
     if posts_per_author <= 0 or mentions_per_post < 0:
         raise ValueError("posts_per_author must be positive and mentions_per_post non-negative")
+    if len(kinds) != 4 or min(kinds) < 0 or abs(sum(kinds) - 1.0) > 1e-9:
+        raise ValueError("kinds must be four non-negative shares summing to 1")
     rng = np.random.default_rng(seed)
     G = n_groups or max(2, n_authors // 400)
     T = n_topics or max(12, min(400, n_authors // 100))
@@ -175,7 +182,7 @@ def generate_records(
     author = rng.choice(n_authors, P, p=activity / activity.sum())
     at = np.sort(rng.uniform(start, end, P))
     author = author[rng.permutation(P)]  # authors independent of time order
-    kind = rng.choice(4, P, p=[0.45, 0.20, 0.30, 0.05])  # post reply repost quote
+    kind = rng.choice(4, P, p=list(kinds))  # post reply repost quote
     group = author % G
     # target author: Zipf inside the group (80%) or across the workspace
     size = (n_authors - 1 - np.arange(G)) // G + 1

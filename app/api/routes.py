@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 
 from flask import abort, g, jsonify, request
 
 from app.api import bp, error_response
 from app.ingest.generic import JSONL, record_from_fields
+from app.ingest.jsonparse import loads
 from app.ingest.record import RowError
 from app.params import ParamError, Params
 from app.services import ingest as ingest_service
@@ -58,12 +58,12 @@ def _items_from_body() -> list:
         for number, line in enumerate(body.splitlines(), start=1):
             if line.strip():
                 try:
-                    items.append(json.loads(line))
+                    items.append(loads(line))
                 except ValueError as error:
                     items.append(RowError(number, f"not valid JSON: {error}"))
         return items
     try:
-        data = json.loads(body)
+        data = loads(body)
     except ValueError as error:
         abort(400, f"the body is not valid JSON: {error}")
     if isinstance(data, dict) and isinstance(data.get("mentions"), list):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
+from app.ingest.jsonparse import loads
 from app.ingest.record import FileError, from_epoch
 
 BOM = "\ufeff"
@@ -59,7 +60,7 @@ def _lines_from(first_number: int, first_value: Any, stream: TextIO) -> Iterator
         if not raw.strip():
             continue
         try:
-            yield JsonLine(number, json.loads(raw))
+            yield JsonLine(number, loads(raw))
         except json.JSONDecodeError as error:
             yield JsonLine(number, error=_decode_error(error))
         except RecursionError:
@@ -75,7 +76,7 @@ def open_json(stream: TextIO) -> JsonSource:
         stripped = first.strip()
         if stripped.startswith(("{", "[")):
             try:
-                value = json.loads(stripped)
+                value = loads(stripped)
             except (json.JSONDecodeError, RecursionError):
                 value = None  # a pretty-printed document spans lines: read it whole below
             if isinstance(value, dict | list):
@@ -93,7 +94,7 @@ def open_json(stream: TextIO) -> JsonSource:
 def parse_document(text: str) -> Any:
     """Parse a whole JSON document; raise FileError naming where the syntax breaks."""
     try:
-        return json.loads(text.lstrip(BOM))
+        return loads(text.lstrip(BOM))
     except json.JSONDecodeError as error:
         raise FileError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"

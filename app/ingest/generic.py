@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from app.ingest.base import ParseItem, ParseWarning
+from app.ingest.jsonparse import loads
 from app.ingest.record import (
     FileError,
     MentionRecord,
@@ -214,7 +215,7 @@ class JsonlParser:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = loads(line)
             except ValueError as error:
                 if not seen_json and number == 1:
                     raise FileError(f"not JSON Lines: line 1 is not JSON ({error})") from None

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from app.ingest.base import ParseItem
+from app.ingest.jsonparse import loads
 from app.ingest.record import (
     FileError,
     MentionRecord,
@@ -72,7 +73,7 @@ Located = tuple[int | None, str | None, Any]
 def _loads(text: str) -> Any:
     """Return the decoded value, or ``_NOT_JSON``; deep nesting counts as broken too."""
     try:
-        return json.loads(text)
+        return loads(text)
     except (ValueError, RecursionError):
         return _NOT_JSON
 
@@ -95,7 +96,7 @@ def _bad_line(number: int, text: str) -> RowError:
 
 def _document_items(text: str) -> Iterator[Located]:
     try:
-        value = json.loads(text)
+        value = loads(text)
     except json.JSONDecodeError as error:
         raise FileError(
             f"broken JSON: {error.msg} at line {error.lineno}, column {error.colno}"

@@ -110,6 +110,9 @@ def _username(user: dict | None) -> str | None:
 def full_text(tweet: dict | None) -> str:
     """Return a tweet's complete text: a long post's ``note_tweet`` text when there is one."""
     tweet = as_dict(tweet)
+    text = tweet.get("text")
+    if "note_tweet" not in tweet and isinstance(text, str):
+        return html.unescape(text)  # the usual case, without the general one's generator
     candidates = (as_dict(tweet.get("note_tweet")).get("text"), tweet.get("text"))
     best = max((text for text in candidates if isinstance(text, str)), key=len, default="")
     # The API escapes &, < and > in tweet text; unescape decodes exactly those.
@@ -118,6 +121,8 @@ def full_text(tweet: dict | None) -> str:
 
 def _entities(tweet: dict | None) -> dict:
     tweet = as_dict(tweet)
+    if "note_tweet" not in tweet:  # the usual case
+        return as_dict(tweet.get("entities"))
     return as_dict(as_dict(tweet.get("note_tweet")).get("entities")) or as_dict(
         tweet.get("entities")
     )

@@ -1,27 +1,85 @@
-"""Filling in what a record lacks before it is stored: its language and its sentiment."""
+"""Filling in what a record lacks before it is stored: its language and its sentiment.
+
+The work is split in three so that it can run in another process: :func:`job_of` picks what a
+batch of records needs (plain texts and codes, cheap to send), :func:`compute` does the costly
+part (language detection, sentiment) and returns plain values, and :func:`apply` writes them
+back into the records. :func:`enrich` does all three here.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.ingest.record import MentionRecord
 
+__all__ = ["Job", "apply", "compute", "enrich", "job_of"]
 
-def enrich(records: list[MentionRecord]) -> None:
-    """Detect missing languages, then compute sentiment where none was imported (in place).
 
-    Both run once per batch: the detectors are costly per call and cheap per text. They are
-    imported here, not at start-up, so that pages and commands that never import stay quick.
+@dataclass(slots=True)
+class Job:
+    """What a batch needs: for each record that lacks its language or sentiment, its index in
+    the batch, its text, its language (``None`` to detect) and whether to score it."""
+
+    indexes: list[int]
+    texts: list[str]
+    langs: list[str | None]
+    score: list[bool]
+
+    def __bool__(self) -> bool:
+        return bool(self.indexes)
+
+
+Result = tuple[list[str | None], list[tuple[str, float | None]]]
+"""The languages of a job's records, and the sentiments of those it asked to score."""
+
+
+def job_of(records: list[MentionRecord]) -> Job:
+    """Return what ``records`` need computed (an empty job when they need nothing)."""
+    job = Job([], [], [], [])
+    for index, record in enumerate(records):
+        score = record.sentiment is None
+        if score or not record.lang:
+            job.indexes.append(index)
+            job.texts.append(record.text)
+            job.langs.append(record.lang)
+            job.score.append(score)
+    return job
+
+
+def compute(job: Job) -> Result:
+    """Detect the missing languages, then score the sentiments asked for.
+
+    Both run once per batch: the detectors are costly per call and cheap per text (and each
+    dedupes repeated texts). They are imported here, not at start-up, so that pages and
+    commands that never import stay quick.
     """
     from app.nlp import analyze_sentiment, detect_languages
 
-    undetected = [record for record in records if not record.lang]
+    langs = list(job.langs)
+    undetected = [at for at, lang in enumerate(langs) if not lang]
     if undetected:
-        for record, lang in zip(
-            undetected, detect_languages([r.text for r in undetected]), strict=True
-        ):
-            record.lang = lang
-    unscored = [record for record in records if record.sentiment is None]
-    if unscored:
-        results = analyze_sentiment([r.text for r in unscored], [r.lang for r in unscored])
-        for record, (label, score) in zip(unscored, results, strict=True):
-            record.sentiment, record.sentiment_score = label, score
+        found = detect_languages([job.texts[at] for at in undetected])
+        for at, lang in zip(undetected, found, strict=True):
+            langs[at] = lang
+    scored = [at for at, score in enumerate(job.score) if score]
+    sentiments = analyze_sentiment([job.texts[at] for at in scored], [langs[at] for at in scored])
+    return langs, sentiments
+
+
+def apply(records: list[MentionRecord], job: Job, result: Result) -> None:
+    """Write a job's computed languages and sentiments into its records."""
+    langs, sentiments = result
+    scored = iter(sentiments)
+    for index, lang, score in zip(job.indexes, langs, job.score, strict=True):
+        record = records[index]
+        record.lang = lang
+        if score:
+            record.sentiment, record.sentiment_score = next(scored)
             record.sentiment_computed = True
+
+
+def enrich(records: list[MentionRecord]) -> None:
+    """Detect missing languages, then compute sentiment where none was imported (in place)."""
+    job = job_of(records)
+    if job:
+        apply(records, job, compute(job))

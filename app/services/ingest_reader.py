@@ -2,8 +2,12 @@
 
 Reading is pure (no database): parse, check limits, detect language, score sentiment, find
 topics, normalise handles. That is about half the work of an import, so for big files it
-runs in a second process while this one writes the previous batch; the writer then sets the
-pace (bench/RESULTS.md).
+runs in a second process while this one writes the previous batch. When language detection
+or sentiment is to be computed, that costly part runs in a third process (the helper), a
+batch behind the parsing: the reading process parses batch N+1 while the helper computes
+batch N, so the reading no longer sets the pace on its own (bench/RESULTS.md). Every process
+is started with "spawn": none inherits a thread pool (lingua's, OpenMP's) that a fork would
+leave without its threads.
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import os
 import queue
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +35,7 @@ from app.ingest import (
     get_parser,
     open_text,
 )
-from app.services.enrich import enrich
+from app.services.enrich import Job, Result, apply, compute, job_of
 from app.services.ingest_writer import RowMaker, as_rows, brand_matcher
 
 log = logging.getLogger(__name__)
@@ -34,6 +43,10 @@ LIMITS = {"platform": 32, "id": 255, "author": 255}
 _PLATFORM_LIMIT, _ID_LIMIT, _AUTHOR_LIMIT = LIMITS["platform"], LIMITS["id"], LIMITS["author"]
 MAX_ERRORS_PER_BATCH = 100  # more than the import keeps in all; the rest are only counted
 WORKER_MIN_BYTES = 4 * 1024 * 1024  # below this, starting a process costs more than it saves
+# How long the reading process waits for the helper to finish one batch's languages and
+# sentiments: it takes about a second; far longer means the helper hangs.
+HELPER_TIMEOUT = 600.0
+PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -74,22 +87,92 @@ def check_limits(record: MentionRecord) -> str | None:
     return None
 
 
-def _finish(batch: Batch, make_rows: RowMaker) -> None:
-    """Do the per-record work that needs no database (language, sentiment, topics, keys) and
-    turn the batch's records into rows for the writer."""
-    enrich(batch.records)
+Start = Callable[[Job], Callable[[], Result]]
+"""Starts computing a job and returns how to wait for its result."""
+
+
+def _start_here(job: Job) -> Callable[[], Result]:
+    """Compute a job in this process, when its result is asked for."""
+    return lambda: compute(job)
+
+
+def helper_pool() -> ProcessPoolExecutor:
+    """Return a pool of one spawned process that ends when this process ends, however."""
+    return ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+@contextmanager
+def _helper() -> Iterator[Start]:
+    """Yield a :data:`Start` that computes jobs in a helper process (spawned: see above)."""
+    with helper_pool() as pool:
+
+        def start(job: Job) -> Callable[[], Result]:
+            future = pool.submit(compute, job)
+            return lambda: future.result(timeout=HELPER_TIMEOUT)
+
+        yield start
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process soon after its parent process ``parent`` is gone.
+
+    A process killed outright runs no clean-up, and its children would wait for it forever
+    (the helper on its queue of jobs, the reading process on its full queue of batches).
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _finished(batch: Batch, job: Job, result: Callable[[], Result], make_rows: RowMaker) -> Batch:
+    """Put a batch's languages and sentiments in its records, and turn them into rows for the
+    writer (topics and handle keys are worked out here)."""
+    if job:
+        apply(batch.records, job, result())
     batch.records = make_rows(batch.records)
+    return batch
 
 
 def read_batches(
-    paths: list[str], names: list[str], fmt: str, batch_size: int, brand_terms: list[str] = ()
+    paths: list[str],
+    names: list[str],
+    fmt: str,
+    batch_size: int,
+    brand_terms: list[str] = (),
+    helper: bool = False,
 ) -> Iterator[Batch]:
-    """Yield batches of enriched records from each file in turn.
+    """Yield batches of enriched records, as rows for the writer, from each file in turn.
 
     A file that cannot be read yields one batch with ``file_error`` set; every file yields at
-    least one batch, which carries its detected format.
+    least one batch, which carries its detected format. With ``helper``, languages and
+    sentiments are computed in a helper process while the next batch is parsed.
     """
     make_rows = RowMaker(brand_matcher(list(brand_terms)))
+    with _helper() if helper else nullcontext(_start_here) as start:
+        pending = None
+        for batch in _parsed_batches(paths, names, fmt, batch_size):
+            job = job_of(batch.records)
+            started = (batch, job, start(job) if job else None)
+            if pending:
+                yield _finished(*pending, make_rows)
+            pending = started
+        if pending:
+            yield _finished(*pending, make_rows)
+
+
+def _parsed_batches(
+    paths: list[str], names: list[str], fmt: str, batch_size: int
+) -> Iterator[Batch]:
+    """Yield batches of parsed records (not yet enriched) from each file in turn."""
     for path, name in zip(paths, names, strict=True):
         batch = Batch(name)
         try:
@@ -111,7 +194,6 @@ def read_batches(
                         batch.warnings.append(f"{name}: {item.message}")
                     if len(batch.records) >= batch_size:
                         batch.position = file_position(raw)
-                        _finish(batch, make_rows)
                         yield batch
                         batch = Batch(name, batch.format)
                     elif count % 4096 == 0:
@@ -119,15 +201,16 @@ def read_batches(
                 batch.position = file_position(raw)
         except FileError as error:
             batch.file_error = str(error)
-        _finish(batch, make_rows)
         yield batch
 
 
 def _work(out, paths, names, fmt: str, batch_size: int, brand_terms) -> None:
     """The worker process: read and send batches, then ``None``; an error is sent as text."""
+    _exit_with_parent(os.getppid())
     gc.disable()  # see bulk_work(): this process only makes short-lived rows
+    helper = multiprocessing.cpu_count() > 1  # a third process pays only with a core for it
     try:
-        for batch in read_batches(paths, names, fmt, batch_size, brand_terms):
+        for batch in read_batches(paths, names, fmt, batch_size, brand_terms, helper):
             # Sent as plain tuples: pickling a named tuple calls Python code per row, on both
             # sides (a fifth of the reading process's time at a million rows).
             batch.records = list(map(tuple, batch.records))
@@ -149,8 +232,10 @@ def read_batches_in_worker(
     # fresh process shares no database connections with this one.
     context = multiprocessing.get_context("spawn")
     channel = context.Queue(maxsize=4)  # bounded: memory stays flat if writing is slower
+    # Not a daemon, so that it may start its helper; it never outlives this function (see the
+    # finally below) nor this process (see _exit_with_parent).
     process = context.Process(
-        target=_work, args=(channel, paths, names, fmt, batch_size, list(brand_terms)), daemon=True
+        target=_work, args=(channel, paths, names, fmt, batch_size, list(brand_terms))
     )
     process.start()
     try:

@@ -87,6 +87,21 @@ def test_api_rejects_bad_tokens_and_bodies(app, client):
     assert response.status_code == 400 and "not valid JSON" in response.get_json()["error"]["message"]
 
 
+def test_api_imports_a_lone_surrogate_escape_as_a_replacement_character(app, client):
+    owner = make_user()
+    make_workspace("acme", owner=owner)
+    _, token = user_service.create_token(owner, "script")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = (
+        '[{"platform": "twitter", "id": "1", "author": "anna",'
+        ' "created_at": "2026-11-01T10:00:00Z", "text": "hi \\ud800 #acme"}]'
+    )
+    response = client.post("/api/v1/workspaces/acme/mentions", data=body, headers=headers)
+    assert response.status_code == 201 and response.get_json()["imported"] == 1
+    listed = client.get("/api/v1/workspaces/acme/mentions", headers=headers).get_json()
+    assert listed["mentions"][0]["text"] == "hi \ufffd #acme"
+
+
 def test_api_viewer_cannot_import(app, client):
     owner = make_user()
     viewer = make_user("v@example.com")

@@ -36,6 +36,20 @@ def test_generator_rejects_bad_sizes():
         list(generate_records(1))
 
 
+def test_generator_takes_the_shares_of_post_kinds():
+    kinds = [
+        p.kind
+        for p in to_graph_input(generate_records(300, seed=3, kinds=(0.3, 0.1, 0.55, 0.05)))[0]
+    ]
+    assert 0.45 < kinds.count("repost") / len(kinds) < 0.6
+    assert list(generate_records(50, seed=1)) == list(
+        generate_records(50, seed=1, kinds=(0.45, 0.20, 0.30, 0.05))
+    )  # the default is the shares used so far
+    for bad in [(0.5, 0.5), (0.5, 0.5, 0.5, -0.5), (0.3, 0.3, 0.3, 0.3)]:
+        with pytest.raises(ValueError):
+            list(generate_records(50, kinds=bad))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_planted_bot_ring_stays_out_of_every_top_20(scored, role):
     bots = {k for k in scored if str(k).startswith("bot")}

@@ -8,6 +8,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.nlp import analyze_sentiment, sentiment
 
@@ -253,3 +255,33 @@ def test_licences_say_what_they_are():
     assert "MIT License" in (LEXICONS / "LICENSE-AFINN-ru-MIT.md").read_text(encoding="utf-8")
     attribution = (LEXICONS / "ATTRIBUTION.md").read_text(encoding="utf-8")
     assert "Koltsova" in attribution and "Nielsen" in attribution and "Changes" in attribution
+
+
+# Words VADER scores, words that only modify ("very", "not", "but", "kind of"), words it does
+# not know, and tokens whose punctuation VADER strips or keeps ("bad!", ":)", "ok.").
+_ENGLISH_TOKENS = [
+    "good", "GOOD", "bad!", "love", "hate,", "no", "not", "never", "very", "VERY", "but",
+    "kind", "of", "least", "at", "delivery", "order", "the", "parcel", "Tuesday", "@bob",
+    "#great", "https://t.co/x", "RT", ":)", ":(", "ok.", "lol", "??", "!!!", "😀", "💔", "x",
+    "a", "..", "won't", "isn't", "yeah", "right", "the", "bomb", "kiss", "death",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_ENGLISH_TOKENS), max_size=12), st.sampled_from([" ", "  ", "\n"]))
+def test_english_score_is_vaders_compound(tokens, separator):
+    # Texts with no lexicon word are answered without VADER: the score must still be VADER's.
+    text = separator.join(tokens)
+    expected = sentiment._vader_analyzer().polarity_scores(text)["compound"]
+    assert sentiment._english_score.__wrapped__(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["the parcel came on Tuesday", "RT @bob: order 12 https://t.co/x #delivery", ""]
+)
+def test_text_without_vader_words_scores_zero_without_vader(text, monkeypatch):
+    def not_called(text):
+        raise AssertionError("VADER was asked")
+
+    assert sentiment._has_vader_word(text) is False
+    monkeypatch.setattr(sentiment._vader_analyzer(), "polarity_scores", not_called)
+    assert sentiment._english_score.__wrapped__(text) == 0.0

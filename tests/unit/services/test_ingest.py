@@ -486,3 +486,19 @@ def test_row_maker_remembers_keys_between_batches_within_its_bound(monkeypatch):
         assert make_rows(batch) == prepare(batch, find)  # same rows as a fresh start
         assert len(make_rows.keys) <= 2 * 6  # cleared once past the bound
     assert make_rows.keys["@User1"] == "user1"
+
+
+def test_a_lone_surrogate_escape_does_not_stop_the_import(workspace, tmp_path):
+    # "\ud800" without its pair is valid JSON syntax but no text a database can store: it
+    # used to stop the whole import at the first write, with a stack trace.
+    path = tmp_path / "m.jsonl"
+    path.write_text(
+        '{"platform": "x", "id": "1", "author": "anna", "created_at": "2026-01-01T00:00:00Z",'
+        ' "text": "hi \\ud800 there, the parcel came on time"}\n'
+        '{"platform": "x", "id": "2", "author": "bob", "created_at": "2026-01-01T00:00:00Z",'
+        ' "text": "all good"}\n'
+    )
+    result = ingest.import_files(workspace, [path])
+    assert (result.imported, result.rejected) == (2, 0)
+    texts = db.session.scalars(select(Mention.text).order_by(Mention.external_id)).all()
+    assert texts == ["hi \ufffd there, the parcel came on time", "all good"]
