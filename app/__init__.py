@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from app import models  # noqa: F401  (register every table)
+    from app.sentiment import models as sentiment_models  # noqa: F401  (its tables too)
 
     _register_blueprints(app)
     _register_cli(app)

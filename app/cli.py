@@ -218,6 +218,12 @@ def import_mentions(
         _print_result(result)
     if not result.read_anything:
         sys.exit(1)
+    if result.imported:
+        from app.sentiment import services as sentiment
+
+        labelled = sentiment.label_new(workspace)  # the workspace's learned model, if any
+        if labelled and not as_json:
+            click.echo(f"labelled {labelled:,} new mentions with the workspace's sentiment model")
     if result.imported and not no_score:
         from app.services import scoring, search_index
 
@@ -231,6 +237,52 @@ def import_mentions(
         snapshot = scoring.compute(workspace, trigger="import")
         if not as_json:
             click.echo(f"scored {snapshot.counts['authors']:,} authors (snapshot {snapshot.id})")
+
+
+@mentions_cli.command("label")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workspace", "slug", required=True, help="The workspace whose mentions these are.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def label_mentions(path: Path, slug: str, as_json: bool) -> None:
+    """Record sentiments from a CSV / JSON of platform,id,sentiment as people's corrections."""
+    from app.sentiment import services as sentiment
+
+    try:
+        workspace = workspace_service.get_by_slug(slug)
+        result = sentiment.import_labels(workspace, path)
+    except ServiceError as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    click.echo(f"{result.applied:,} corrections applied, {result.unknown:,} unknown ids,"
+               f" {result.invalid:,} invalid rows")  # fmt: skip
+    for error in result.errors[:20]:
+        where = f"line {error['line']}: " if error["line"] else ""
+        click.echo(f"  {path.name}: {where}{error['reason']}", err=True)
+
+
+@mentions_cli.command("export")
+@click.option("--workspace", "slug", required=True, help="The workspace to export.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: standard output).")  # fmt: skip
+def export_mentions(slug: str, fmt: str, output: Path | None) -> None:
+    """Write every mention's platform, id, author, created_at, lang, sentiment and its source."""
+    from app.sentiment import services as sentiment
+
+    try:
+        workspace = workspace_service.get_by_slug(slug)
+    except ServiceError as error:
+        _fail(str(error))
+    if output is None:
+        sentiment.export_mentions(workspace, sys.stdout, fmt)
+        return
+    part = output.with_name(output.name + ".part")  # a file is complete or absent
+    with part.open("w", encoding="utf-8", newline="") as handle:
+        count = sentiment.export_mentions(workspace, handle, fmt)
+    part.replace(output)
+    click.echo(f"wrote {count:,} mentions to {output}", err=True)
 
 
 @mentions_cli.command("index-search")
@@ -370,6 +422,88 @@ def list_authors(slug, role, topic, platform, min_score, contacted, sort, limit,
                        f"followers={data['followers'] or 0:,} mentions={data['mentions']:,}")  # fmt: skip
 
 
+sentiment_cli = CommandGroup("sentiment", help="The workspace's sentiment model: train, use, status.")
+
+
+@sentiment_cli.command("train")
+@click.option("--workspace", "slug", required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the model's figures as JSON.")
+def train_sentiment(slug: str, as_json: bool) -> None:
+    """Train the workspace's model on its corrections now, then label its mentions with it."""
+    from app.sentiment import services as sentiment
+
+    try:
+        workspace = workspace_service.get_by_slug(slug)
+        with click.progressbar(length=100, label="Labelling", file=sys.stderr,
+                               hidden=as_json or not sys.stderr.isatty()) as bar:  # fmt: skip
+            seen = [0]
+
+            def progress(fraction: float) -> None:
+                bar.update(int(fraction * 100) - seen[0])
+                seen[0] = int(fraction * 100)
+
+            model = sentiment.train(workspace, progress=progress)
+    except ServiceError as error:
+        _fail(str(error))
+    figures = {"model": model.id, "corrections": model.corrections, "quality": model.quality,
+               "languages": model.languages, "labelled": model.labelled, "seconds": model.seconds}
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    click.echo(_describe_model(model))
+
+
+@sentiment_cli.command("status")
+@click.option("--workspace", "slug", required=True)
+def sentiment_status(slug: str) -> None:
+    """Say which model labels the workspace's posts, and how good it is."""
+    from app.sentiment import services as sentiment
+
+    try:
+        workspace = workspace_service.get_by_slug(slug)
+    except ServiceError as error:
+        _fail(str(error))
+    counts = sentiment.correction_counts(workspace)
+    click.echo("corrections: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    model = sentiment.latest_model(workspace)
+    if model is None:
+        click.echo("no learned model yet: the base analysers label every post")
+        return
+    click.echo(_describe_model(model))
+    if not sentiment.settings_of(workspace).use_model:
+        click.echo("the workspace uses the base analysers ('sentiment use model' to switch)")
+
+
+@sentiment_cli.command("use")
+@click.argument("choice", type=click.Choice(["model", "base"]))
+@click.option("--workspace", "slug", required=True)
+def use_sentiment(choice: str, slug: str) -> None:
+    """Label the workspace's posts with its learned model, or with the base analysers."""
+    from app.sentiment import services as sentiment
+
+    try:
+        workspace = workspace_service.get_by_slug(slug)
+        sentiment.update_settings(workspace, use_model=choice == "model")
+    except ServiceError as error:
+        _fail(str(error))
+    click.echo(f"the workspace now uses {'its learned model' if choice == 'model' else 'the base analysers'};"
+               " its mentions are relabelled in the background")  # fmt: skip
+
+
+def _describe_model(model) -> str:
+    quality = model.quality or {}
+    lines = [f"model {model.id}: {model.status}, learned from {model.corrections:,} corrections"
+             f" in {model.seconds or 0:.1f} s, labels {', '.join(model.languages) or 'no language yet'}"]  # fmt: skip
+    if quality:
+        lines.append(f"cross-validated accuracy {quality['accuracy']:.1%} ({quality['folds']} folds)")
+        for label, q in quality.get("classes", {}).items():
+            lines.append(f"  {label}: {q['recall']:.1%} found, {q['precision']:.1%} right,"
+                         f" {q['support']:,} corrections")  # fmt: skip
+    if model.message:
+        lines.append(model.message)
+    return "\n".join(lines)
+
+
 jobs_cli = CommandGroup("jobs", help="Background work: list it, or run a worker for it.")
 
 
@@ -436,3 +570,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(scores_cli)
     app.cli.add_command(authors_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(sentiment_cli)

@@ -15,6 +15,7 @@ from app.services import ingest as ingest_service
 from app.services import mentions as mention_service
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
+from app.services.errors import ServiceError
 
 MAX_RECORDS = 10_000
 MAX_PER_PAGE = 1000
@@ -100,9 +101,13 @@ def import_mentions(access):
     result = ingest_service.import_records(access.workspace, _records(items), run=run)
     ingest_service.finish_run(run, result)
     if result.imported:
-        from app.services import scoring, search_index
+        from app.sentiment import services as sentiment
+        from app.services import jobs, scoring, search_index
 
         search_index.queue_catch_up()
+        if sentiment.active_model(access.workspace) is not None:
+            # jobs run in order: the learned model labels the new posts before they are scored
+            jobs.submit("app.sentiment.services.label_new_job", access.workspace.id)
         scoring.queue_scoring(access.workspace, trigger="import")
     result.formats = {"request": JSONL.name}
     status = 201 if result.imported else 200
@@ -186,3 +191,19 @@ def recompute_scores(access):
 
     snapshot = scoring.queue_scoring(access.workspace, trigger="api")
     return jsonify(snapshot=snapshot.id, status=snapshot.status), 202
+
+
+@bp.post("/workspaces/<slug>/mentions/labels")
+@token_required("agent")
+def label_mentions(access):
+    """Record sentiments posted as CSV or JSON (``platform,id,sentiment``) as corrections."""
+    from app.sentiment import services as sentiment
+
+    body = request.get_data(as_text=True)
+    if not body.strip():
+        return error_response(400, "empty", "send labels as CSV (platform,id,sentiment) or JSON")
+    try:
+        result = sentiment.apply_labels(access.workspace, sentiment.read_labels(body, "request"))
+    except ServiceError as error:
+        return error_response(400, "bad_labels", str(error), field=getattr(error, "field", None))
+    return jsonify(result.as_json()), 200

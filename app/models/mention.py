@@ -25,7 +25,7 @@ from app.models.base import Base, utcnow
 MENTION_KINDS = ("post", "reply", "repost", "quote")
 INTERACTION_KINDS = ("mention", "reply", "repost", "quote")
 SENTIMENTS = ("positive", "neutral", "negative", "unknown")
-SENTIMENT_SOURCES = ("imported", "computed", "manual")
+SENTIMENT_SOURCES = ("imported", "computed", "model", "person")
 
 
 # A post that replies to, reposts or quotes a post known only by its id: the ingest links it

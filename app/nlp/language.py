@@ -11,8 +11,14 @@ lingua alone (94.8% against 91.2%, short posts 90.6% against 79.2%) and four tim
 (bench/language_accuracy.py, bench/RESULTS.md).
 
 Before deciding, URLs, ``@mentions``, ``#tags``, VK ``[id1|name]`` links and HTML entities are
-removed: they are not evidence of a language. A text left with fewer than three letters is
-undecidable and gets ``None``. Only the first :data:`MAX_CHARS` characters are looked at: a
+removed: they are not evidence of a language.
+
+Short posts are where detectors fail ("Thanks, safe flight" read as Dutch), so a batch's own
+languages are a prior: the Latin-script languages that CLD2 names reliably for at least a fifth
+of the batch's longer posts (or the languages a caller expects, a workspace's say). A short post
+whose CLD2 answer is unreliable and outside the prior is decided among the prior's languages,
+and a post of one or two letters ("ok", "no.") gets the prior's language. Only a post with no
+letters at all, or one or two letters and no prior, gets ``None``. Only the first :data:`MAX_CHARS` characters are looked at: a
 long post's opening says its language, and some steps here cost more than linear time on a
 huge text without spaces.
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -38,8 +45,15 @@ __all__ = ["LATIN_LANGUAGES", "detect_languages"]
 # Latin-script language gets the closest of these.
 LATIN_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "tr", "pl", "id")
 
-# Fewer letters than this (after stripping) and any answer would be a guess.
+# Fewer letters than this (after stripping) and any answer would be a guess, unless a prior
+# (the batch's or the workspace's languages) says which.
 MIN_LETTERS = 3
+# Posts with fewer letters than this are short: the prior decides where CLD2 is unsure.
+SHORT_LETTERS = 20
+# A batch's prior: Latin languages CLD2 names reliably for this share of its longer posts,
+# once there are enough of those.
+PRIOR_SHARE = 0.2
+PRIOR_MIN_POSTS = 20
 # Characters of a text looked at: more than any tweet or toot, so only long posts are cut.
 MAX_CHARS = 2000
 # A Han, kana or Hangul character carries roughly a syllable or a word, not a letter.
@@ -129,26 +143,35 @@ _BULGARIAN_HARD_SIGN_RE = re.compile(r"[ъЪ](?![еёюяЕЁЮЯ])")
 _URDU_RE = re.compile(r"[ٹڈڑںےۓ]")
 _PERSIAN_RE = re.compile(r"[پچژگ]")
 
-_detector: LanguageDetector | None = None
+_detectors: dict[tuple[str, ...], LanguageDetector] = {}
 # The process that started lingua's (Rust rayon) thread pool. A child forked after that
 # inherits a pool without threads: a parallel call there never returns, so it goes sequential.
 _parallel_pid: int | None = None
 
 
-def detect_languages(texts: Sequence[str]) -> list[str | None]:
-    """Return the ISO 639-1 code of each text's language, or ``None`` when undecidable."""
+def detect_languages(texts: Sequence[str], expected: Sequence[str] = ()) -> list[str | None]:
+    """Return the ISO 639-1 code of each text's language, or ``None`` when undecidable.
+
+    ``expected``: languages the caller expects (a workspace's); its Latin-script ones are the
+    prior for short posts, instead of the batch's own (see the module's docstring).
+    """
     decided: dict[str, str | None] = {}  # stripped text -> code: reposts repeat texts
     for_model: dict[str, None] = {}
+    few_letters: dict[str, None] = {}  # one or two letters: the prior's, if there is one
     stripped_texts = [_NOISE_RE.sub(" ", text[:MAX_CHARS]) if text else "" for text in texts]
     for stripped in stripped_texts:
-        if stripped in decided or stripped in for_model:
+        if stripped in decided or stripped in for_model or stripped in few_letters:
             continue
         decision = _decide_cheaply(stripped)
         if decision is _LATIN:
             for_model[stripped] = None
+        elif decision is None and _LATIN_LETTERS_RE.search(stripped):
+            few_letters[stripped] = None
         else:
             decided[stripped] = decision
-    decided.update(zip(for_model, _detect_latin(list(for_model)), strict=True))
+    latin, prior = _detect_latin(list(for_model), tuple(c for c in expected if c in LATIN_LANGUAGES))
+    decided.update(zip(for_model, latin, strict=True))
+    decided.update(dict.fromkeys(few_letters, prior[0] if len(prior) == 1 else None))
     return [decided[stripped] for stripped in stripped_texts]
 
 
@@ -236,24 +259,56 @@ def _arabic_language(text: str) -> str:
     return "ar"
 
 
-def _detect_latin(texts: list[str]) -> list[str | None]:
-    """Return the language code of each Latin-script text: CLD2's when it names one of
-    :data:`LATIN_LANGUAGES`, else the closest of them by lingua."""
-    found = [_cld2_code(text) for text in texts]
-    rest = [index for index, code in enumerate(found) if code not in LATIN_LANGUAGES]
-    for_lingua = [_encodable(texts[index]) for index in rest]
-    for index, code in zip(rest, _lingua(for_lingua), strict=True):
+def _detect_latin(
+    texts: list[str], expected: tuple[str, ...] = ()
+) -> tuple[list[str | None], tuple[str, ...]]:
+    """Return the language code of each Latin-script text, and the prior used.
+
+    CLD2's answer is kept when it names one of :data:`LATIN_LANGUAGES`, unless the text is
+    short, CLD2 is unsure, and the answer is outside the prior: those, and the texts CLD2 names
+    nothing for, go to lingua (among the prior's languages for the short ones).
+    """
+    guesses = [_cld2_guess(text) for text in texts]
+    short = [_letter_count(text) < SHORT_LETTERS for text in texts]
+    prior = expected or _batch_prior(guesses, short)
+    found: list[str | None] = []
+    to_lingua, to_prior = [], []
+    for index, ((code, reliable), is_short) in enumerate(zip(guesses, short, strict=True)):
+        if code in LATIN_LANGUAGES and (reliable or not is_short or not prior or code in prior):
+            found.append(code)
+            continue
+        found.append(None)
+        (to_prior if prior and is_short else to_lingua).append(index)
+    for index, code in zip(to_lingua, _lingua([_encodable(texts[i]) for i in to_lingua]), strict=True):
         found[index] = code
-    return found
+    chosen = _lingua([_encodable(texts[i]) for i in to_prior], prior) if len(prior) > 1 else None
+    for k, index in enumerate(to_prior):
+        found[index] = chosen[k] if chosen is not None else prior[0]
+    return found, prior
 
 
-def _cld2_code(text: str) -> str | None:
-    """Return CLD2's best guess at a text's language ("un" when it has none)."""
+def _batch_prior(guesses: list[tuple[str | None, bool]], short: list[bool]) -> tuple[str, ...]:
+    """Return the Latin languages CLD2 names reliably for a fifth of the batch's longer posts."""
+    sure = [code for (code, reliable), is_short in zip(guesses, short, strict=True)
+            if reliable and not is_short and code in LATIN_LANGUAGES]  # fmt: skip
+    if len(sure) < PRIOR_MIN_POSTS:
+        return ()
+    counts = Counter(sure)
+    return tuple(sorted(code for code, n in counts.items() if n >= PRIOR_SHARE * len(sure)))
+
+
+def _letter_count(text: str) -> int:
+    return sum(char.isalpha() for char in text)
+
+
+def _cld2_guess(text: str) -> tuple[str | None, bool]:
+    """Return CLD2's best guess at a text's language ("un" when it has none) and whether
+    CLD2 calls it reliable."""
     try:
-        _reliable, _bytes, details = pycld2.detect(text, isPlainText=True, bestEffort=True)
+        reliable, _bytes, details = pycld2.detect(text, isPlainText=True, bestEffort=True)
     except (pycld2.error, UnicodeError):
-        return None  # control characters or lone surrogates: lingua reads those
-    return details[0][1]
+        return None, False  # control characters or lone surrogates: lingua reads those
+    return details[0][1], bool(reliable)
 
 
 def _encodable(text: str) -> str:
@@ -266,12 +321,12 @@ def _encodable(text: str) -> str:
     return text
 
 
-def _lingua(texts: list[str]) -> list[str | None]:
-    """Return lingua's language code for each text, in one batch."""
+def _lingua(texts: list[str], among: tuple[str, ...] = LATIN_LANGUAGES) -> list[str | None]:
+    """Return lingua's language code for each text (one of ``among``), in one batch."""
     if not texts:
         return []
     global _parallel_pid
-    detector = _latin_detector()
+    detector = _latin_detector(among)
     if _parallel_pid in (None, os.getpid()):
         _parallel_pid = os.getpid()
         languages = detector.detect_languages_in_parallel_of(texts)
@@ -285,14 +340,14 @@ def _iso_code(language) -> str | None:
     return None if language is None else language.iso_code_639_1.name.lower()
 
 
-def _latin_detector() -> LanguageDetector:
-    """Return the lingua detector, built on first use (models load in ~0.1 s)."""
-    global _detector
-    if _detector is None:
+def _latin_detector(among: tuple[str, ...] = LATIN_LANGUAGES) -> LanguageDetector:
+    """Return a lingua detector for the languages ``among``, built on first use (models load
+    in ~0.1 s) and kept."""
+    detector = _detectors.get(among)
+    if detector is None:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-        codes = [getattr(IsoCode639_1, code.upper()) for code in LATIN_LANGUAGES]
-        _detector = (
-            LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
-        )
-    return _detector
+        codes = [getattr(IsoCode639_1, code.upper()) for code in among]
+        detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        detector = _detectors[among] = detector.with_low_accuracy_mode().build()
+    return detector

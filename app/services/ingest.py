@@ -325,8 +325,10 @@ def run_upload_import(run_id: int, paths: list[str], names: list[str], fmt: str)
             message = "no row could be read: see the reasons below"
         finish_run(run, result, message)
         if result.imported:
+            from app.sentiment import services as sentiment
             from app.services import scoring, search_index
 
+            sentiment.label_new(workspace)  # the workspace's learned model, where it has one
             # The roles change with new mentions: rescore right after (a snapshot of its own).
             scoring.queue_scoring(workspace, trigger="import")
             search_index.catch_up()  # the new texts become searchable (this is a job already)

@@ -14,6 +14,7 @@ long past the time limit, such a record would otherwise say "running" forever.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +39,7 @@ class Kind:
     kept: str  # what is still in place after a failure
     again: str  # how to try again
     smaller: str  # how to give it less work
+    what: Callable[[object], str] | None = None  # a record in a few words, for the jobs list
 
 
 KINDS = {
@@ -64,6 +66,12 @@ KINDS = {
         ),
     )
 }  # fmt: skip
+
+def register(kind: Kind) -> None:
+    """Add a domain's kind of background work (its record model has ``workspace_id``,
+    ``status``, ``message``, ``created_at``, ``started_at`` and ``finished_at``)."""
+    KINDS[kind.name] = kind
+
 
 Record = tuple[str, int]
 """A job's record as jobs pass it around: (kind name, id)."""
@@ -227,6 +235,8 @@ class Work:
 
 
 def _what(kind: str, model) -> str:
+    if KINDS[kind].what is not None:
+        return KINDS[kind].what(model)
     if kind == "scoring":
         return f"{model.trigger} run"
     if kind == "import":
@@ -234,10 +244,10 @@ def _what(kind: str, model) -> str:
     return f"{model.format} file"
 
 
-def recent_work(workspace: Workspace, kinds: tuple[str, ...] = tuple(KINDS), limit: int = 20):
-    """Return the workspace's latest background work of ``kinds``, newest first."""
+def recent_work(workspace: Workspace, kinds: tuple[str, ...] | None = None, limit: int = 20):
+    """Return the workspace's latest background work of ``kinds`` (default: all), newest first."""
     found: list[Work] = []
-    for kind in kinds:
+    for kind in kinds or tuple(KINDS):
         close_stale(kind, workspace.id)
         model = KINDS[kind].model
         for row in db.session.scalars(

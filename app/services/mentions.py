@@ -223,7 +223,7 @@ def author_summary(workspace: Workspace, author: Author) -> AuthorSummary:
 
 
 def correct_sentiment(workspace: Workspace, mention_id: int, label: str) -> Mention:
-    """Set a mention's sentiment by hand; a manual label is never overwritten by computation."""
+    """Set a mention's sentiment by hand; a person's label is never overwritten by computation."""
     if label not in ("positive", "neutral", "negative"):
         raise ServiceError("sentiment must be positive, neutral or negative")
     mention = db.session.get(Mention, mention_id)
@@ -231,6 +231,6 @@ def correct_sentiment(workspace: Workspace, mention_id: int, label: str) -> Ment
         raise NotFound("no such mention in this workspace")
     mention.sentiment = label
     mention.sentiment_score = {"positive": 1.0, "neutral": 0.0, "negative": -1.0}[label]
-    mention.sentiment_source = "manual"
+    mention.sentiment_source = "person"
     db.session.commit()
     return mention

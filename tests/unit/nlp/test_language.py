@@ -145,7 +145,7 @@ def test_short_english_that_lingua_misread(text):
 )
 def test_language_outside_the_list_gets_the_closest_of_the_list(text):
     # CLD2 names a language outside LATIN_LANGUAGES: lingua chooses among the list, as before.
-    assert language._cld2_code(text) not in language.LATIN_LANGUAGES
+    assert language._cld2_guess(text)[0] not in language.LATIN_LANGUAGES
     assert detect_languages([text])[0] in language.LATIN_LANGUAGES
 
 
@@ -158,7 +158,7 @@ def test_language_outside_the_list_gets_the_closest_of_the_list(text):
 )
 def test_text_cld2_refuses_goes_to_lingua(text, expected):
     # CLD2 refuses control characters and lone surrogates (a JSON escape can make those).
-    assert language._cld2_code(text) is None
+    assert language._cld2_guess(text)[0] is None
     assert detect_languages([text]) == [expected]
 
 
@@ -173,3 +173,34 @@ def test_only_the_opening_of_a_huge_text_is_read():
     assert cut_before_russian in language.LATIN_LANGUAGES
     english_then_russian = "Thanks for the quick reply. " * 100 + "Спасибо, всё пришло. " * 1000
     assert detect_languages([english_then_russian]) == ["en"]
+
+
+ENGLISH_BATCH = [
+    f"Flight {i} was delayed again and nobody at the gate could tell us anything useful"
+    for i in range(30)
+]
+
+
+# Real short posts of the shared samples (labelled English by Twitter) that CLD2 and lingua
+# alone read as Dutch, Italian, Indonesian and German, and one-word ones nothing decides alone.
+SHORT = ["omg i have kfc", "@DaRealDavid_db yessir", "@XainabNadeem Its ok he got me kfc",
+         "@artemagnus95 Fresh af🔥🏀", "no.", "OK, 10"]  # fmt: skip
+
+
+def test_a_batch_of_english_is_the_prior_for_its_short_posts():
+    assert detect_languages(SHORT) != ["en"] * len(SHORT)  # alone, they are misread
+    assert detect_languages(ENGLISH_BATCH + SHORT)[-len(SHORT):] == ["en"] * len(SHORT)
+
+
+def test_the_prior_does_not_overrule_a_long_post_in_another_language():
+    german = "Der Flug war wieder verspätet und niemand am Schalter konnte uns etwas sagen"
+    assert detect_languages(ENGLISH_BATCH + [german])[-1] == "de"
+
+
+def test_expected_languages_are_the_prior_even_in_a_small_batch():
+    assert detect_languages(["Safe flight Anna", "no."], expected=("en", "ru")) == ["en", "en"]
+    assert detect_languages(["no."]) == [None]  # one word, no prior: undecidable
+
+
+def test_posts_without_letters_stay_unknown():
+    assert detect_languages(ENGLISH_BATCH + ["🙂🙂", "@anna https://t.co/x", "2024"])[-3:] == [None] * 3
