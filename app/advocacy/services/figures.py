@@ -103,6 +103,9 @@ class Scope:
     period: Period
     platform: str = ""
     topic: str = ""
+    # whether the tallies come from the daily aggregate: decided once per answer by
+    # :func:`prepared` (None: decided by each query)
+    use_aggregate: bool | None = None
 
     def within(self, first: date, last: date) -> Scope:
         """Return the same scope over the days ``first`` to ``last`` of its period."""
@@ -137,7 +140,15 @@ def confirmed_bots(workspace: Workspace):
 
 def uses_aggregate(workspace: Workspace, scope: Scope) -> bool:
     """Say whether the scope's tallies can be read from the daily pre-aggregate."""
+    if scope.use_aggregate is not None:
+        return scope.use_aggregate
     return daily.fresh(workspace, scope.period.timezone)
+
+
+def prepared(workspace: Workspace, scope: Scope) -> Scope:
+    """Return the scope with the choice of source made once, for the many queries of one
+    answer (a series asks once per week)."""
+    return replace(scope, use_aggregate=daily.fresh(workspace, scope.period.timezone))
 
 
 def tallies(workspace: Workspace, scope: Scope, author_id: int | None = None):
@@ -252,7 +263,7 @@ def summary(workspace: Workspace, scope: Scope) -> dict:
 def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
     """Return the summary of each week (from Monday) or month the period touches, each over
     the days of it inside the period: ``start`` (its first day), ``days`` and the figures."""
-    found = []
+    scope, found = prepared(workspace, scope), []
     for start in scope.period.buckets(grain):
         part = scope.within(start, next_bucket(start, grain) - timedelta(days=1))
         found.append({"start": start.isoformat(), "days": part.period.days}
@@ -299,6 +310,7 @@ def top_topics(workspace: Workspace, scope: Scope, limit: int = 10) -> list[str]
 
 def by_topic(workspace: Workspace, scope: Scope, limit: int = 10) -> list[dict]:
     """Return the summary for each of the scope's ``limit`` biggest topics."""
+    scope = prepared(workspace, scope)
     return [{"topic": topic} | summary(workspace, replace(scope, topic=topic))
             for topic in top_topics(workspace, scope, limit)]  # fmt: skip
 
@@ -576,6 +588,7 @@ def overview(workspace: Workspace, scope: Scope, *, topics: bool = False, lists:
     monthly series, the figures per platform (and per topic when ``topics``), the top
     ``lists`` promoters and detractors, advocates to recruit, detractors to win back and
     share of voice."""
+    scope = prepared(workspace, scope)
     promoters_total, promoters = authors(workspace, scope, "promoter", per_page=lists)
     detractors_total, detractors = authors(workspace, scope, "detractor", per_page=lists)
     advocates_total, to_recruit = advocates(workspace, scope, limit=lists)
