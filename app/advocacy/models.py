@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -120,6 +121,9 @@ class AdvocacyState(Base):
     verdicts: Mapped[str] = mapped_column(String(64), default="")
     terms: Mapped[dict] = mapped_column(JSON, default=dict)
     stale: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the aggregate as columns (numpy arrays, see app.advocacy.services.cube) and their names
+    cube: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    cube_meta: Mapped[dict | None] = mapped_column(JSON)
 
 
 class AdvocacySettings(Base):

@@ -69,6 +69,8 @@ def upgrade():
         sa.Column('verdicts', sa.String(length=64), nullable=False),
         sa.Column('terms', sa.JSON(), nullable=False),
         sa.Column('stale', sa.Boolean(), nullable=False),
+        sa.Column('cube', sa.LargeBinary(), nullable=True),
+        sa.Column('cube_meta', sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_advocacy_state_workspace_id_workspaces'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('workspace_id', name=op.f('pk_advocacy_state')),
     )

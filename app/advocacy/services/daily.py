@@ -204,6 +204,9 @@ def refresh(workspace: Workspace) -> AdvocacyState:
         _insert_days(workspace, ZoneInfo(zone_name), first, last, upto)
         if terms["competitors"]:
             _insert_voice(workspace, ZoneInfo(zone_name), terms, upto)
+    from app.advocacy.services import cube
+
+    state.cube, state.cube_meta = cube.build(workspace)
     state.timezone, state.mentions_upto, state.verdicts, state.terms = (
         zone_name,
         upto,

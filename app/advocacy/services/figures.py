@@ -29,8 +29,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 
-from sqlalchemy import and_, case, false, func, select, true
+import numpy as np
+from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.sql import ColumnElement
 
 from app.advocacy.models import AdvocacyDay, AdvocacyTopicDay, AdvocacyVoiceDay
@@ -151,6 +153,82 @@ def prepared(workspace: Workspace, scope: Scope) -> Scope:
     return replace(scope, use_aggregate=daily.fresh(workspace, scope.period.timezone))
 
 
+def _cube(workspace: Workspace, scope: Scope):
+    """Return the aggregate's columns when the scope may read them, else ``None``."""
+    if not uses_aggregate(workspace, scope):
+        return None
+    from app.advocacy.services.cube import cube_for
+
+    return cube_for(workspace)
+
+
+@dataclass
+class Tally:
+    """The counted authors of a scope (indexes into the cube's authors) and their sums."""
+
+    idx: np.ndarray
+    positive: np.ndarray
+    neutral: np.ndarray
+    negative: np.ndarray
+
+    @property
+    def counted(self) -> np.ndarray:
+        return self.positive + self.neutral + self.negative
+
+    def of_class(self, name: str) -> np.ndarray:
+        """Return a mask of the authors of class ``name`` (compared in whole numbers)."""
+        lead, counted = 2 * (self.positive - self.negative), self.counted
+        if name == "promoter":
+            return lead >= counted
+        if name == "detractor":
+            return lead <= -counted
+        return (lead < counted) & (lead > -counted)
+
+    def take(self, mask: np.ndarray) -> Tally:
+        return Tally(self.idx[mask], self.positive[mask], self.neutral[mask], self.negative[mask])
+
+
+def _bot_mask(workspace: Workspace, cube) -> np.ndarray:
+    bots = np.array(db.session.scalars(confirmed_bots(workspace)).all(), dtype=np.int64)
+    return np.isin(cube.authors, bots)
+
+
+def fast_tally(workspace: Workspace, scope: Scope, cube) -> Tally:
+    """Return the scope's tallies from the aggregate's columns (see :func:`tallies`)."""
+    first, last = scope.period.first, scope.period.last
+    if scope.topic:
+        rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
+        a, counts = cube.t_a[rows], cube.t_counts[:, rows]
+    else:
+        rows = cube.days(first, last)
+        a, counts = cube.a[rows], cube.counts[:, rows]
+    keep = ~_bot_mask(workspace, cube)[a]
+    if scope.platform:
+        name = scope.platform.lower()
+        code = cube.platforms.index(name) if name in cube.platforms else -1
+        keep &= cube.platform[a] == code
+    a, counts = a[keep], counts[:, keep]
+    n = len(cube.authors)
+    sums = [np.bincount(a, weights=counts[i], minlength=n).astype(np.int64) for i in range(3)]
+    idx = np.flatnonzero(sums[0] + sums[1] + sums[2])
+    return Tally(idx, sums[0][idx], sums[1][idx], sums[2][idx])
+
+
+def _fast_figures(tally: Tally, cube, group: np.ndarray | None = None) -> dict:
+    """Return :func:`_figures` of a tally (of the authors in ``group``, a mask, if given)."""
+    if group is not None:
+        tally = tally.take(group)
+    followers = cube.followers[tally.idx]
+    weight = np.where(followers < 0, 1, followers)
+    row = {"positive": int(tally.positive.sum()), "neutral": int(tally.neutral.sum()),
+           "negative": int(tally.negative.sum())}  # fmt: skip
+    for name, label in (("promoter", "promoters"), ("passive", "passives"),
+                        ("detractor", "detractors")):  # fmt: skip
+        mask = tally.of_class(name)
+        row[label], row[f"{label}_reach"] = int(mask.sum()), int(weight[mask].sum())
+    return _figures(SimpleNamespace(**row))
+
+
 def tallies(workspace: Workspace, scope: Scope, author_id: int | None = None):
     """Return a subquery of each counted author's tally over the scope: ``author_id``,
     ``platform``, ``followers``, ``positive``, ``neutral``, ``negative``, ``counted``."""
@@ -256,6 +334,9 @@ def summary(workspace: Workspace, scope: Scope) -> dict:
     """Return the scope's ``promoters``, ``passives``, ``detractors``, ``score``,
     ``score_reach_weighted`` and ``net_sentiment`` (with the ``positive``, ``neutral`` and
     ``negative`` mentions behind it)."""
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        return _fast_figures(fast_tally(workspace, scope, cube), cube)
     tally = tallies(workspace, scope)
     return _figures(db.session.execute(select(*_summary_columns(tally))).one())
 
@@ -273,11 +354,18 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
 
 def by_platform(workspace: Workspace, scope: Scope) -> list[dict]:
     """Return the summary per platform over the scope, the platform with most authors first."""
-    tally = tallies(workspace, scope)
-    rows = db.session.execute(
-        select(tally.c.platform, *_summary_columns(tally)).group_by(tally.c.platform)
-    ).all()
-    found = [{"platform": row.platform} | _figures(row) for row in rows]
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        counted = fast_tally(workspace, scope, cube)
+        codes = cube.platform[counted.idx]
+        found = [{"platform": cube.platforms[code]} | _fast_figures(counted, cube, codes == code)
+                 for code in np.unique(codes)]  # fmt: skip
+    else:
+        tally = tallies(workspace, scope)
+        rows = db.session.execute(
+            select(tally.c.platform, *_summary_columns(tally)).group_by(tally.c.platform)
+        ).all()
+        found = [{"platform": row.platform} | _figures(row) for row in rows]
     return sorted(found, key=lambda f: (-(f["promoters"] + f["passives"] + f["detractors"]),
                                         f["platform"]))  # fmt: skip
 
@@ -285,6 +373,21 @@ def by_platform(workspace: Workspace, scope: Scope) -> list[dict]:
 def top_topics(workspace: Workspace, scope: Scope, limit: int = 10) -> list[str]:
     """Return the topics with most mentions of known sentiment over the scope."""
     start, end = scope.period.bounds()
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        first, last = scope.period.first.toordinal(), scope.period.last.toordinal()
+        keep = (cube.t_day >= first) & (cube.t_day <= last)
+        if scope.platform:
+            name = scope.platform.lower()
+            code = cube.platforms.index(name) if name in cube.platforms else -1
+            keep &= cube.platform[cube.t_a] == code
+        codes = np.repeat(np.arange(len(cube.topics)), np.diff(cube.topic_start))
+        counts = np.bincount(codes[keep], weights=cube.t_counts[:, keep].sum(axis=0),
+                             minlength=len(cube.topics))  # fmt: skip
+        used = np.flatnonzero(counts)
+        names = np.array(cube.topics, dtype=object)[used]
+        order = sorted(range(len(used)), key=lambda i: (-counts[used[i]], names[i]))[:limit]
+        return [str(names[i]) for i in order]
     if uses_aggregate(workspace, scope):
         t = AdvocacyTopicDay
         count = func.sum(t.positive + t.neutral + t.negative)
@@ -341,15 +444,16 @@ def suspicious_condition(workspace: Workspace, snapshot) -> ColumnElement[bool]:
     )
 
 
-def not_yet_people(workspace: Workspace, author_id_column) -> ColumnElement[bool]:
-    """Return the condition that an author is not yet a person in the relationship manager.
+def people_authors(workspace: Workspace):
+    """Return a query of the ids of the workspace's authors who are already people in the
+    relationship manager, or ``None`` while there is none to ask.
 
-    The relationship manager (people linked to authors) is built in ``app/crm``; until its
-    ``Person`` model exists in this code base no author is a person, so nobody is excluded.
-    Wire the exclusion here (a ``NOT IN`` over the authors linked to the workspace's people):
-    :func:`advocates` reads nothing else.
+    The relationship manager (people linked to their social accounts) is built in ``app/crm``;
+    until its ``Person`` model exists in this code base no author is a person. This is the one
+    place to wire it (``select(<the person-account link>.author_id).where(<workspace>)``):
+    :func:`advocates` excludes whatever it returns, on both of its paths.
     """
-    return true()
+    return None
 
 
 def _author_rows(workspace, scope, *, where, order, limit, offset=0):
@@ -371,6 +475,54 @@ def _author_rows(workspace, scope, *, where, order, limit, offset=0):
     ordering = [o(tally) if callable(o) else o for o in order]
     rows = db.session.execute(base.order_by(*ordering).limit(limit).offset(offset)).all()
     return total, [_author_json(row) for row in rows]
+
+
+def _fast_people(workspace, scope, cube, wanted, rank: str, limit: int, offset: int = 0):
+    """Return how many of the scope's authors are ``wanted`` (a mask of a tally), and the
+    ``limit`` after ``offset`` in order: most mentions counted first (``rank="counted"``), or
+    best role score first (unscored last), then most counted (``rank="best"``); ties by id."""
+    counted = fast_tally(workspace, scope, cube)
+    chosen = counted.take(wanted(counted, cube))
+    ids, total = cube.authors[chosen.idx], len(chosen.idx)
+    if rank == "best":
+        best = cube.best[chosen.idx]
+        order = np.lexsort((ids, -chosen.counted, -np.nan_to_num(best, nan=-1.0), np.isnan(best)))
+    else:
+        order = np.lexsort((ids, -chosen.counted))
+    page = order[offset : offset + limit]
+    details = _details(workspace, [int(i) for i in ids[page]])
+    rows = []
+    for i in page:
+        author = int(ids[i])
+        followers = int(cube.followers[chosen.idx[i]])
+        rows.append(_author_json(SimpleNamespace(
+            author_id=author, platform=cube.platforms[cube.platform[chosen.idx[i]]],
+            followers=None if followers < 0 else followers, positive=int(chosen.positive[i]),
+            neutral=int(chosen.neutral[i]), negative=int(chosen.negative[i]),
+            counted=int(chosen.counted[i]), **details[author],
+        )))  # fmt: skip
+    return total, rows
+
+
+def _details(workspace: Workspace, ids: list[int]) -> dict[int, dict]:
+    """Return the handle, name, role, best score and suspicion of the authors ``ids``."""
+    if not ids:
+        return {}
+    snapshot = latest_snapshot(workspace)
+    score_join = and_(AuthorScore.author_id == Author.id,
+                      AuthorScore.snapshot_id == (snapshot.id if snapshot else -1))  # fmt: skip
+    suspicious = suspicious_condition(workspace, snapshot)
+    rows = db.session.execute(
+        select(Author.id, Author.display_handle, Author.name, AuthorScore.role,
+               AuthorScore.best_score, case((suspicious, True), else_=False).label("suspicious"))
+        .outerjoin(AuthorScore, score_join)
+        .where(Author.workspace_id == workspace.id, Author.id.in_(ids))
+    ).all()  # fmt: skip
+    return {
+        row.id: {"display_handle": row.display_handle, "name": row.name, "role": row.role,
+                 "best_score": row.best_score, "suspicious": row.suspicious}
+        for row in rows
+    }  # fmt: skip
 
 
 def _author_json(row) -> dict:
@@ -399,6 +551,10 @@ def authors(workspace: Workspace, scope: Scope, cls: str, *, page: int = 1,
     mentions counted first, each with ``net``, the counts, role and best score."""
     if cls not in CLASSES:
         raise FieldError("class", "class must be one of promoter, passive, detractor")
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        return _fast_people(workspace, scope, cube, lambda t, cube: t.of_class(cls), "counted",
+                            per_page, (page - 1) * per_page)  # fmt: skip
     return _author_rows(
         workspace, scope, where=[lambda t: class_condition(t, cls)],
         order=[lambda t: t.c.counted.desc(), lambda t: t.c.author_id],
@@ -439,16 +595,31 @@ def advocates(workspace: Workspace, scope: Scope, *, limit: int = 50) -> tuple[i
     """Return the advocates to recruit: promoters with at least 2 positive mentions and none
     negative in the scope, not suspicious, not yet people in the relationship manager,
     ranked by their best role score; each with the positive posts that make them one."""
+    people = people_authors(workspace)
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        excluded = set(db.session.scalars(people)) if people is not None else set()
+
+        def wanted(t: Tally, cube) -> np.ndarray:
+            mask = t.of_class("promoter") & (t.positive >= 2) & (t.negative == 0)
+            mask &= ~cube.suspicious[t.idx]
+            if excluded:
+                mask &= ~np.isin(cube.authors[t.idx], np.array(sorted(excluded), np.int64))
+            return mask
+
+        total, found = _fast_people(workspace, scope, cube, wanted, "best", limit)
+        _with_posts(workspace, scope, found, "positive")
+        return total, found
     suspicious = suspicious_condition(workspace, latest_snapshot(workspace))
-    total, people = _author_rows(
+    total, found = _author_rows(
         workspace, scope,
         where=[lambda t: class_condition(t, "promoter"), lambda t: t.c.positive >= 2,
                lambda t: t.c.negative == 0, ~suspicious,
-               lambda t: not_yet_people(workspace, t.c.author_id)],
+               *([lambda t: t.c.author_id.not_in(people)] if people is not None else [])],
         order=_rank_columns(), limit=limit,
     )  # fmt: skip
-    _with_posts(workspace, scope, people, "positive")
-    return total, people
+    _with_posts(workspace, scope, found, "positive")
+    return total, found
 
 
 def _rank_columns() -> list:
@@ -466,6 +637,14 @@ def detractors_to_win_back(workspace: Workspace, scope: Scope, *,
     """Return the detractors to win back: detractors of the scope, not suspicious, ranked by
     their best role score, each with the negative posts that make them one. (People already
     in the relationship manager stay listed: they are the ones to talk to first.)"""
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        total, people = _fast_people(
+            workspace, scope, cube,
+            lambda t, cube: t.of_class("detractor") & ~cube.suspicious[t.idx], "best", limit,
+        )  # fmt: skip
+        _with_posts(workspace, scope, people, "negative")
+        return total, people
     suspicious = suspicious_condition(workspace, latest_snapshot(workspace))
     total, people = _author_rows(
         workspace, scope, where=[lambda t: class_condition(t, "detractor"), ~suspicious],
@@ -575,7 +754,7 @@ def _voice_days(workspace: Workspace, period: Period, terms: dict) -> dict:
 
 __all__ = [
     "CLASSES", "Scope", "advocacy_score", "advocates", "authors", "by_platform", "by_topic",
-    "classify", "detractors_to_win_back", "net_sentiment", "not_yet_people", "series",
+    "classify", "detractors_to_win_back", "net_sentiment", "people_authors", "series",
     "share_of_voice", "summary", "tallies", "trajectory",
 ]  # fmt: skip
 
