@@ -7,6 +7,7 @@ from functools import wraps
 from flask import abort, g, jsonify, request
 
 from app.api import bp, error_response
+from app.ingest.base import reason_of
 from app.ingest.generic import JSONL, record_from_fields
 from app.ingest.jsonparse import loads
 from app.ingest.record import RowError
@@ -86,8 +87,8 @@ def _records(items: list):
         else:
             try:
                 yield record_from_fields(item.get), "request"
-            except ValueError as error:
-                yield RowError(number, f"{where}: {error}"), "request"
+            except Exception as error:  # a bad value costs its row
+                yield RowError(number, f"{where}: {reason_of(error)}"), "request"
 
 
 @bp.post("/workspaces/<slug>/mentions")
@@ -98,7 +99,11 @@ def import_mentions(access):
     if len(items) > MAX_RECORDS:
         abort(413, f"at most {MAX_RECORDS} mentions per request; this one has {len(items)}")
     run = ingest_service.start_run(access.workspace, "api", ["request"], g.api_user)
-    result = ingest_service.import_records(access.workspace, _records(items), run=run)
+    try:
+        result = ingest_service.import_records(access.workspace, _records(items), run=run)
+    except Exception as error:  # the run must not stay "running"; the 500 handler answers
+        ingest_service.fail_run(run, error)
+        raise
     ingest_service.finish_run(run, result)
     if result.imported:
         from app.sentiment import services as sentiment

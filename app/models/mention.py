@@ -88,6 +88,9 @@ class ImportRun(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]  # when a background runner took it up (its clock)
     finished_at: Mapped[datetime | None]
+    # "host:pid" of the process running the import: once that process is gone, a run still
+    # "running" is closed (app.services.ingest.close_orphaned_runs)
+    runner: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User | None] = relationship()  # noqa: F821
 
