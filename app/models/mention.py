@@ -149,6 +149,17 @@ class Mention(Base):
         back_populates="mention", cascade="all, delete-orphan", order_by="MentionTopic.topic"
     )
 
+    @property
+    def date_problem(self) -> str | None:
+        """Say why this post's date keeps it out of the scores (before 2006, or more than a
+        day after now), or return ``None``: the flag the import warned about."""
+        from datetime import UTC
+
+        from app.ingest.vet import date_problem
+
+        at = self.created_at if self.created_at.tzinfo else self.created_at.replace(tzinfo=UTC)
+        return date_problem(at, datetime.now(UTC))
+
 
 # Text search (app/services/search_index.py). On SQLite: an FTS5 trigram index over
 # mentions.text and the id up to which it holds every post; on PostgreSQL: a pg_trgm index.

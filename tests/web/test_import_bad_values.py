@@ -363,3 +363,31 @@ def test_a_one_megabyte_post_without_spaces_imports_quickly(cli_import):
     body = cli_import(jsonl(middle(text=huge, sentiment=None, lang=None)))
     assert time.perf_counter() - started < 5
     assert counts(body) == (3, 0, 0) and "read from the first 10,000" in said(body)
+
+
+def test_a_post_dated_out_of_range_is_flagged_on_the_mentions_page(app, client):
+    owner = make_user()
+    workspace = make_workspace("acme", owner=owner)
+    login(client)
+    from app.services import ingest
+
+    ingest.import_records(workspace, [])  # nothing: the page must not flag what is not there
+    assert 'data-testid="date-flag"' not in client.get("/w/acme/").get_data(as_text=True)
+    from app.ingest.generic import record_from_fields
+
+    rows = [GOOD_1, middle(created_at="9999-12-31T00:00:00Z")]
+    ingest.import_records(workspace, [(record_from_fields(row.get), "api") for row in rows])
+    page = client.get("/w/acme/").get_data(as_text=True)
+    assert page.count('data-testid="date-flag"') == 1
+    assert "dated 9999-12-31, more than a day after now" in page
+
+
+def test_a_one_megabyte_post_through_the_api_answers_quickly(app, client):
+    owner = make_user()
+    make_workspace("acme", owner=owner)
+    _, token = user_service.create_token(owner, "script")
+    started = time.perf_counter()
+    response = client.post("/api/v1/workspaces/acme/mentions", json=[middle(text="a" * 1_000_000, sentiment=None)],
+                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert time.perf_counter() - started < 5  # gunicorn's 30 s once killed the worker
+    assert response.status_code == 201 and response.get_json()["imported"] == 1
