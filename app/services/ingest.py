@@ -302,7 +302,6 @@ def fail_run(run: ImportRun, error: BaseException) -> None:
 def recent_runs(workspace: Workspace, limit: int = 20) -> list[ImportRun]:
     """Return the workspace's latest imports, newest first."""
     job_records.close_stale("import", workspace.id)
-    close_orphaned_runs(workspace.id)
     return list(
         db.session.scalars(
             select(ImportRun)
@@ -316,7 +315,6 @@ def recent_runs(workspace: Workspace, limit: int = 20) -> list[ImportRun]:
 def get_run(workspace: Workspace, run_id: int) -> ImportRun | None:
     """Return one of the workspace's imports."""
     job_records.close_stale("import", workspace.id)
-    close_orphaned_runs(workspace.id)
     run = db.session.get(ImportRun, run_id)
     return run if run is not None and run.workspace_id == workspace.id else None
 

@@ -544,3 +544,23 @@ def test_a_run_whose_process_was_killed_is_closed_on_the_next_start(workspace):
     db.session.refresh(killed)
     assert (killed.status, current.status, elsewhere.status) == ("failed", "running", "running")
     assert "did not finish" in killed.message and killed.finished_at is not None
+
+
+def test_the_jobs_list_closes_a_killed_import_at_once(workspace, runner):
+    import json
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    killed = ingest.start_run(workspace, "cli", ["big.jsonl"])
+    killed.runner = f"{ingest.this_process().rpartition(':')[0]}:{gone.pid}"
+    db.session.commit()
+    listed = [
+        json.loads(line)
+        for line in runner.invoke(
+            args=["jobs", "list", "--workspace", "acme", "--json"]
+        ).output.splitlines()
+    ]
+    assert [(job["kind"], job["status"]) for job in listed] == [("import", "failed")]
+    assert "did not finish" in listed[0]["message"]
