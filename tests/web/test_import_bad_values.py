@@ -391,3 +391,38 @@ def test_a_one_megabyte_post_through_the_api_answers_quickly(app, client):
                            headers={"Authorization": f"Bearer {token}"})  # fmt: skip
     assert time.perf_counter() - started < 5  # gunicorn's 30 s once killed the worker
     assert response.status_code == 201 and response.get_json()["imported"] == 1
+
+
+def _broken_writer(monkeypatch):
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("app.services.ingest_writer.BatchWriter.write", fail)
+
+
+def test_an_unexpected_failure_on_the_command_line_ends_the_run(app, runner, tmp_path, monkeypatch):
+    make_workspace("acme")
+    _broken_writer(monkeypatch)
+    path = tmp_path / "m.jsonl"
+    path.write_text(jsonl(middle()))
+    result = runner.invoke(args=["mentions", "import", str(path), "--workspace", "acme"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "internal error (RuntimeError" in result.output
+    run = db.session.scalars(db.select(ImportRun)).one()
+    assert run.status == "failed" and "RuntimeError" in run.message
+
+
+def test_an_unexpected_failure_through_the_api_ends_the_run(app, client, monkeypatch):
+    owner = make_user()
+    make_workspace("acme", owner=owner)
+    _, token = user_service.create_token(owner, "script")
+    _broken_writer(monkeypatch)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, not raise in the test
+    response = client.post(
+        "/api/v1/workspaces/acme/mentions",
+        json=[GOOD_1],
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
+    run = db.session.scalars(db.select(ImportRun)).one()
+    assert run.status == "failed" and "RuntimeError" in run.message
