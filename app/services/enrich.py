@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.ingest.record import MentionRecord
+from app.ingest.vet import ANALYSED_CHARS
 
 __all__ = ["Job", "apply", "compute", "enrich", "job_of"]
 
@@ -34,13 +35,18 @@ Result = tuple[list[str | None], list[tuple[str, float | None]]]
 
 
 def job_of(records: list[MentionRecord]) -> Job:
-    """Return what ``records`` need computed (an empty job when they need nothing)."""
+    """Return what ``records`` need computed (an empty job when they need nothing).
+
+    Only a text's first :data:`~app.ingest.vet.ANALYSED_CHARS` characters are sent: its
+    language and sentiment are read from them (a 1 MB post costs no more than a long one).
+    """
     job = Job([], [], [], [])
     for index, record in enumerate(records):
         score = record.sentiment is None
         if score or not record.lang:
             job.indexes.append(index)
-            job.texts.append(record.text)
+            text = record.text
+            job.texts.append(text if len(text) <= ANALYSED_CHARS else text[:ANALYSED_CHARS])
             job.langs.append(record.lang)
             job.score.append(score)
     return job

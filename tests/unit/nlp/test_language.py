@@ -204,3 +204,11 @@ def test_expected_languages_are_the_prior_even_in_a_small_batch():
 
 def test_posts_without_letters_stay_unknown():
     assert detect_languages(ENGLISH_BATCH + ["🙂🙂", "@anna https://t.co/x", "2024"])[-3:] == [None] * 3
+
+
+def test_only_the_opening_of_a_long_text_is_read():
+    from app.nlp.language import MAX_CHARS
+
+    english = "The delivery was quick and the courier was kind. " * (MAX_CHARS // 40)
+    russian = "Доставка была быстрой, курьер вежливый. " * 5000
+    assert detect_languages([english + russian, russian + english]) == ["en", "ru"]
