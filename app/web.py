@@ -88,11 +88,14 @@ def guard_uploads():
 
 
 NAVIGATION = (
+    ("My day", "crm.my_day"),
     ("Mentions", "mentions.index"),
     ("Influencers", "influencers.index"),
     ("Topics", "influencers.topics"),
     ("Communities", "influencers.communities"),
     ("Network", "network.index"),
+    ("People", "crm.people_list"),
+    ("Campaigns", "crm.campaign_list"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
@@ -102,6 +105,8 @@ NAVIGATION_CHILDREN = {
     "mentions.index": {"mentions.index"},
     "influencers.index": {"mentions.author", "influencers.runs", "influencers.suspicious"},
     "workspaces.import_form": {"workspaces.import_run"},
+    "crm.people_list": {"crm.person", "crm.stage_board", "crm.template_list"},
+    "crm.campaign_list": {"crm.campaign"},
 }
 
 
