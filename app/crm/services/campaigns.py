@@ -162,8 +162,8 @@ def totals(workspace: Workspace, campaign_ids: list[int]) -> dict[int, Totals]:
         item = found[campaign_id]
         item.placements += count
         item.by_status[status] = count
-        item.fees_cents += fees or 0
-        item.gifts_cents += gifts or 0
+        item.fees_cents += int(fees or 0)
+        item.gifts_cents += int(gifts or 0)
     return found
 
 
