@@ -60,7 +60,11 @@ def page_number() -> int:
     return page
 
 
-UPLOAD_ENDPOINTS = {"workspaces.import_form": "agent"}
+UPLOAD_ENDPOINTS = {
+    "workspaces.import_form": "agent",
+    "crm.people_import": "agent",
+    "crm.placements_import": "manager",
+}
 """Views that take file uploads, with the role they need: checked before the body is read."""
 
 

@@ -121,10 +121,11 @@ def fill(people: int, placements: int, entries: int, seed: int = 7) -> dict:
         )
     from sqlalchemy import bindparam, update
 
-    db.session.execute(
-        update(m.Person).where(m.Person.id == bindparam("pid")).values(
+    table = m.Person.__table__  # a Core update: the ORM's would check each row's version
+    db.session.connection().execute(
+        update(table).where(table.c.id == bindparam("pid")).values(
             last_touch_at=bindparam("lt"), last_touch_direction=bindparam("ld"),
-            next_touch_due=bindparam("nd")).execution_options(synchronize_session=False),
+            next_touch_due=bindparam("nd")),
         [{"pid": r["id"], "lt": r["last_touch_at"], "ld": r["last_touch_direction"],
           "nd": r["next_touch_due"]} for r in people_rows if r["last_touch_at"]],
     )  # fmt: skip

@@ -7,7 +7,7 @@ check every value and role (a refused value comes back as a message next to its 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
@@ -512,3 +512,109 @@ def template_delete(access, template_id: int):
     if not problem:
         flash(_("Template deleted."), "success")
     return redirect(url_for("crm.template_list", slug=access.workspace.slug))
+
+
+# ---------------------------------------------------------------- export and import
+
+
+def _download(rows, columns, name: str, extension: str, title: str) -> Response:
+    from app.crm.services import exchange
+
+    if extension == "xlsx":
+        body = exchange.to_xlsx(rows, columns, title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mimetype = exchange.to_csv(rows, columns), "text/csv; charset=utf-8"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'},
+    )
+
+
+@bp.get("/w/<slug>/people.csv", defaults={"extension": "csv"})
+@bp.get("/w/<slug>/people.xlsx", defaults={"extension": "xlsx"})
+@workspace_view()
+def people_export(access, extension: str):
+    from app.crm.services import exchange
+
+    filters, errors = people.PeopleFilters.from_args(request.args)
+    rows = exchange.people_rows(access, current_user, filters)
+    return _download(rows, exchange.PEOPLE_COLUMNS, f"{access.workspace.slug}-people", extension,
+                     _("People"))  # fmt: skip
+
+
+@bp.get("/w/<slug>/people/<int:person_id>/timeline.csv", defaults={"extension": "csv"})
+@bp.get("/w/<slug>/people/<int:person_id>/timeline.xlsx", defaults={"extension": "xlsx"})
+@workspace_view()
+def timeline_export(access, person_id: int, extension: str):
+    from app.crm.services import exchange
+
+    record = _person_or_404(access, person_id)
+    rows = exchange.timeline_rows(access, current_user, record)
+    columns = ["kind", "at"] + sorted({key for row in rows for key in row} - {"kind", "at"})
+    return _download(rows, columns, f"{access.workspace.slug}-person-{record.id}-timeline",
+                     extension, _("Timeline"))  # fmt: skip
+
+
+@bp.get("/w/<slug>/campaigns/<int:campaign_id>/placements.csv", defaults={"extension": "csv"})
+@bp.get("/w/<slug>/campaigns/<int:campaign_id>/placements.xlsx", defaults={"extension": "xlsx"})
+@workspace_view()
+def placements_export(access, campaign_id: int, extension: str):
+    from app.crm.services import exchange
+
+    try:
+        rows = exchange.placement_rows(access.workspace, campaign_id)
+    except NotFound:
+        abort(404)
+    return _download(rows, exchange.PLACEMENT_COLUMNS,
+                     f"{access.workspace.slug}-campaign-{campaign_id}-placements", extension,
+                     _("Placements"))  # fmt: skip
+
+
+def _upload():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a CSV or Excel file to import."), "error")
+        return None, None
+    return upload.filename, upload.read()
+
+
+def _import_report(result) -> None:
+    flash(_("Imported: %(added)d added, %(updated)d updated, %(rejected)d refused.",
+            added=result.added, updated=result.updated, rejected=len(result.errors)),
+          "success" if not result.errors else "warning")  # fmt: skip
+    for error in result.errors[:20]:
+        where = f"{error['file']}, line {error['line']}"
+        if error.get("field"):
+            where += f", {error['field']}"
+        flash(f"{where}: {error['reason']}", "error")
+
+
+@bp.post("/w/<slug>/people/import")
+@workspace_view("agent")
+def people_import(access):
+    from app.crm.services import exchange
+
+    _valid_form()
+    filename, data = _upload()
+    if filename:
+        result, problem = _safe(exchange.import_people, access, current_user, filename, data)
+        if result is not None:
+            _import_report(result)
+    return redirect(url_for("crm.people_list", slug=access.workspace.slug))
+
+
+@bp.post("/w/<slug>/campaigns/<int:campaign_id>/placements/import")
+@workspace_view("manager")
+def placements_import(access, campaign_id: int):
+    from app.crm.services import exchange
+
+    _valid_form()
+    filename, data = _upload()
+    if filename:
+        result, problem = _safe(exchange.import_placements, access, current_user, campaign_id,
+                                filename, data)  # fmt: skip
+        if result is not None:
+            _import_report(result)
+    return redirect(url_for("crm.campaign", slug=access.workspace.slug, campaign_id=campaign_id))
