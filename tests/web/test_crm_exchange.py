@@ -3,8 +3,8 @@ updates by id and never duplicates, a bad row is refused with its line and field
 export is in the audit log."""
 
 import csv
-import re
 import io
+import re
 
 import pytest
 from openpyxl import Workbook, load_workbook
