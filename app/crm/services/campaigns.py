@@ -316,7 +316,7 @@ def list_placements(workspace: Workspace, campaign_id: int, status: str = "",
         where.append(P.status == status)
     total = db.session.scalar(select(func.count()).where(*where)) or 0
     items = list(db.session.scalars(
-        select(P).where(*where).options(selectinload(P.person).selectinload(m.Person.accounts))
+        select(P).where(*where).options(selectinload(P.person))
         .order_by(P.planned_at.nulls_last(), P.id).limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
     _link_posts(workspace, items)
