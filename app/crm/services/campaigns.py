@@ -323,7 +323,7 @@ def list_placements(workspace: Workspace, campaign_id: int, status: str = "",
     return Page(items, total, page, per_page)
 
 
-def board(workspace: Workspace, campaign_id: int, per_status: int = 100) -> dict[str, Page]:
+def board(workspace: Workspace, campaign_id: int, per_status: int = 50) -> dict[str, Page]:
     """Return the campaign board: each status's first placements and its count."""
     return {status: list_placements(workspace, campaign_id, status, 1, per_status)
             for status in m.PLACEMENT_STATUSES}  # fmt: skip
