@@ -206,6 +206,7 @@ def person(access, person_id: int):
         templates=templates.list_templates(access.workspace).items, chosen=chosen,
         prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
         placements=placements,
+        campaigns=campaigns.list_campaigns(access.workspace, 1, 100).items,
         warnings=campaigns.placement_warnings(access.workspace, placements),
         suggestions=people.suggested_accounts(access.workspace, record), form=CsrfForm(),
         can_delete=lambda touch: touches.can_delete(access, current_user, touch),
@@ -618,3 +619,26 @@ def placements_import(access, campaign_id: int):
         if result is not None:
             _import_report(result)
     return redirect(url_for("crm.campaign", slug=access.workspace.slug, campaign_id=campaign_id))
+
+
+@bp.post("/w/<slug>/cadences")
+@workspace_view("manager")
+def tag_cadence(access):
+    _valid_form()
+    changed, problem = _safe(people.set_tag_cadence, access, request.form.get("tag", ""),
+                             request.form.get("cadence_days") or None)  # fmt: skip
+    if not problem:
+        flash(_("Cadence saved: %(count)d people's clocks changed.", count=changed), "success")
+    return redirect(url_for("crm.people_list", slug=access.workspace.slug))
+
+
+@bp.post("/w/<slug>/people/<int:person_id>/campaign")
+@workspace_view("manager")
+def person_to_campaign(access, person_id: int):
+    _valid_form()
+    value = request.form.get("campaign_id", "")
+    campaign_id = int(value) if value.isdigit() and len(value) < 11 else 0
+    _result, problem = _safe(campaigns.add_people, access, current_user, campaign_id, [person_id])
+    if not problem:
+        flash(_("Added to the campaign."), "success")
+    return _to_person(access, person_id, "placements")

@@ -183,3 +183,27 @@ def test_viewers_read_agents_work_managers_manage(client, site):
     assert refused.status_code == 200
     db.session.expire_all()
     assert db.session.get(m.Person, person.id).cadence_days is None
+
+
+def test_tag_cadence_and_add_to_a_campaign_from_the_person_page(client, site):
+    client.post(f"/w/acme/authors/{author(site, 'bob')}/person")
+    person = db.session.scalar(select(m.Person))
+    client.post(
+        f"/w/acme/people/{person.id}/edit",
+        data={"name": person.name, "tags": "vip", "version": person.version},
+    )
+    access = workspaces.access_for(site["owner"], "acme")
+    touches.log_touch(
+        access, site["owner"], person.id, channel="email", at=datetime.now(UTC) - timedelta(days=10)
+    )
+    text = client.post(
+        "/w/acme/cadences", data={"tag": "VIP", "cadence_days": "7"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Cadence saved: 1 people" in text
+    assert "@bob" in page(client, "/w/acme/people?due=overdue")
+    client.post("/w/acme/campaigns", data={"name": "Осень"})
+    campaign = db.session.scalar(select(m.Campaign))
+    text = page(client, f"/w/acme/people/{person.id}")
+    assert "Propose a placement" in text
+    client.post(f"/w/acme/people/{person.id}/campaign", data={"campaign_id": campaign.id})
+    assert "Осень" in page(client, f"/w/acme/people/{person.id}?kind=placement")
