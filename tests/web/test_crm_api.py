@@ -7,6 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from crm_api_support import API, call, crm_team, make_person
 
+from app.crm.services import touches
+from app.services import ingest
+from app.services.mentions import find_author
+
 
 @pytest.fixture
 def team(app, client, tmp_path):
@@ -446,3 +450,21 @@ def test_tag_cadence_applies_unless_the_person_has_their_own(client, team):
         .get_json()["next_touch_due"]
         .startswith("2026-12-31")
     )
+
+
+def test_an_account_added_before_its_mentions_counts_as_contacted_when_they_arrive(
+    client, team, tmp_path
+):
+    from factories import mention, write_csv
+
+    person = make_person(
+        client, team, name="Новенькая", accounts=[{"platform": "vk", "handle": "newcomer"}]
+    )
+    assert person["accounts"][0]["author_id"] is None  # nobody has seen this account yet
+    call(client, team, "POST", f"/people/{person['id']}/touches", json={"channel": "email"})
+    ingest.import_files(team["workspace"], [write_csv(tmp_path / "new.csv", [
+        mention("n1", "newcomer", "Acme!", platform="vk")])])  # fmt: skip
+    contacted = touches.last_contacted(team["workspace"])
+    assert find_author(team["workspace"], "vk", "newcomer").id in contacted
+    got = call(client, team, "GET", f"/people/{person['id']}").get_json()
+    assert got["accounts"][0]["author_id"] == find_author(team["workspace"], "vk", "newcomer").id

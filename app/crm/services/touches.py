@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import selectinload
 
 from app.crm import models as m
 from app.crm.services import people
 from app.crm.services import values as v
 from app.extensions import db
-from app.models import User, Workspace, utcnow
+from app.models import Author, User, Workspace, utcnow
 from app.services.errors import FieldError, Forbidden, NotFound
 from app.services.workspaces import Access
 
@@ -158,11 +158,17 @@ def delete_contact(access: Access, user: User, contact_id: int) -> int:
 
 
 def _contacted_authors(workspace_id: int):
+    """Select the ids of authors whose person has a touch. Accounts are matched to authors
+    by platform and handle (the authors' unique index), so an account added before its
+    author's first mention counts as soon as that mention arrives."""
+    A = m.PersonAccount
     return (
-        select(m.PersonAccount.author_id)
-        .join(m.Person, m.Person.id == m.PersonAccount.person_id)
-        .where(m.PersonAccount.workspace_id == workspace_id,
-               m.PersonAccount.author_id.is_not(None), m.Person.last_touch_at.is_not(None))
+        select(Author.id)
+        .select_from(A)
+        .join(m.Person, m.Person.id == A.person_id)
+        .join(Author, and_(Author.workspace_id == A.workspace_id,
+                           Author.platform == A.platform, Author.handle == A.handle))
+        .where(A.workspace_id == workspace_id, m.Person.last_touch_at.is_not(None))
     )  # fmt: skip
 
 
@@ -180,7 +186,7 @@ def contacted_filter(workspace_id: int, author_id_column, contacted: bool = True
         return author_id_column.in_(ids)
     if db.session.get_bind().dialect.name == "sqlite":
         return author_id_column.not_in(ids)
-    return ~exists(ids.where(m.PersonAccount.author_id == author_id_column))
+    return ~exists(ids.where(Author.id == author_id_column))
 
 
 def last_contacted(workspace: Workspace,
@@ -191,5 +197,5 @@ def last_contacted(workspace: Workspace,
         ids = list(author_ids)
         if not ids:
             return {}
-        query = query.where(m.PersonAccount.author_id.in_(ids))
+        query = query.where(Author.id.in_(ids))
     return dict(db.session.execute(query).all())
