@@ -228,8 +228,10 @@ def run(url: str, label: str, args) -> list[tuple[str, float]]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8,
                       "INSTANCE_PATH": str(OUT / "instance")})  # fmt: skip
     with app.app_context():
+        token_file = OUT / f"crm-{args.people}-{db.engine.dialect.name}.token"
         fresh = (
-            url.startswith("postgresql")
+            args.refill
+            or not token_file.exists()
             or not db.session.get_bind().dialect.has_table(db.session.connection(), "people")
             or not db.session.scalar(select(m.Person.id).limit(1))
         )
@@ -240,10 +242,10 @@ def run(url: str, label: str, args) -> list[tuple[str, float]]:
                   f"{args.entries:,} timeline entries")  # fmt: skip
             ids = fill(args.people, args.placements, args.entries)
             token = ids["token"]
-            (OUT / f"crm-{args.people}.token").write_text(token)
+            token_file.write_text(token)
         else:
             print(f"{label}: using the database filled before")
-            token = (OUT / f"crm-{args.people}.token").read_text()
+            token = token_file.read_text()
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
         api = "/api/v1/workspaces/bench"
@@ -292,6 +294,7 @@ def main() -> None:
         "--postgres", help="a PostgreSQL URL to run on too (its tables are replaced)"
     )
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--refill", action="store_true", help="fill again even if filled before")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "
