@@ -111,7 +111,7 @@ def train_sentiment(access):
         except ServiceError as error:
             flash(f"Cannot train yet: {error}.", "error")
         else:
-            flash("Training started. The page stays usable; it tells you when it is done.", "info")
+            flash("Training is under way. The page stays usable; it tells you when it is done.", "info")
     return _to_sentiment_section(access)
 
 
