@@ -4,6 +4,7 @@ corrections."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.advocacy.services import figures as advocacy_figures
 from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.mentions import bp
 from app.mentions.forms import ContactDeleteForm, ContactForm, SentimentForm
@@ -69,6 +70,7 @@ def _author_page(access, person, contact_form: ContactForm, status: int = 200):
         "mentions/author.html", page=page, filters=filters,
         summary=mention_service.author_summary(access.workspace, person),
         profile=influencer_service.author_profile(access.workspace, person.id),
+        trajectory=advocacy_figures.trajectory(access.workspace, person.id),
         sentiment_form=SentimentForm(), recompute_form=RecomputeForm(), verdict_form=BotVerdictForm(),
         url_for_page=lambda n: url_for(
             "mentions.author", slug=access.workspace.slug, author_id=person.id, page=n

@@ -166,6 +166,10 @@ def correct(workspace: Workspace, mention_ids: Iterable[int], label: str) -> int
             .values(sentiment=label, sentiment_score=SCORE_OF[label], sentiment_source="person")
         ).rowcount
     db.session.commit()
+    if done:
+        from app.advocacy.services import daily
+
+        daily.invalidate(workspace)  # the advocacy figures follow the corrections
     return done
 
 
@@ -404,6 +408,9 @@ def label_with(workspace: Workspace, model: SentimentModel, pipeline, *, since: 
             Mention.lang.in_(model.languages),
         )
 
+    from app.advocacy.services import daily
+
+    daily.mark_stale(workspace)  # the advocacy figures are read from the mentions meanwhile
     total = db.session.scalar(select(func.count()).select_from(Mention).where(*labellable(since)))
     top = db.session.scalar(select(func.max(Mention.id)).where(Mention.workspace_id == workspace.id))
     done, last = 0, since
@@ -431,6 +438,7 @@ def label_with(workspace: Workspace, model: SentimentModel, pipeline, *, since: 
             progress(model.progress)
     model.labelled_up_to = max(model.labelled_up_to or 0, top or 0)
     db.session.commit()
+    daily.invalidate(workspace)
     return done
 
 
@@ -465,8 +473,10 @@ def apply_choice(workspace_id: int) -> None:
 
 def back_to_base(workspace: Workspace) -> int:
     """Give the mentions the learned model labelled their base sentiment again."""
+    from app.advocacy.services import daily
     from app.nlp.sentiment import analyze_sentiment
 
+    daily.mark_stale(workspace)
     done, last = 0, 0
     while True:
         batch = db.session.execute(
@@ -476,6 +486,7 @@ def back_to_base(workspace: Workspace) -> int:
             .order_by(Mention.id).limit(BATCH)
         ).all()  # fmt: skip
         if not batch:
+            daily.invalidate(workspace)
             return done
         results = analyze_sentiment([text for _, text, _ in batch], [lang for _, _, lang in batch])
         db.session.execute(
