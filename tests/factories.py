@@ -162,7 +162,8 @@ def _alert(workspace) -> int:
     hour = datetime(2026, 11, 3, 22)
     alert = AdvocacyAlert(
         workspace_id=workspace.id, key=f"spike:{hour:%Y-%m-%dT%H}", kind="spike",
-        starts_at=hour, ends_at=hour.replace(hour=23), count=6,
+        starts_at=hour, ends_at=hour.replace(hour=23), count=6, baseline_mean=1.0, baseline_sd=0.5,
+        threshold=5.0,
     )  # fmt: skip
     db.session.add(alert)
     db.session.commit()

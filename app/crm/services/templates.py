@@ -15,6 +15,7 @@ from app.crm.services import people
 from app.crm.services import values as v
 from app.crm.services.people import require
 from app.extensions import db
+from app.ingest.record import brand_topic
 from app.models import AuthorTopicScore, Mention, MentionTopic, User, Workspace, utcnow
 from app.services.errors import FieldError, NotFound
 from app.services.mentions import Page
@@ -94,6 +95,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
     """Return the values of the placeholders for a person (empty where unknown)."""
     authors = people.author_ids_of(person)
     top_topic = latest_post = ""
+    # the brand itself is not "their" topic: a message names what they write about
+    brand = [brand_topic(term) for term in workspace.brand_terms or []] or [""]
     if authors:
         from app.services.scoring import latest_snapshot
 
@@ -102,7 +105,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
             top_topic = db.session.scalar(
                 select(AuthorTopicScore.topic)
                 .where(AuthorTopicScore.snapshot_id == snapshot.id,
-                       AuthorTopicScore.author_id.in_(authors))
+                       AuthorTopicScore.author_id.in_(authors),
+                       AuthorTopicScore.topic.not_in(brand))
                 .order_by((AuthorTopicScore.thought_leader + AuthorTopicScore.trendsetter).desc())
                 .limit(1)
             ) or ""  # fmt: skip
@@ -110,7 +114,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
             top_topic = db.session.scalar(
                 select(MentionTopic.topic)
                 .join(Mention, Mention.id == MentionTopic.mention_id)
-                .where(Mention.workspace_id == workspace.id, Mention.author_id.in_(authors))
+                .where(Mention.workspace_id == workspace.id, Mention.author_id.in_(authors),
+                       MentionTopic.topic.not_in(brand))
                 .group_by(MentionTopic.topic)
                 .order_by(func.count().desc(), MentionTopic.topic).limit(1)
             ) or ""  # fmt: skip
