@@ -16,7 +16,7 @@ from app.crm import models as m
 from app.crm.errors import Conflict
 from app.crm.i18n import gettext as _
 from app.crm.i18n import template_helpers
-from app.crm.services import campaigns, people, tasks, templates, timeline, touches
+from app.crm.services import audit, campaigns, people, tasks, templates, timeline, touches
 from app.extensions import db
 from app.params import MAX_PAGE, Params
 from app.services.errors import Forbidden, NotFound, ServiceError
@@ -190,7 +190,6 @@ def person(access, person_id: int):
             prefill = templates.render(
                 chosen, templates.placeholders_of(access.workspace, record, campaign)
             )
-    from app.crm.services import audit
 
     audit.record(access.workspace, current_user, "view", record.id)
     db.session.commit()
@@ -207,6 +206,8 @@ def person(access, person_id: int):
         prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
         placements=placements,
         campaigns=campaigns.list_campaigns(access.workspace, 1, 100).items,
+        audit_log=audit.entries(access.workspace, record.id, 1, 20).items
+        if access.allows("manager") else [],
         warnings=campaigns.placement_warnings(access.workspace, placements),
         suggestions=people.suggested_accounts(access.workspace, record), form=CsrfForm(),
         can_delete=lambda touch: touches.can_delete(access, current_user, touch),

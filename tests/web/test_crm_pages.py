@@ -52,6 +52,8 @@ def test_one_click_on_the_author_page_makes_a_person(client, site):
     text = page(client, person_url)
     assert "@маша_кот" in text and "Why they matter" in text and "#доставка" in text
     assert "Person:" in page(client, f"/w/acme/authors/{masha}")  # linked, no second button
+    audit_section = page(client, person_url).split('id="audit"', 1)[1]
+    assert "Olga" in audit_section and "viewed" in audit_section and "added" in audit_section
     again = client.post(f"/w/acme/authors/{masha}/person")
     assert again.headers["Location"] == person_url  # never a duplicate
     assert db.session.scalar(select(db.func.count()).select_from(m.Person)) == 1
