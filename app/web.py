@@ -100,6 +100,7 @@ NAVIGATION = (
     ("Network", "network.index"),
     ("People", "crm.people_list"),
     ("Campaigns", "crm.campaign_list"),
+    ("Advocacy", "advocacy.index"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
@@ -111,6 +112,7 @@ NAVIGATION_CHILDREN = {
     "workspaces.import_form": {"workspaces.import_run"},
     "crm.people_list": {"crm.person", "crm.stage_board", "crm.template_list"},
     "crm.campaign_list": {"crm.campaign"},
+    "advocacy.index": {"advocacy.authors", "advocacy.settings"},
 }
 
 

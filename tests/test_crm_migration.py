@@ -20,7 +20,7 @@ def test_contacts_become_touches_of_people_and_come_back(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
                       "INSTANCE_PATH": str(tmp_path / "instance")})  # fmt: skip
     with app.app_context():
-        upgrade(revision="b7d1e5a3c9f2")  # the schema with contacts
+        upgrade(revision="e3a9c4d2b8f1")  # the schema with contacts
         owner = make_user()
         workspace = make_workspace("acme", owner=owner)
         rows = [mention("1", "маша_кот", "Acme", author_name="Маша"), mention("2", "bob", "Acme")]
@@ -60,7 +60,7 @@ def test_contacts_become_touches_of_people_and_come_back(tmp_path):
         assert "contacts" not in db.inspect(db.engine).get_table_names()
         db.session.close()
 
-        downgrade(revision="b7d1e5a3c9f2")
+        downgrade(revision="e3a9c4d2b8f1")
         back = db.session.execute(
             text("SELECT author_id, channel, note FROM contacts ORDER BY contacted_at")
         ).all()
