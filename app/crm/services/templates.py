@@ -94,6 +94,9 @@ def placeholders_of(workspace: Workspace, person: m.Person,
     """Return the values of the placeholders for a person (empty where unknown)."""
     authors = people.author_ids_of(person)
     top_topic = latest_post = ""
+    # every mention names the brand: its own terms say nothing about the person
+    brand = {term.casefold() for term in workspace.brand_terms or ()}
+    brand |= {"#" + term for term in brand if " " not in term}
     if authors:
         from app.services.scoring import latest_snapshot
 
@@ -102,7 +105,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
             top_topic = db.session.scalar(
                 select(AuthorTopicScore.topic)
                 .where(AuthorTopicScore.snapshot_id == snapshot.id,
-                       AuthorTopicScore.author_id.in_(authors))
+                       AuthorTopicScore.author_id.in_(authors),
+                       AuthorTopicScore.topic.not_in(brand))
                 .order_by((AuthorTopicScore.thought_leader + AuthorTopicScore.trendsetter).desc())
                 .limit(1)
             ) or ""  # fmt: skip
@@ -110,7 +114,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
             top_topic = db.session.scalar(
                 select(MentionTopic.topic)
                 .join(Mention, Mention.id == MentionTopic.mention_id)
-                .where(Mention.workspace_id == workspace.id, Mention.author_id.in_(authors))
+                .where(Mention.workspace_id == workspace.id, Mention.author_id.in_(authors),
+                       MentionTopic.topic.not_in(brand))
                 .group_by(MentionTopic.topic)
                 .order_by(func.count().desc(), MentionTopic.topic).limit(1)
             ) or ""  # fmt: skip
