@@ -209,7 +209,9 @@ def person(access, person_id: int):
         audit_log=audit.entries(access.workspace, record.id, 1, 20).items
         if access.allows("manager") else [],
         warnings=campaigns.placement_warnings(access.workspace, placements),
-        suggestions=people.suggested_accounts(access.workspace, record), form=CsrfForm(),
+        # on request: matching names scans the workspace's authors
+        suggestions=people.suggested_accounts(access.workspace, record)
+        if request.args.get("suggest") == "1" else None, form=CsrfForm(),
         can_delete=lambda touch: touches.can_delete(access, current_user, touch),
         url_for_page=lambda n: url_for("crm.person", slug=slug, person_id=record.id,
                                        kind=kinds, page=n, _anchor="timeline"),
@@ -436,6 +438,20 @@ def placement_move(access, placement_id: int):
     record = db.session.get(m.Placement, placement_id)
     return redirect(url_for("crm.campaign", slug=access.workspace.slug,
                             campaign_id=record.campaign_id if record else 0))  # fmt: skip
+
+
+@bp.get("/w/<slug>/placements/<int:placement_id>")
+@workspace_view()
+def placement_page(access, placement_id: int):
+    try:
+        placement = campaigns.get_placement(access.workspace, placement_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "crm/placement.html", access=access, placement=placement, campaign=placement.campaign,
+        deliverables=m.DELIVERABLES, form=CsrfForm(),
+        warnings=campaigns.placement_warnings(access.workspace, [placement])[placement.id],
+    )  # fmt: skip
 
 
 @bp.post("/w/<slug>/placements/<int:placement_id>/edit")
