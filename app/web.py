@@ -98,9 +98,9 @@ NAVIGATION = (
     ("Topics", "influencers.topics"),
     ("Communities", "influencers.communities"),
     ("Network", "network.index"),
+    ("Advocacy", "advocacy.index"),
     ("People", "crm.people_list"),
     ("Campaigns", "crm.campaign_list"),
-    ("Advocacy", "advocacy.index"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
@@ -110,9 +110,9 @@ NAVIGATION_CHILDREN = {
     "mentions.index": {"mentions.index"},
     "influencers.index": {"mentions.author", "influencers.runs", "influencers.suspicious"},
     "workspaces.import_form": {"workspaces.import_run"},
+    "advocacy.index": {"advocacy.authors", "advocacy.settings"},
     "crm.people_list": {"crm.person", "crm.stage_board", "crm.template_list"},
     "crm.campaign_list": {"crm.campaign"},
-    "advocacy.index": {"advocacy.authors", "advocacy.settings"},
 }
 
 

@@ -147,8 +147,27 @@ def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
         "token_id": revocable.id,
         "filename": "css/app.css",
         "api_token": api_token,
+        "alert_id": _alert(workspace),
         **crm,
     }
+
+
+def _alert(workspace) -> int:
+    """One crisis alert (a negative spike in an hour), for routes that name one."""
+    from datetime import datetime
+
+    from app.advocacy.models import AdvocacyAlert
+    from app.extensions import db
+
+    hour = datetime(2026, 11, 3, 22)
+    alert = AdvocacyAlert(
+        workspace_id=workspace.id, key=f"spike:{hour:%Y-%m-%dT%H}", kind="spike",
+        starts_at=hour, ends_at=hour.replace(hour=23), count=6, baseline_mean=1.0, baseline_sd=0.5,
+        threshold=5.0,
+    )  # fmt: skip
+    db.session.add(alert)
+    db.session.commit()
+    return alert.id
 
 
 def _crm_records(access, owner, person_id: int) -> dict:

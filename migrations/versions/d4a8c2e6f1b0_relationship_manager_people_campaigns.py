@@ -2,7 +2,7 @@
 placements, audit; the contact history becomes touches of people
 
 Revision ID: d4a8c2e6f1b0
-Revises: e3a9c4d2b8f1
+Revises: e4a8c2f6b1d9
 Create Date: 2026-12-06 10:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4a8c2e6f1b0'
-down_revision = 'e3a9c4d2b8f1'
+down_revision = 'e4a8c2f6b1d9'
 branch_labels = None
 depends_on = None
 

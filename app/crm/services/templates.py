@@ -15,6 +15,7 @@ from app.crm.services import people
 from app.crm.services import values as v
 from app.crm.services.people import require
 from app.extensions import db
+from app.ingest.record import brand_topic
 from app.models import AuthorTopicScore, Mention, MentionTopic, User, Workspace, utcnow
 from app.services.errors import FieldError, NotFound
 from app.services.mentions import Page
@@ -94,9 +95,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
     """Return the values of the placeholders for a person (empty where unknown)."""
     authors = people.author_ids_of(person)
     top_topic = latest_post = ""
-    # every mention names the brand: its own terms say nothing about the person
-    brand = {term.casefold() for term in workspace.brand_terms or ()}
-    brand |= {"#" + term for term in brand if " " not in term}
+    # the brand itself is not "their" topic: a message names what they write about
+    brand = [brand_topic(term) for term in workspace.brand_terms or []] or [""]
     if authors:
         from app.services.scoring import latest_snapshot
 
