@@ -125,7 +125,7 @@ def inject_navigation() -> dict:
         "logout_url": url_for("auth.logout"),
         "account_url": url_for("auth.account"),
         "user_workspaces": [
-            (a.workspace.slug, a.workspace.name, url_for("mentions.index", slug=a.workspace.slug))
+            (a.workspace.slug, a.workspace.name, url_for("crm.my_day", slug=a.workspace.slug))
             for a in workspace_service.workspaces_of(current_user)
         ],
         "home_url": url_for("workspaces.index"),

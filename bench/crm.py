@@ -226,7 +226,7 @@ def run(url: str, label: str, args) -> list[tuple[str, float]]:
     from app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8,
-                      "INSTANCE_PATH": str(OUT / "instance")})  # fmt: skip
+                      "INSTANCE_PATH": str(OUT / "instance"), "WTF_CSRF_ENABLED": False})  # fmt: skip
     with app.app_context():
         token_file = OUT / f"crm-{args.people}-{db.engine.dialect.name}.token"
         fresh = (
@@ -245,6 +245,7 @@ def run(url: str, label: str, args) -> list[tuple[str, float]]:
             token_file.write_text(token)
         else:
             print(f"{label}: using the database filled before")
+            db.create_all()  # tables added since (it creates only the missing ones)
             token = token_file.read_text()
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
@@ -263,6 +264,19 @@ def run(url: str, label: str, args) -> list[tuple[str, float]]:
              f"{api}/campaigns/1/placements?status=agreed&per_page=100"),
         ]  # fmt: skip
         results = [(what, timed(client, path, headers, args.runs)) for what, path in views]
+        # the pages, signed in as the workspace's owner
+        pages = app.test_client()
+        signed = pages.post("/login", data={"email": "bench@example.com",
+                                            "password": "a long bench password 42"})  # fmt: skip
+        assert signed.status_code == 302, "the bench user could not sign in"
+        for what, path in (
+            ("person page (with its timeline's first page)", f"/w/bench/people/{typical}"),
+            ("person page, the person with the long history", f"/w/bench/people/{heavy}"),
+            ("people page: overdue", "/w/bench/people?due=overdue"),
+            ("campaign board page (five columns of 50 cards)", "/w/bench/campaigns/1"),
+            ("my day page", "/w/bench/my-day"),
+        ):
+            results.append((what, timed(pages, path, {}, args.runs)))
         from app.crm.services import campaigns
         from app.models import Workspace
 

@@ -66,7 +66,7 @@ def test_contacts_become_touches_of_people_and_come_back(tmp_path):
         assert "contacts" not in db.inspect(db.engine).get_table_names()
         db.session.close()
 
-        downgrade(revision="b7d1e5a3c9f2")
+        downgrade(revision="e3a9c4d2b8f1")
         back = db.session.execute(
             text("SELECT author_id, channel, note FROM contacts ORDER BY contacted_at")
         ).all()

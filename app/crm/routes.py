@@ -16,7 +16,7 @@ from app.crm import models as m
 from app.crm.errors import Conflict
 from app.crm.i18n import gettext as _
 from app.crm.i18n import template_helpers
-from app.crm.services import campaigns, people, tasks, templates, timeline, touches
+from app.crm.services import audit, campaigns, people, tasks, templates, timeline, touches
 from app.extensions import db
 from app.params import MAX_PAGE, Params
 from app.services.errors import Forbidden, NotFound, ServiceError
@@ -190,7 +190,6 @@ def person(access, person_id: int):
             prefill = templates.render(
                 chosen, templates.placeholders_of(access.workspace, record, campaign)
             )
-    from app.crm.services import audit
 
     audit.record(access.workspace, current_user, "view", record.id)
     db.session.commit()
@@ -207,8 +206,12 @@ def person(access, person_id: int):
         prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
         placements=placements,
         campaigns=campaigns.list_campaigns(access.workspace, 1, 100).items,
+        audit_log=audit.entries(access.workspace, record.id, 1, 20).items
+        if access.allows("manager") else [],
         warnings=campaigns.placement_warnings(access.workspace, placements),
-        suggestions=people.suggested_accounts(access.workspace, record), form=CsrfForm(),
+        # on request: matching names scans the workspace's authors
+        suggestions=people.suggested_accounts(access.workspace, record)
+        if request.args.get("suggest") == "1" else None, form=CsrfForm(),
         can_delete=lambda touch: touches.can_delete(access, current_user, touch),
         url_for_page=lambda n: url_for("crm.person", slug=slug, person_id=record.id,
                                        kind=kinds, page=n, _anchor="timeline"),
@@ -435,6 +438,20 @@ def placement_move(access, placement_id: int):
     record = db.session.get(m.Placement, placement_id)
     return redirect(url_for("crm.campaign", slug=access.workspace.slug,
                             campaign_id=record.campaign_id if record else 0))  # fmt: skip
+
+
+@bp.get("/w/<slug>/placements/<int:placement_id>")
+@workspace_view()
+def placement_page(access, placement_id: int):
+    try:
+        placement = campaigns.get_placement(access.workspace, placement_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "crm/placement.html", access=access, placement=placement, campaign=placement.campaign,
+        deliverables=m.DELIVERABLES, form=CsrfForm(),
+        warnings=campaigns.placement_warnings(access.workspace, [placement])[placement.id],
+    )  # fmt: skip
 
 
 @bp.post("/w/<slug>/placements/<int:placement_id>/edit")

@@ -52,6 +52,12 @@ def test_one_click_on_the_author_page_makes_a_person(client, site):
     text = page(client, person_url)
     assert "@маша_кот" in text and "Why they matter" in text and "#доставка" in text
     assert "Person:" in page(client, f"/w/acme/authors/{masha}")  # linked, no second button
+    assert "Find accounts that may be the same person" in page(client, person_url)
+    assert "No other account with the same handle or name." in page(
+        client, person_url + "?suggest=1"
+    )
+    audit_section = page(client, person_url).split('id="audit"', 1)[1]
+    assert "Olga" in audit_section and "viewed" in audit_section and "added" in audit_section
     again = client.post(f"/w/acme/authors/{masha}/person")
     assert again.headers["Location"] == person_url  # never a duplicate
     assert db.session.scalar(select(db.func.count()).select_from(m.Person)) == 1
@@ -207,3 +213,28 @@ def test_tag_cadence_and_add_to_a_campaign_from_the_person_page(client, site):
     assert "Propose a placement" in text
     client.post(f"/w/acme/people/{person.id}/campaign", data={"campaign_id": campaign.id})
     assert "Осень" in page(client, f"/w/acme/people/{person.id}?kind=placement")
+
+
+def test_a_placements_contract_and_marking_page(client, site):
+    client.post(f"/w/acme/authors/{author(site, 'bob')}/person")
+    person = db.session.scalar(select(m.Person))
+    client.post("/w/acme/campaigns", data={"name": "Зима"})
+    campaign = db.session.scalar(select(m.Campaign))
+    client.post(f"/w/acme/campaigns/{campaign.id}/placements", data={"person_id": person.id})
+    placement = db.session.scalar(select(m.Placement))
+    client.post(
+        f"/w/acme/placements/{placement.id}/move",
+        data={"status": "published", "version": placement.version},
+    )
+    text = page(client, f"/w/acme/placements/{placement.id}")
+    assert "published without an erid token" in text and 'name="erid"' in text
+    db.session.expire_all()
+    version = db.session.get(m.Placement, placement.id).version
+    client.post(f"/w/acme/placements/{placement.id}/edit", data={
+        "platform": "twitter", "deliverable": "video", "erid": "2VtzqxZZ", "label_checked": "y",
+        "contract_number": "Д-7", "version": version})  # fmt: skip
+    text = page(client, f"/w/acme/placements/{placement.id}")
+    assert "published without an erid token" not in text and "Д-7" in text
+    board = page(client, f"/w/acme/campaigns/{campaign.id}")
+    assert f'href="/w/acme/placements/{placement.id}"' in board
+    assert f'action="/w/acme/placements/{placement.id}/move"' in board

@@ -539,19 +539,24 @@ def suggested_accounts(workspace: Workspace, person: m.Person, limit: int = 10) 
     names = {name for name in names if name and len(name) > 2}
     if not handles and not names:
         return []
-    taken = select(m.PersonAccount.author_id).where(
-        m.PersonAccount.workspace_id == workspace.id, m.PersonAccount.author_id.is_not(None)
-    )
     conditions = []
     if handles:
         conditions.append(Author.handle.in_(handles))
     if names:
         conditions.append(Author.name.in_(names))
-    return list(db.session.scalars(
-        select(Author).where(Author.workspace_id == workspace.id, or_(*conditions),
-                             Author.id.not_in(taken))
-        .order_by(Author.followers.desc().nulls_last(), Author.id).limit(limit)
+    # The few matching authors first, then drop those already someone's account (asking
+    # for "not anyone's account" in the same query made the database build the set of
+    # every linked account: 130 ms on 100,000 people).
+    found = list(db.session.scalars(
+        select(Author).where(Author.workspace_id == workspace.id, or_(*conditions))
+        .order_by(Author.followers.desc().nulls_last(), Author.id).limit(limit + 50)
     ))  # fmt: skip
+    if not found:
+        return []
+    taken = set(db.session.scalars(select(m.PersonAccount.author_id).where(
+        m.PersonAccount.workspace_id == workspace.id,
+        m.PersonAccount.author_id.in_([a.id for a in found]))))  # fmt: skip
+    return [a for a in found if a.id not in taken][:limit]
 
 
 # ---------------------------------------------------------------- from authors
