@@ -89,8 +89,8 @@ def _register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from app.advocacy import api as advocacy_api  # noqa: F401  (its routes join the API's)
-    from app.advocacy import effectiveness_api  # noqa: F401  (the campaign report, too)
     from app.advocacy import bp as advocacy_bp
+    from app.advocacy import effectiveness_api  # noqa: F401  (the campaign report, too)
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.influencers import bp as influencers_bp
