@@ -2,6 +2,7 @@
 corrections."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.influencers.forms import BotVerdictForm, RecomputeForm
@@ -43,7 +44,9 @@ def _author_or_404(access, author_id: int):
 
 def _contact_form(access, **kwargs) -> ContactForm:
     form = ContactForm(**kwargs)
-    form.contacted_at.description = f"Leave empty for now. Time zone: {access.workspace.timezone}."
+    form.contacted_at.description = _(
+        "Leave empty for now. Time zone: %(zone)s.", zone=access.workspace.timezone
+    )
     return form
 
 
@@ -111,14 +114,16 @@ def log_contact(access, author_id: int):
     except FieldError as error:
         getattr(form, error.field).errors.append(str(error))
         return _contacts_answer(access, person, form, status=422)
-    return _contacts_answer(access, person, _contact_form(access, formdata=None), "Contact logged.")
+    return _contacts_answer(
+        access, person, _contact_form(access, formdata=None), _("Contact logged.")
+    )
 
 
 @bp.post("/w/<slug>/contacts/<int:contact_id>/delete")
 @workspace_view("agent")
 def delete_contact(access, contact_id: int):
     if not ContactDeleteForm().validate_on_submit():
-        abort(400, "the form has expired: reload the page and try again")
+        abort(400, _("the form has expired: reload the page and try again"))
     try:
         author_id = contact_service.delete_contact(access, current_user, contact_id)
     except NotFound:
@@ -127,7 +132,7 @@ def delete_contact(access, contact_id: int):
         abort(403, str(error))
     person = _author_or_404(access, author_id)
     return _contacts_answer(
-        access, person, _contact_form(access, formdata=None), "Contact entry deleted."
+        access, person, _contact_form(access, formdata=None), _("Contact entry deleted.")
     )
 
 
@@ -135,14 +140,16 @@ def delete_contact(access, contact_id: int):
 @workspace_view("agent")
 def set_sentiment(access, mention_id: int):
     form = SentimentForm()
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.sentiment.data:
+        pass  # "unknown / choose" left as it was: nothing to set
+    elif form.validate_on_submit():
         try:
             mention_service.correct_sentiment(access.workspace, mention_id, form.sentiment.data)
-            flash("Sentiment corrected; your label is kept from now on.", "success")
+            flash(_("Sentiment corrected; your label is kept from now on."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     else:
-        flash("Choose positive, neutral or negative.", "error")
+        flash(_("Choose positive, neutral or negative."), "error")
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("mentions.index", slug=access.workspace.slug)

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import number
 from app.models import CONTACT_CHANNELS, Contact, User, Workspace, utcnow
 from app.services.errors import FieldError, Forbidden, NotFound
 from app.services.mentions import get_author
@@ -36,7 +38,12 @@ def check_note(note: str | None) -> str:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise FieldError(
-            "note", f"the note is {len(note):,} characters long; keep it to {NOTE_MAX:,}"
+            "note",
+            _(
+                "the note is %(length)s characters long; keep it to %(limit)s",
+                length=number(len(note)),
+                limit=number(NOTE_MAX),
+            ),
         )
     return note
 
@@ -52,8 +59,11 @@ def check_contacted_at(workspace: Workspace, moment: datetime | None) -> datetim
     if moment > now + FUTURE_SLACK:
         raise FieldError(
             "contacted_at",
-            f"the time of the contact ({moment.strftime('%Y-%m-%d %H:%M')}) is in the future: "
-            "log a contact once it has happened",
+            _(
+                "the time of the contact (%(when)s) is in the future: log a contact once it has "
+                "happened",
+                when=moment.strftime("%Y-%m-%d %H:%M"),
+            ),
         )
     return moment
 
@@ -114,7 +124,7 @@ def delete_contact(access: Access, user: User, contact_id: int) -> int:
     """Delete a contact entry if ``user`` may; return the author it was about."""
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.workspace_id != access.workspace.id:
-        raise NotFound("no such contact in this workspace")
+        raise NotFound(_("no such contact in this workspace"))
     if not can_delete(access, user, contact):
         raise Forbidden("only whoever logged a contact, a manager or an owner can delete it")
     author_id = contact.author_id

@@ -1,13 +1,15 @@
 """Views for the workspace list, settings, members and imports."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.auth.forms import EmptyForm
 from app.services import ingest as ingest_service
 from app.services import workspaces as workspace_service
 from app.services.errors import ServiceError
-from app.web import filesize, workspace_view
+from app.web import bdi, filesize, workspace_view
 from app.workspaces import bp
 from app.workspaces.forms import (
     InviteForm,
@@ -32,7 +34,11 @@ def index():
         except ServiceError as error:
             flash(str(error), "error")
         else:
-            flash(f"Workspace {workspace.name} created. Import mentions to begin.", "success")
+            flash(
+                Markup(_("Workspace %(name)s created. Import mentions to begin."))
+                % {"name": bdi(workspace.name)},
+                "success",
+            )
             return redirect(url_for("workspaces.import_form", slug=workspace.slug))
     accesses = workspace_service.workspaces_of(current_user)
     return render_template("workspaces/index.html", accesses=accesses, form=form)
@@ -45,9 +51,10 @@ def settings(access):
     form = WorkspaceSettingsForm(obj=workspace)
     if not form.is_submitted():
         form.brand_terms.data = "\n".join(workspace.brand_terms or [])
+        form.language.data = workspace.language or ""
     if form.validate_on_submit():
         if not access.allows("manager"):
-            abort(403, "only managers and owners change workspace settings")
+            abort(403, _("only managers and owners change workspace settings"))
         try:
             workspace_service.update_workspace(
                 workspace, name=form.name.data, brand_terms=form.brand_terms.data or "",
@@ -55,11 +62,13 @@ def settings(access):
                 work_end=form.work_end.data, work_days=form.work_days.data,
                 score_window_days=form.score_window_days.data,
             )  # fmt: skip
+            workspace_service.set_language(workspace, form.language.data)
         except ServiceError as error:
             flash(str(error), "error")
         else:
             flash(
-                "Settings saved. New brand terms apply to mentions imported from now on.", "success"
+                _("Settings saved. New brand terms apply to mentions imported from now on."),
+                "success",
             )
             return redirect(url_for("workspaces.settings", slug=workspace.slug))
     return render_template(
@@ -75,16 +84,21 @@ def members(access):
     link = None
     if form.validate_on_submit():
         if not access.allows("owner"):
-            abort(403, "only owners invite people")
+            abort(403, _("only owners invite people"))
         try:
-            _, token = workspace_service.invite(
+            _invite, token = workspace_service.invite(
                 access.workspace, form.email.data, form.role.data, current_user
             )
         except ServiceError as error:
             flash(str(error), "error")
         else:
             link = url_for("auth.invitation", token=token, _external=True)
-            flash(f"Invitation for {form.email.data} created: send them the link below.", "success")
+            flash(
+                Markup(_("Invitation for %(email)s created: send them the link below."))
+                % {"email": bdi(form.email.data)},
+                "success",
+            )
+            form = InviteForm(formdata=None)  # an empty form for the next invitation
     return render_template(
         "workspaces/members.html", access=access, form=form, link=link,
         members=workspace_service.members_of(access.workspace),
@@ -100,7 +114,7 @@ def change_role(access, membership_id: int):
     if form.validate_on_submit():
         try:
             workspace_service.change_role(access.workspace, membership_id, form.role.data)
-            flash("Role changed.", "success")
+            flash(_("Role changed."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("workspaces.members", slug=access.workspace.slug))
@@ -112,7 +126,7 @@ def remove_member(access, membership_id: int):
     if EmptyForm().validate_on_submit():
         try:
             workspace_service.remove_member(access.workspace, membership_id)
-            flash("Member removed.", "success")
+            flash(_("Member removed."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("workspaces.members", slug=access.workspace.slug))
@@ -124,7 +138,7 @@ def revoke_invitation(access, invitation_id: int):
     if EmptyForm().validate_on_submit():
         try:
             workspace_service.revoke_invitation(access.workspace, invitation_id)
-            flash("Invitation withdrawn.", "success")
+            flash(_("Invitation withdrawn."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("workspaces.members", slug=access.workspace.slug))
@@ -134,14 +148,16 @@ def revoke_invitation(access, invitation_id: int):
 @workspace_view()
 def import_form(access):
     form = UploadForm()
-    form.files.description = form.files.description.format(
-        limit=filesize(current_app.config["MAX_CONTENT_LENGTH"])
+    form.files.description = _(
+        "Up to %(limit)s in all (the server’s limit); gzip-compressed files count at their "
+        "compressed size.",
+        limit=filesize(current_app.config["MAX_CONTENT_LENGTH"]),
     )
     if form.validate_on_submit():
         # app.web.guard_uploads refused this before the body was read; checked again here so
         # that the view stays safe on its own.
         if not access.allows("agent"):
-            abort(403, "viewers cannot import; ask an owner for the agent role")
+            abort(403, _("viewers cannot import; ask an owner for the agent role"))
         saved = ingest_service.save_uploads(
             access.workspace, form.files.data, current_app.config["UPLOAD_FOLDER"]
         )

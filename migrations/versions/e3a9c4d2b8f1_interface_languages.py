@@ -1,0 +1,31 @@
+"""interface languages: a person's choice and a workspace's default
+
+Revision ID: e3a9c4d2b8f1
+Revises: b7d1e5a3c9f2
+Create Date: 2026-12-06 10:00:00.000000
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "e3a9c4d2b8f1"
+down_revision = "b7d1e5a3c9f2"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
+    with op.batch_alter_table("workspaces", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("workspaces", schema=None) as batch_op:
+        batch_op.drop_column("language")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("language")
