@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # for `import factories` with --import-
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Base  # noqa: E402
+from app.sentiment import models as _sentiment_models  # noqa: E402, F401  (its tables too)
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = ROOT / "tests" / "fixtures"

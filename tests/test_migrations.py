@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from app.extensions import db
@@ -59,7 +59,7 @@ def test_upgrade_to_head_matches_the_models(tmp_path, postgres_url):
 
 def test_the_search_index_migration_indexes_the_posts_already_stored(tmp_path):
     from app.services import ingest, mentions, search_index
-    from factories import make_workspace, mention, write_csv
+    from factories import mention, write_csv
 
     url = f"sqlite:///{tmp_path / 'older.db'}"
     app = create_app(
@@ -68,7 +68,13 @@ def test_the_search_index_migration_indexes_the_posts_already_stored(tmp_path):
     )  # fmt: skip
     with app.app_context():
         upgrade(revision="5d3c1e2a9b7f")  # the schema before the index
-        workspace = make_workspace("acme")
+        # the workspace row as that schema has it (the model has columns added since)
+        db.session.execute(text(
+            "INSERT INTO workspaces (slug, name, brand_terms, timezone, work_start, work_end, "
+            "work_days, score_window_days, created_at) VALUES ('acme', 'Acme', '[\"Acme\"]', "
+            "'UTC', '09:00', '18:00', '[1, 2, 3, 4, 5]', 90, CURRENT_TIMESTAMP)"
+        ))  # fmt: skip
+        workspace = db.session.scalar(select(Workspace).where(Workspace.slug == "acme"))
         rows = [mention("1", "anna", "Ужасная ДОСТАВКА"), mention("2", "bob", "fine")]
         ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
         workspace_id = workspace.id
