@@ -214,6 +214,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["kind_count"] = kind_count
     app.jinja_env.globals["tie_kind"] = tie_kind
     app.jinja_env.globals["people_ties"] = people_ties
+    from app.reasons import reason
+
+    app.jinja_env.filters["in_words"] = reason
     app.jinja_env.globals["glossary_entry"] = glossary_entry
     app.jinja_env.globals["glossary_terms"] = glossary_terms
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks ignore line breaks

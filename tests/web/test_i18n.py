@@ -223,3 +223,46 @@ def test_signed_out_pages_follow_the_browser(app, client):
         client.post("/login", data={"email": "b@example.com", "password": PASSWORD}).status_code
         == 302
     )
+
+
+def test_every_reason_template_has_russian_words():
+    from app.reasons import FEATURES_RU
+    from graph.roles import FEATURES
+
+    assert set(FEATURES) <= set(FEATURES_RU), "a new feature needs its Russian reason"
+
+
+@pytest.mark.parametrize(
+    "english, russian",
+    [
+        ("in conversation with 14 distinct people (97th percentile)",
+         "общается с 14 разными людьми (97-й перцентиль)"),
+        ("has 1 two-way ties (51st percentile)", "взаимных связей: 1 (51-й перцентиль)"),
+        ("adopted #coding before 100% of its 31 adopters (99th percentile)",
+         "подхватил #coding раньше 100% из 31 подхвативших (99-й перцентиль)"),
+        ("no role: best is thought leader at 31, role threshold 50",
+         "роли нет: лучшая оценка — лидер мнений (31), порог роли 50"),
+        ("not enough evidence for the role: needs 5 reposts of 3 distinct authors (has 2 of 1)",
+         "для роли мало оснований: нужно 5 репостов 3 разных авторов (есть 2 из 1)"),
+        ("something new the app does not know", "something new the app does not know"),
+    ],
+)  # fmt: skip
+def test_reasons_read_in_russian(app, english, russian):
+    from flask_babel import force_locale
+
+    from app.reasons import reason
+
+    with app.test_request_context(), force_locale("ru"):
+        assert reason(english) == russian
+    with app.test_request_context(), force_locale("en"):
+        assert reason(english) == english
+
+
+def test_the_author_page_gives_its_reasons_in_russian(workspace, client):
+    from app.services import scoring
+    from app.services.mentions import find_author
+
+    scoring.compute(workspace, trigger="manual")
+    hub = find_author(workspace, "twitter", "hub")
+    page = shown(client.get(f"/w/acme/authors/{hub.id}", headers=RU).get_data(as_text=True))
+    assert "перцентиль" in page and "percentile)" not in page
