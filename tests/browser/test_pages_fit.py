@@ -132,18 +132,25 @@ def measure(page, url: str, shots: Path, name: str) -> str | None:
     return None
 
 
+SIGN_IN = {"en": ("E-mail", "Password", "Sign in"), "ru": ("Эл. почта", "Пароль", "Войти")}
+
+
 @pytest.mark.slow
-def test_every_page_fits_a_laptop_and_a_phone(seeded, live_server, page, tmp_path):
+@pytest.mark.parametrize("language", ["en", "ru"])  # Russian words are longer
+def test_every_page_fits_a_laptop_and_a_phone(seeded, live_server, page, tmp_path, language):
     shots = Path(os.environ.get("SCREENSHOTS") or tmp_path / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
+    page.context.set_extra_http_headers({"Accept-Language": language})
+    email, password, sign_in = SIGN_IN[language]
     problems = []
     for label, (width, height) in VIEWPORTS.items():
+        label = f"{language}-{label}"
         page.context.clear_cookies()
         page.set_viewport_size({"width": width, "height": height})
         problems.append(measure(page, f"{live_server}/login", shots, f"{label}-login"))
-        page.get_by_label("E-mail").fill("pr@example.com")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label(email).fill("pr@example.com")
+        page.get_by_label(password).fill(PASSWORD)
+        page.get_by_role("button", name=sign_in).click()
         page.wait_for_url(f"{live_server}/")
         for endpoint, path in page_paths(seeded).items():
             name = f"{label}-{endpoint.replace(' ', '-').replace('(', '').replace(')', '')}"
