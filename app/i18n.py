@@ -196,7 +196,10 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the locale selector, compile the catalogs, add the filters."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    compile_catalogs()
+    try:
+        compile_catalogs()
+    except OSError as error:  # a read-only install: use the .mo files it shipped with, if any
+        app.logger.warning("could not compile the translation catalogs: %s", error)
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel keeps the locale in the app context's g; a request decides it afresh.
     app.before_request(flask_babel.refresh)

@@ -68,6 +68,23 @@ OTHER_RU = (
     (r"(?P<n>[\d,]+) posts? in the window, in touch with (?P<m>[\d,]+) (?:person|people)",
      "постов в окне: {n}, собеседников: {m}"),
     (r"their main topic", "их главной теме"),
+    # graph.bots
+    (r"marked as not a bot by a person", "человек отметил: не бот"),
+    (r"confirmed as a bot by a person", "человек подтвердил: бот"),
+    (r"posts like clockwork: (?P<n>\d+) posts, gaps between them vary by (?P<p>\d+)% "
+     r"\(coefficient of variation (?P<cv>[\d.]+)\)",
+     "постит как по часам: {n} постов, промежутки между ними отличаются на {p}% "
+     "(коэффициент вариации {cv})"),
+    (r"(?P<a>\d+) of (?P<b>\d+) own posts are near-duplicates \(same text posted by several "
+     r"accounts or repeated\)",
+     "{a} из {b} собственных постов — почти дубликаты (тот же текст у нескольких аккаунтов "
+     "или повторы)"),
+    (r"reposted (?P<n>\d+) items within the same minute as many other accounts "
+     r"\((?P<p>\d+)% of their (?P<r>\d+) reposts\)",
+     "репостил {n} материалов в ту же минуту, что и многие другие аккаунты ({p}% из {r} "
+     "репостов)"),
+    (r"stuffs hashtags: (?P<p>\d+)% of their own posts are mostly hashtags",
+     "злоупотребляет хештегами: {p}% собственных постов — в основном хештеги"),
 )  # fmt: skip
 PERCENTILE = re.compile(r"^(?P<body>.*) \((?P<n>\d+)(?:st|nd|rd|th) percentile\)$")
 

@@ -266,3 +266,16 @@ def test_the_author_page_gives_its_reasons_in_russian(workspace, client):
     hub = find_author(workspace, "twitter", "hub")
     page = shown(client.get(f"/w/acme/authors/{hub.id}", headers=RU).get_data(as_text=True))
     assert "перцентиль" in page and "percentile)" not in page
+
+
+def test_bot_reasons_read_in_russian(app):
+    from flask_babel import force_locale
+
+    from app.reasons import reason
+
+    english = "posts like clockwork: 12 posts, gaps between them vary by 0% (coefficient of variation 0.00)"
+    with app.test_request_context(), force_locale("ru"):
+        assert reason(english) == (
+            "постит как по часам: 12 постов, промежутки между ними отличаются на 0% "
+            "(коэффициент вариации 0.00)"
+        )

@@ -1,7 +1,7 @@
 """interface languages: a person's choice and a workspace's default
 
-Revision ID: e3a9c4d2b8f1
-Revises: b7d1e5a3c9f2
+Revision ID: f4c2a8d1e7b3
+Revises: e3a9c4d2b8f1
 Create Date: 2026-12-06 10:00:00.000000
 
 """
