@@ -111,6 +111,7 @@ NAVIGATION = (
     (_l("Topics"), "influencers.topics"),
     (_l("Communities"), "influencers.communities"),
     (_l("Network"), "network.index"),
+    (_l("Advocacy"), "advocacy.index"),
     (_l("Import"), "workspaces.import_form"),
     (_l("Members"), "workspaces.members"),
     (_l("Settings"), "workspaces.settings"),
@@ -120,6 +121,7 @@ NAVIGATION_CHILDREN = {
     "mentions.index": {"mentions.index"},
     "influencers.index": {"mentions.author", "influencers.runs", "influencers.suspicious"},
     "workspaces.import_form": {"workspaces.import_run"},
+    "advocacy.index": {"advocacy.authors", "advocacy.settings"},
 }
 
 

@@ -11,6 +11,22 @@ from app.models import Base, Workspace
 from app.models.mention import SEARCH_TABLE_PREFIX
 
 
+def older_workspace(slug: str, brand_terms: list[str]) -> Workspace:
+    """Store a workspace as the schemas before the language column have it (the model has
+    columns added since, which an INSERT through it would name)."""
+    import json
+
+    db.session.execute(
+        text(
+            "INSERT INTO workspaces (slug, name, brand_terms, timezone, work_start, work_end, "
+            "work_days, score_window_days, created_at) VALUES (:slug, :name, :terms, 'UTC', "
+            "'09:00', '18:00', '[1, 2, 3, 4, 5]', 90, CURRENT_TIMESTAMP)"
+        ),
+        {"slug": slug, "name": slug.title(), "terms": json.dumps(brand_terms)},
+    )
+    return db.session.scalar(select(Workspace).where(Workspace.slug == slug))
+
+
 def include_name(name, type_, parent_names):
     """The text-search tables and index are made by hand (FTS5, pg_trgm): not compared."""
     return not (type_ in ("table", "index") and name.startswith(SEARCH_TABLE_PREFIX))
@@ -68,13 +84,7 @@ def test_the_search_index_migration_indexes_the_posts_already_stored(tmp_path):
     )  # fmt: skip
     with app.app_context():
         upgrade(revision="5d3c1e2a9b7f")  # the schema before the index
-        # the workspace row as that schema has it (the model has columns added since)
-        db.session.execute(text(
-            "INSERT INTO workspaces (slug, name, brand_terms, timezone, work_start, work_end, "
-            "work_days, score_window_days, created_at) VALUES ('acme', 'Acme', '[\"Acme\"]', "
-            "'UTC', '09:00', '18:00', '[1, 2, 3, 4, 5]', 90, CURRENT_TIMESTAMP)"
-        ))  # fmt: skip
-        workspace = db.session.scalar(select(Workspace).where(Workspace.slug == "acme"))
+        workspace = older_workspace("acme", ["Acme"])
         rows = [mention("1", "anna", "Ужасная ДОСТАВКА"), mention("2", "bob", "fine")]
         ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
         workspace_id = workspace.id
@@ -88,5 +98,47 @@ def test_the_search_index_migration_indexes_the_posts_already_stored(tmp_path):
             workspace, mentions.MentionFilters.from_args({"q": "доставка"})
         )
         assert [item.text for item in page.items] == ["Ужасная ДОСТАВКА"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_brand_term_topics_become_their_hashtags(tmp_path):
+    """The migration that makes "acme" and "#acme" one topic, on topics stored before it."""
+    from app.services import ingest
+    from factories import mention, write_csv
+
+    url = f"sqlite:///{tmp_path / 'older.db'}"
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+         "INSTANCE_PATH": str(tmp_path / "instance")}
+    )  # fmt: skip
+    with app.app_context():
+        upgrade(revision="b7d1e5a3c9f2")
+        workspace = older_workspace("acme", ["Acme", "Acme Cloud"])
+        rows = [mention("1", "anna", "Acme rocks"), mention("2", "bob", "#acme on Acme Cloud")]
+        ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+        db.session.commit()
+        ids = dict(db.session.execute(text("SELECT external_id, id FROM mentions")).all())
+        # as the code before it stored them: the term itself, beside its hashtag
+        db.session.execute(text("UPDATE mention_topics SET topic = 'acme' WHERE mention_id = :m"),
+                           {"m": ids["1"]})  # fmt: skip
+        db.session.execute(
+            text(
+                "INSERT INTO mention_topics (mention_id, workspace_id, topic) VALUES (:m, :w, 'acme')"
+            ),
+            {"m": ids["2"], "w": workspace.id},
+        )
+        db.session.commit()
+        db.session.close()
+        upgrade()
+        stored = db.session.execute(
+            text("SELECT m.external_id, t.topic FROM mention_topics t JOIN mentions m ON m.id = t.mention_id"
+                 " ORDER BY 1, 2")
+        ).all()  # fmt: skip
+        assert [tuple(row) for row in stored] == [
+            ("1", "#acme"),
+            ("2", "#acme"),
+            ("2", "acme cloud"),
+        ]
         db.session.remove()
         db.engine.dispose()

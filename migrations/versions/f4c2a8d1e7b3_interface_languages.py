@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "e3a9c4d2b8f1"
-down_revision = "b7d1e5a3c9f2"
+revision = "f4c2a8d1e7b3"
+down_revision = "e3a9c4d2b8f1"
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,7 @@ NOT_PAGES = {
     "static", "favicon", "influencers.export_csv", "influencers.export_xlsx",
     "influencers.run_status", "network.data", "network.export_gexf", "network.export_graphml",
     "network.export_status", "network.download_export", "workspaces.import_status",
+    "workspaces.sentiment_status",
 }  # fmt: skip
 
 
@@ -94,6 +95,9 @@ def page_paths(seeded: dict) -> dict[str, str]:
         "workspaces.import_run": f"/w/acme/imports/{seeded['run']}",
         "workspaces.members": "/w/acme/members",
         "workspaces.settings": "/w/acme/settings",
+        "advocacy.index": "/w/acme/advocacy",
+        "advocacy.authors": "/w/acme/advocacy/authors",
+        "advocacy.settings": "/w/acme/advocacy/settings",
         "auth.account": "/account",
         "auth.invitation": f"/invitations/{seeded['invite']}",
         "auth.invitation (someone else's)": f"/invitations/{seeded['invite_else']}",
