@@ -149,6 +149,11 @@ SCRIPT_WORDS = (
     _l("Trendsetter"),
     _l("Amplifier"),
     _l("User"),
+    _l("Tick mentions to set their sentiment together."),
+    _l("{count} selected"),
+    _l("Advocacy score"),
+    _l("Reach-weighted score"),
+    _l("Net sentiment ×100"),
 )
 """The words the scripts show (app/static/js), by their English text."""
 SCRIPT_KEYS = {

@@ -57,8 +57,15 @@ def russian_catalog():
 
 def extracted_messages() -> set[str | tuple]:
     """Every msgid `make translations` collects from the code and the templates."""
-    method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
-    options = {"templates/**.html": {"trimmed": "true"}}
+    method_map = [
+        ("app/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("app/**/templates/**.html", "jinja2"),
+    ]
+    options = {
+        "templates/**.html": {"trimmed": "true"},
+        "app/**/templates/**.html": {"trimmed": "true"},
+    }
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT),
@@ -85,7 +92,7 @@ def test_the_scanner_finds_bare_text():
 def test_no_template_shows_text_that_cannot_be_translated():
     problems = {
         str(path.relative_to(ROOT)): words
-        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for path in sorted([*(ROOT / "templates").rglob("*.html"), *(ROOT / "app").glob("*/templates/**/*.html")])
         if (words := bare_words(path.read_text(encoding="utf-8")))
     }
     assert not problems, f"text outside gettext: {problems}"
