@@ -213,9 +213,11 @@ GLOSSARY = {
     ),
     "advocacy": (
         _l("Advocacy score"),
-        _l("Each author with a known sentiment in the period is a promoter (net sentiment +0.5 or "
-           "more), a detractor (−0.5 or less) or passive; the score is 100 × (promoters − "
-           "detractors) / authors counted, from −100 to +100, like a net promoter score."),
+        _l(
+            "Each author with a known sentiment in the period is a promoter (net sentiment +0.5 or "
+            "more), a detractor (−0.5 or less) or passive; the score is 100 × (promoters − "
+            "detractors) / authors counted, from −100 to +100, like a net promoter score."
+        ),
     ),
     "interactions": (
         _l("Interactions (replies, reposts, quotes, mentions)"),

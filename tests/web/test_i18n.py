@@ -92,7 +92,9 @@ def test_the_scanner_finds_bare_text():
 def test_no_template_shows_text_that_cannot_be_translated():
     problems = {
         str(path.relative_to(ROOT)): words
-        for path in sorted([*(ROOT / "templates").rglob("*.html"), *(ROOT / "app").glob("*/templates/**/*.html")])
+        for path in sorted(
+            [*(ROOT / "templates").rglob("*.html"), *(ROOT / "app").glob("*/templates/**/*.html")]
+        )
         if (words := bare_words(path.read_text(encoding="utf-8")))
     }
     assert not problems, f"text outside gettext: {problems}"

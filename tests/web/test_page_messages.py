@@ -21,7 +21,9 @@ def template_sources() -> list[tuple[str, str]]:
     """Every template's text without its Jinja comments, as (name, text)."""
     return [
         (str(path.relative_to(ROOT)), JINJA_COMMENT.sub("", path.read_text(encoding="utf-8")))
-        for path in sorted([*(ROOT / "templates").rglob("*.html"), *(ROOT / "app").glob("*/templates/**/*.html")])
+        for path in sorted(
+            [*(ROOT / "templates").rglob("*.html"), *(ROOT / "app").glob("*/templates/**/*.html")]
+        )
     ]
 
 
