@@ -12,7 +12,7 @@ UV := .venv-lock/bin/uv
 COMPILE = printf 'setuptools>=68\n' | $(UV) pip compile pyproject.toml - --extra test \
 	--universal --python-version 3.11 --generate-hashes --quiet --output-file $(LOCK)
 
-.PHONY: run test test-postgres scale lint lock upgrade bench clean
+.PHONY: run test test-postgres scale lint lock upgrade bench clean translations
 
 # A new venv each time the lock or pyproject changes, so nothing outside the lock lingers.
 $(VENV)/.installed: $(LOCK) pyproject.toml
@@ -25,6 +25,16 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# After changing words in templates or code: collect them, merge them into each language's
+# catalog (app/translations/<lang>/LC_MESSAGES/messages.po; translate the new, empty ones) and
+# compile. The app also compiles the catalogs when it starts; .mo files are not committed.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location \
+		--sort-output -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update --quiet -i app/translations/messages.pot -d app/translations \
+		--no-fuzzy-matching --no-location
+	$(VENV)/bin/pybabel compile --quiet -d app/translations
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

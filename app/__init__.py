@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 
+import flask_babel
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 
-from app import config, security
+from app import config, i18n, security
 from app.extensions import csrf, db, init_migrations, limiter, login_manager
 
 
@@ -40,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_migrations(app, directory=os.path.join(app.root_path, "..", "migrations"))
     login_manager.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     _register_upload_guard(app)  # before CSRF, whose check reads the whole body
     csrf.init_app(app)
     limiter.init_app(app)
@@ -52,7 +55,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
+    _register_favicon(app)
     return app
+
+
+def _register_favicon(app: Flask) -> None:
+    """Serve ``/favicon.ico`` (browsers and tools ask for it on every site, signed in or not);
+    pages link the SVG version too."""
+    from flask import send_from_directory
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return send_from_directory(
+            app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+        )
 
 
 def _configure_secret_key(app: Flask) -> None:
@@ -124,13 +140,13 @@ def _register_cli(app: Flask) -> None:
 
 
 ERROR_PAGES = (
-    (400, "Bad request", "bad_request"),
-    (403, "Not allowed", "forbidden"),
-    (404, "Not found", "not_found"),
-    (405, "Method not allowed", "method_not_allowed"),
-    (413, "Too large", "too_large"),
-    (429, "Too many requests", "too_many_requests"),
-    (500, "Something went wrong", "internal_error"),
+    (400, _l("Bad request"), "bad_request"),
+    (403, _l("Not allowed"), "forbidden"),
+    (404, _l("Not found"), "not_found"),
+    (405, _l("Method not allowed"), "method_not_allowed"),
+    (413, _l("Too large"), "too_large"),
+    (429, _l("Too many requests"), "too_many_requests"),
+    (500, _l("Something went wrong"), "internal_error"),
 )
 """Errors with a page of their own (and, under ``/api/``, a JSON answer): code, title, API code."""
 
@@ -147,7 +163,8 @@ def _register_error_pages(app: Flask) -> None:
             if request.path.startswith("/api/"):
                 from app.api import error_response
 
-                return error_response(code, api_code, description)
+                with flask_babel.force_locale("en"):  # programs read the API: English
+                    return error_response(code, api_code, str(description))
             return render_template("error.html", code=code, title=title, error=error), code
 
         app.register_error_handler(code, handler)

@@ -19,6 +19,16 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
+login_manager.login_message = "Please sign in to see this page."
+
+
+def _localize(message: str) -> str:
+    from flask_babel import gettext
+
+    return gettext(message)
+
+
+login_manager.localize_callback = _localize
 csrf = CSRFProtect()
 # No default limits: only sign-in is throttled (app.auth.routes); its storage is Redis when
 # REDIS_URL is set, else memory (RATELIMIT_STORAGE_URI, set by the factory).

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from flask_babel import gettext as _
+
 MAX_PAGE = 100_000
 """The highest page number a list accepts (100,000 pages of 1,000 is beyond any workspace)."""
 
@@ -85,7 +87,10 @@ class Params:
         if not value:
             return default
         if value not in allowed:
-            self.refuse(name, f"{name} must be one of {', '.join(allowed)}")
+            self.refuse(
+                name,
+                _("%(name)s must be one of %(allowed)s", name=name, allowed=", ".join(allowed)),
+            )
             return default
         return value
 
@@ -99,7 +104,15 @@ class Params:
         except ValueError:
             number = None
         if number is None or not low <= number <= high:
-            self.refuse(name, f"{name} must be a whole number from {low:,} to {high:,}")
+            self.refuse(
+                name,
+                _(
+                    "%(name)s must be a whole number from %(low)s to %(high)s",
+                    name=name,
+                    low=f"{low:,}",
+                    high=f"{high:,}",
+                ),
+            )
             return default
         return number
 
@@ -113,7 +126,15 @@ class Params:
         except ValueError:
             number = math.nan
         if not (math.isfinite(number) and low <= number <= high):
-            self.refuse(name, f"{name} must be a number from {low:g} to {high:g}")
+            self.refuse(
+                name,
+                _(
+                    "%(name)s must be a number from %(low)s to %(high)s",
+                    name=name,
+                    low=f"{low:g}",
+                    high=f"{high:g}",
+                ),
+            )
             return default
         return number
 
@@ -147,9 +168,24 @@ class Params:
         try:
             parsed = date.fromisoformat(value[:20])
         except ValueError:
-            self.refuse(name, f"{name} {value[:20]!r} is not a date like 2026-11-23")
+            self.refuse(
+                name,
+                _(
+                    "%(name)s %(value)s is not a date like 2026-11-23",
+                    name=name,
+                    value=repr(value[:20]),
+                ),
+            )
             return ""
         if not MIN_DATE <= parsed <= MAX_DATE:
-            self.refuse(name, f"{name} must be a date from {MIN_DATE} to {MAX_DATE}")
+            self.refuse(
+                name,
+                _(
+                    "%(name)s must be a date from %(low)s to %(high)s",
+                    name=name,
+                    low=MIN_DATE.isoformat(),
+                    high=MAX_DATE.isoformat(),
+                ),
+            )
             return ""
         return parsed.isoformat()

@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from functools import wraps
 
+import flask_babel
 from flask import Flask, abort, current_app, flash, g, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
+from app.i18n import number
+from app.labels import label
 from app.params import MAX_ID, MAX_PAGE, ParamError, Params
 from app.services import workspaces as workspace_service
 
@@ -29,8 +34,15 @@ def workspace_view(minimum_role: str = "viewer"):
             if access is None:
                 abort(404)
             if not access.allows(minimum_role):
-                abort(403, f"your role ({access.role}) does not allow this; ask an owner")
+                abort(
+                    403,
+                    _(
+                        "your role (%(role)s) does not allow this; ask an owner",
+                        role=label("member", access.role),
+                    ),
+                )
             g.access = access
+            flask_babel.refresh()  # the workspace's default language may apply from here on
             return view(access=access, **kwargs)
 
         return wrapper
@@ -49,7 +61,7 @@ class IdConverter(IntegerConverter):
 def notice_ignored(errors: list[ParamError]) -> None:
     """Flash each refused query parameter: the page goes on without it and says so."""
     for error in errors:
-        flash(f"Filter ignored: {error}.", "warning")
+        flash(_("Filter ignored: %(reason)s.", reason=error), "warning")
 
 
 def page_number() -> int:
@@ -87,23 +99,29 @@ def guard_uploads():
         abort(404)
     minimum = UPLOAD_ENDPOINTS[request.endpoint]
     if not access.allows(minimum):
-        abort(403, f"your role ({access.role}) cannot import; ask an owner for the agent role")
+        abort(
+            403,
+            _(
+                "your role (%(role)s) cannot import; ask an owner for the agent role",
+                role=label("member", access.role),
+            ),
+        )
     return None
 
 
 NAVIGATION = (
-    ("My day", "crm.my_day"),
-    ("Mentions", "mentions.index"),
-    ("Influencers", "influencers.index"),
-    ("Topics", "influencers.topics"),
-    ("Communities", "influencers.communities"),
-    ("Network", "network.index"),
-    ("Advocacy", "advocacy.index"),
-    ("People", "crm.people_list"),
-    ("Campaigns", "crm.campaign_list"),
-    ("Import", "workspaces.import_form"),
-    ("Members", "workspaces.members"),
-    ("Settings", "workspaces.settings"),
+    (_l("My day"), "crm.my_day"),
+    (_l("Mentions"), "mentions.index"),
+    (_l("Influencers"), "influencers.index"),
+    (_l("Topics"), "influencers.topics"),
+    (_l("Communities"), "influencers.communities"),
+    (_l("Network"), "network.index"),
+    (_l("Advocacy"), "advocacy.index"),
+    (_l("People"), "crm.people_list"),
+    (_l("Campaigns"), "crm.campaign_list"),
+    (_l("Import"), "workspaces.import_form"),
+    (_l("Members"), "workspaces.members"),
+    (_l("Settings"), "workspaces.settings"),
 )
 # Pages reached from a navigation item, which stays highlighted on them.
 NAVIGATION_CHILDREN = {
@@ -146,19 +164,17 @@ def inject_navigation() -> dict:
 
 
 def thousands(value) -> str:
-    """Format a number with thousands separators (a thin space keeps it readable in any locale)."""
-    if value is None:
-        return "—"
-    return f"{value:,}".replace(",", "\u202f")
+    """Format a whole number with the page language's thousands separators."""
+    return number(value)
 
 
 def filesize(value) -> str:
-    """Format a size in bytes as people read it: 812 KB, 37.9 MB."""
+    """Format a size in bytes as people read it: 812 KB, 37.9 MB (812 КБ, 37,9 МБ)."""
     if value is None:
         return "—"
     if value >= 1_000_000:
-        return f"{value / 1_000_000:,.1f} MB"
-    return f"{max(value / 1000, 1):,.0f} KB"
+        return _("%(size)s MB", size=number(value / 1_000_000, 1))
+    return _("%(size)s KB", size=number(round(max(value / 1000, 1))))
 
 
 def marked(value, query) -> Markup:
@@ -174,8 +190,36 @@ def marked(value, query) -> Markup:
     )
 
 
+# Characters that steer the direction of text or do not show: the embeddings and overrides
+# (LRE, RLE, PDF, LRO, RLO), the isolates (LRI, RLI, FSI, PDI), the marks (LRM, RLM, ALM) and the
+# zero-width ones (space, non-joiner, joiner, word joiner, BOM). In a user-supplied name an RLO
+# would reverse everything after it; the page isolates such text (<bdi>, dir="auto"), but a tab
+# title or a tooltip cannot, so there they are removed.
+BIDI_CONTROLS = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]"
+)
+
+
+def title_text(value) -> str:
+    """Return ``value`` without bidi controls and invisible characters, whitespace collapsed:
+    for ``<title>`` and attributes, where text cannot be isolated."""
+    if value is None:
+        return ""
+    cleaned = BIDI_CONTROLS.sub("", str(value))
+    cleaned = " ".join(cleaned.split())
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
+def bdi(value) -> Markup:
+    """Return ``value`` escaped inside ``<bdi>``: a user-supplied name in a sentence (a flash
+    message) cannot turn the words after it around."""
+    return Markup("<bdi>{}</bdi>").format("" if value is None else value)
+
+
 def register_filters(app: Flask) -> None:
     """Register the Jinja filters the templates use."""
     app.jinja_env.filters["thousands"] = thousands
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["marked"] = marked
+    app.jinja_env.filters["title_text"] = title_text
+    app.jinja_env.filters["bdi"] = bdi

@@ -3,12 +3,28 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from app.extensions import db
 from app.models import Base, Workspace
 from app.models.mention import SEARCH_TABLE_PREFIX
+
+
+def older_workspace(slug: str, brand_terms: list[str]) -> Workspace:
+    """Store a workspace as the schemas before the language column have it (the model has
+    columns added since, which an INSERT through it would name)."""
+    import json
+
+    db.session.execute(
+        text(
+            "INSERT INTO workspaces (slug, name, brand_terms, timezone, work_start, work_end, "
+            "work_days, score_window_days, created_at) VALUES (:slug, :name, :terms, 'UTC', "
+            "'09:00', '18:00', '[1, 2, 3, 4, 5]', 90, CURRENT_TIMESTAMP)"
+        ),
+        {"slug": slug, "name": slug.title(), "terms": json.dumps(brand_terms)},
+    )
+    return db.session.scalar(select(Workspace).where(Workspace.slug == slug))
 
 
 def include_name(name, type_, parent_names):

@@ -1,6 +1,7 @@
 """Views of the advocacy page, its author lists, alert acknowledgement and settings."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.advocacy import bp
@@ -82,7 +83,7 @@ def acknowledge(access, alert_id: int):
         alert_service.acknowledge(access.workspace, alert_id, current_user)
     except NotFound:
         abort(404)
-    flash("Alert acknowledged.", "success")
+    flash(_("Alert acknowledged."), "success")
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):  # only back to a page of this site
         back = url_for("advocacy.index", slug=access.workspace.slug)
@@ -107,7 +108,7 @@ def settings(access):
                 str(error)
             )
         else:
-            flash("Advocacy settings saved.", "success")
+            flash(_("Advocacy settings saved."), "success")
             return redirect(url_for("advocacy.settings", slug=access.workspace.slug))
     return render_template(
         "advocacy/settings.html", access=access, form=form,

@@ -1,80 +1,101 @@
 """Forms for signing in, accepting invitations and managing one's account."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.i18n import LANGUAGES
 from app.services.users import MIN_PASSWORD_LENGTH
 
-PASSWORD_HELP = (
-    f"At least {MIN_PASSWORD_LENGTH} characters and hard to guess: a few uncommon words work well."
+PASSWORD_HELP = _l(
+    "At least %(count)s characters and hard to guess: a few uncommon words work well.",
+    count=MIN_PASSWORD_LENGTH,
 )
 
 
 class LoginForm(FlaskForm):
     email = StringField(
-        "E-mail", validators=[DataRequired()], render_kw={"autocomplete": "username"}
+        _l("E-mail"), validators=[DataRequired()], render_kw={"autocomplete": "username"}
     )
     password = PasswordField(
-        "Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
     )
-    remember = BooleanField("Keep me signed in")
-    submit = SubmitField("Sign in")
+    remember = BooleanField(_l("Keep me signed in"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class JoinForm(FlaskForm):
     """Accept an invitation as a new user."""
 
-    name = StringField("Your name", validators=[Length(max=200)])
+    name = StringField(_l("Your name"), validators=[Length(max=200)])
     password = PasswordField(
-        "Choose a password",
+        _l("Choose a password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
         description=PASSWORD_HELP,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[EqualTo("password", message="the passwords differ")],
+        _l("Repeat the password"),
+        validators=[EqualTo("password", message=_l("the passwords differ"))],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField("Join")
+    submit = SubmitField(_l("Join"))
 
 
 class AcceptForm(FlaskForm):
     """Accept an invitation as the signed-in user."""
 
-    submit = SubmitField("Join the workspace")
+    submit = SubmitField(_l("Join the workspace"))
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Token name",
+        _l("Token name"),
         validators=[DataRequired(), Length(max=100)],
-        description="What will use it, e.g. “monitoring export script”.",
+        description=_l("What will use it, e.g. “monitoring export script”."),
     )
-    submit = SubmitField("Create token")
+    submit = SubmitField(_l("Create token"))
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
-        description=PASSWORD_HELP + " Every other browser signed in as you is signed out.",
+        description=_l(
+            "At least %(count)s characters and hard to guess: a few uncommon words work well. "
+            "Every other browser signed in as you is signed out.",
+            count=MIN_PASSWORD_LENGTH,
+        ),
     )
     confirm = PasswordField(
-        "Repeat the new password", validators=[EqualTo("password", message="the passwords differ")]
+        _l("Repeat the new password"),
+        validators=[EqualTo("password", message=_l("the passwords differ"))],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
+
+
+class LanguageForm(FlaskForm):
+    """The person's interface language; empty: the workspace's, then the browser's."""
+
+    language = SelectField(_l("Language"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Save language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("", _l("As the workspace or the browser says"))] + [
+            SelectChoice(code, name) for code, name in LANGUAGES.items()
+        ]
 
 
 class SignOutEverywhereForm(FlaskForm):
     """Close every session of the user (CSRF only)."""
 
-    submit = SubmitField("Sign out everywhere")
+    submit = SubmitField(_l("Sign out everywhere"))
 
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that POST."""
 
-    submit = SubmitField("OK")
+    submit = SubmitField(_l("OK"))

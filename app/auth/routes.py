@@ -4,7 +4,9 @@ import math
 import time
 from urllib.parse import urlsplit
 
+import flask_babel
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import (
@@ -14,23 +16,28 @@ from flask_login import (
     logout_user,
     user_loaded_from_cookie,
 )
+from markupsafe import Markup
 
 from app.auth import bp
 from app.auth.forms import (
     AcceptForm,
     EmptyForm,
     JoinForm,
+    LanguageForm,
     LoginForm,
     PasswordForm,
     SignOutEverywhereForm,
     TokenForm,
 )
 from app.extensions import limiter, login_manager
+from app.i18n import ngettext
+from app.labels import label
 from app.models import User
 from app.services import sessions as session_service
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
 from app.services.errors import FieldError, ServiceError
+from app.web import bdi
 
 
 @login_manager.user_loader
@@ -96,7 +103,7 @@ def login():
             _sign_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         g.sign_in_failed = True
-        flash("Wrong e-mail or password.", "error")
+        flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -107,8 +114,13 @@ def too_many_sign_ins(error):
     seconds = (limit.window.reset_time - time.time()) if limit else 15 * 60
     minutes = max(1, math.ceil(seconds / 60))
     flash(
-        "Too many failed sign-ins for this account or from this network. "
-        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+        ngettext(
+            "Too many failed sign-ins for this account or from this network. "
+            "Try again in %(num)s minute.",
+            "Too many failed sign-ins for this account or from this network. "
+            "Try again in %(num)s minutes.",
+            minutes,
+        ),
         "error",
     )
     response = current_app.make_response((render_template("auth/login.html", form=LoginForm()), 429))
@@ -121,7 +133,7 @@ def too_many_sign_ins(error):
 def logout():
     session_service.end(current_user)
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -137,11 +149,17 @@ def invitation(token: str):
         form = AcceptForm()
         if form.validate_on_submit():
             workspace_service.accept_invitation(invite, current_user)
-            flash(f"You joined {invite.workspace.name} as {invite.role}.", "success")
+            flash(
+                Markup(_("You joined %(workspace)s as %(role)s."))
+                % {"workspace": bdi(invite.workspace.name), "role": label("member", invite.role)},
+                "success",
+            )
             return redirect(url_for("mentions.index", slug=invite.workspace.slug))
         return render_template("auth/invitation.html", invite=invite, form=form, join=False)
     if user_service.get_by_email(invite.email) is not None:
-        flash("You already have an account: sign in, then open the invitation link again.", "info")
+        flash(
+            _("You already have an account: sign in, then open the invitation link again."), "info"
+        )
         return redirect(url_for("auth.login", next=request.path))
     form = JoinForm()
     if form.validate_on_submit():
@@ -154,7 +172,11 @@ def invitation(token: str):
         else:
             workspace_service.accept_invitation(invite, user)
             _sign_in(user, remember=False)
-            flash(f"Welcome! You joined {invite.workspace.name} as {invite.role}.", "success")
+            flash(
+                Markup(_("Welcome! You joined %(workspace)s as %(role)s."))
+                % {"workspace": bdi(invite.workspace.name), "role": label("member", invite.role)},
+                "success",
+            )
             return redirect(url_for("mentions.index", slug=invite.workspace.slug))
     return render_template("auth/invitation.html", invite=invite, form=form, join=True)
 
@@ -164,10 +186,18 @@ def invitation(token: str):
 def account():
     token_form = TokenForm(prefix="token")
     password_form = PasswordForm(prefix="password")
+    language_form = LanguageForm(prefix="language")
     new_token = None
+    if language_form.submit.data and language_form.validate_on_submit():
+        user_service.set_language(current_user, language_form.language.data)
+        flask_babel.refresh()  # this answer already speaks the new language
+        flash(_("Language saved."), "success")
+        return redirect(url_for("auth.account"))
+    if not language_form.is_submitted():
+        language_form.language.data = current_user.language or ""
     if token_form.submit.data and token_form.validate_on_submit():
         try:
-            _, new_token = user_service.create_token(current_user, token_form.name.data)
+            _token, new_token = user_service.create_token(current_user, token_form.name.data)
             token_form.name.data = ""
         except ServiceError as error:
             flash(str(error), "error")
@@ -179,12 +209,13 @@ def account():
             getattr(password_form, error.field).errors.append(str(error))
         else:
             _sign_in(user, remember=remembered)  # a new session here; the others are closed
-            flash("Your password is changed. Every other browser is signed out.", "success")
+            flash(_("Your password is changed. Every other browser is signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html",
         token_form=token_form,
         password_form=password_form,
+        language_form=language_form,
         new_token=new_token,
         tokens=current_user.tokens,
         revoke_form=EmptyForm(),
@@ -199,12 +230,17 @@ def account():
 def sign_out_everywhere():
     """Close every session of the user, this browser's too (a lost laptop, a shared computer)."""
     if not SignOutEverywhereForm(prefix="everywhere").validate_on_submit():
-        flash("The form expired: reload the page and try again.", "error")
+        flash(_("The form expired: reload the page and try again."), "error")
         return redirect(url_for("auth.account"))
     closed = session_service.end_all(current_user)
     logout_user()
     flash(
-        f"You are signed out everywhere ({closed} browser{'s' if closed != 1 else ''}).", "info"
+        ngettext(
+            "You are signed out everywhere (%(num)s browser).",
+            "You are signed out everywhere (%(num)s browsers).",
+            closed,
+        ),
+        "info",
     )
     return redirect(url_for("auth.login"))
 
@@ -215,7 +251,7 @@ def revoke_token(token_id: int):
     if EmptyForm().validate_on_submit():
         try:
             user_service.revoke_token(current_user, token_id)
-            flash("The token is revoked: programs using it can no longer sign in.", "success")
+            flash(_("The token is revoked: programs using it can no longer sign in."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("auth.account"))

@@ -3,6 +3,7 @@
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -10,10 +11,12 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.crm.routes import CsrfForm
 from app.crm.services import campaigns as crm_campaigns
+from app.i18n import ngettext
 from app.influencers import bp
 from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.params import Params
@@ -87,7 +90,9 @@ def recompute(access):
     if form.validate_on_submit():
         snapshot = scoring.queue_scoring(access.workspace, "manual")
         if snapshot.status in ("queued", "running"):
-            flash("Scoring started. The page stays usable; it tells you when it is done.", "info")
+            flash(
+                _("Scoring started. The page stays usable; it tells you when it is done."), "info"
+            )
     return redirect(_back(url_for("influencers.index", slug=access.workspace.slug)))
 
 
@@ -107,7 +112,21 @@ def run_status(access, snapshot_id: int):
     run = service.get_snapshot(access.workspace, snapshot_id)
     if run is None:
         abort(404)
-    return render_template("influencers/_run_status.html", run=run, access=access)
+    response = current_app.make_response(
+        render_template("influencers/_run_status.html", run=run, access=access)
+    )
+    if run.status == "done" and request.headers.get("HX-Request") == "true":
+        # The page polled this run to its end: htmx reloads it, so the new scores replace the
+        # old ones, and the notice below says what happened.
+        authors = (run.counts or {}).get("authors", 0)
+        message = ngettext(
+            "Scoring done: %(num)s author scored. The page shows the new scores.",
+            "Scoring done: %(num)s authors scored. The page shows the new scores.",
+            authors,
+        )
+        flash(message, "success")
+        response.headers["HX-Refresh"] = "true"
+    return response
 
 
 @bp.get("/w/<slug>/topics")
@@ -156,7 +175,7 @@ def bot_verdict(access, author_id: int):
     if form.validate_on_submit():
         verdict = None if form.verdict.data == "clear" else form.verdict.data
         scoring.set_bot_verdict(access.workspace, author_id, verdict, user=current_user)
-        flash("Verdict saved. It applies from the next recompute.", "success")
+        flash(_("Verdict saved. It applies from the next recompute."), "success")
     else:
-        flash("Choose: not a bot, confirmed bot, or clear.", "error")
+        flash(_("Choose: not a bot, confirmed bot, or clear."), "error")
     return redirect(_back(url_for("influencers.suspicious", slug=access.workspace.slug)))

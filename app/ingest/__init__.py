@@ -87,7 +87,8 @@ def detect_format(head: str) -> str:
         "could not recognise the format; supported: MentionRecord CSV (with a header row "
         "naming platform,id,author,created_at,text) or JSON Lines, Twitter API v1.1 and v2 "
         "JSON, Mastodon statuses, Reddit things, VK API responses and Telegram Desktop "
-        "exports (result.json). Name the format with --format if it is one of these."
+        "exports (result.json). If the file is one of these, choose its format instead of "
+        "detecting it."
     )
 
 

@@ -2,12 +2,15 @@
 corrections."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.advocacy.services import figures as advocacy_figures
 from app.crm.services import people as person_service
 from app.crm.services import touches as contact_service
+from app.i18n import ngettext
 from app.influencers.forms import BotVerdictForm, RecomputeForm
+from app.labels import label as label_of
 from app.mentions import bp
 from app.mentions.forms import ContactDeleteForm, ContactForm, SentimentForm
 from app.models import MENTION_KINDS, SENTIMENTS
@@ -48,7 +51,9 @@ def _author_or_404(access, author_id: int):
 
 def _contact_form(access, **kwargs) -> ContactForm:
     form = ContactForm(**kwargs)
-    form.contacted_at.description = f"Leave empty for now. Time zone: {access.workspace.timezone}."
+    form.contacted_at.description = _(
+        "Leave empty for now. Time zone: %(zone)s.", zone=access.workspace.timezone
+    )
     return form
 
 
@@ -118,14 +123,16 @@ def log_contact(access, author_id: int):
     except FieldError as error:
         getattr(form, error.field).errors.append(str(error))
         return _contacts_answer(access, person, form, status=422)
-    return _contacts_answer(access, person, _contact_form(access, formdata=None), "Contact logged.")
+    return _contacts_answer(
+        access, person, _contact_form(access, formdata=None), _("Contact logged.")
+    )
 
 
 @bp.post("/w/<slug>/contacts/<int:contact_id>/delete")
 @workspace_view("agent")
 def delete_contact(access, contact_id: int):
     if not ContactDeleteForm().validate_on_submit():
-        abort(400, "the form has expired: reload the page and try again")
+        abort(400, _("the form has expired: reload the page and try again"))
     try:
         author_id = contact_service.delete_contact(access, current_user, contact_id)
     except NotFound:
@@ -134,7 +141,7 @@ def delete_contact(access, contact_id: int):
         abort(403, str(error))
     person = _author_or_404(access, author_id)
     return _contacts_answer(
-        access, person, _contact_form(access, formdata=None), "Contact entry deleted."
+        access, person, _contact_form(access, formdata=None), _("Contact entry deleted.")
     )
 
 
@@ -142,14 +149,16 @@ def delete_contact(access, contact_id: int):
 @workspace_view("agent")
 def set_sentiment(access, mention_id: int):
     form = SentimentForm()
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.sentiment.data:
+        pass  # "unknown / choose" left as it was: nothing to set
+    elif form.validate_on_submit():
         try:
             mention_service.correct_sentiment(access.workspace, mention_id, form.sentiment.data)
-            flash("Sentiment corrected; your label is kept from now on.", "success")
+            flash(_("Sentiment corrected; your label is kept from now on."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     else:
-        flash("Choose positive, neutral or negative.", "error")
+        flash(_("Choose positive, neutral or negative."), "error")
     return redirect(_back_to_list(access))
 
 
@@ -169,17 +178,25 @@ def set_sentiments(access):
     back = _back_to_list(access)
     if not form.validate_on_submit():
         errors = form.ids.errors or form.sentiment.errors or ["the form expired: reload the page"]
-        flash(f"Nothing was changed: {errors[0]}.", "error")
+        flash(_("Nothing was changed: %(reason)s.", reason=errors[0]), "error")
         return redirect(back)
     ids, label = form.ids.data or [], form.sentiment.data
     try:
         done = sentiment_service.correct(access.workspace, ids, label)
     except ServiceError as error:
-        flash(f"Nothing was changed: {error}.", "error")
+        flash(_("Nothing was changed: %(reason)s.", reason=error), "error")
         return redirect(back)
-    message = f"Sentiment set to {label} on {done:,} mention{'s' if done != 1 else ''}"
+    message = ngettext(
+        "Sentiment set to %(label)s on %(num)s mention.",
+        "Sentiment set to %(label)s on %(num)s mentions.",
+        done,
+        label=label_of("sentiment", label),
+    )
     if done < len(set(ids)):
-        message += f"; {len(set(ids)) - done:,} of the chosen are not in this workspace and were"
-        message += " left alone"
-    flash(message + ". Your labels are kept from now on.", "success" if done else "warning")
+        message += " " + ngettext(
+            "%(num)s of the chosen is not in this workspace and was left alone.",
+            "%(num)s of the chosen are not in this workspace and were left alone.",
+            len(set(ids)) - done,
+        )
+    flash(message + " " + _("Your labels are kept from now on."), "success" if done else "warning")
     return redirect(back)

@@ -31,6 +31,10 @@ class Workspace(Base):
     score_window_days: Mapped[int] = mapped_column(default=90, server_default="90")
     # The languages its posts are expected in (ISO 639-1 codes): the prior for short posts.
     expected_languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The interface language of members who chose none ("en", "ru"); None: each browser's.
+    # Deferred: read only by the locale selector, and code that runs against an older schema
+    # (tests of earlier migrations) keeps working.
+    language: Mapped[str | None] = mapped_column(String(8), deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -1,5 +1,6 @@
 """Forms of the network page: the export buttons."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
@@ -14,5 +15,5 @@ class ExportForm(FlaskForm):
     it changes without a reload.
     """
 
-    format = HiddenField(validators=[AnyOf(list(FORMATS), message="choose GEXF or GraphML")])
+    format = HiddenField(validators=[AnyOf(list(FORMATS), message=_l("choose GEXF or GraphML"))])
     view = HiddenField()

@@ -19,6 +19,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -93,8 +94,10 @@ def _download(access, fmt: str):
         abort(404, str(error))
     if body is None:  # too big to write in a request: offer the background export
         flash(
-            "This view is too big to download at once: prepare the file below, "
-            "the page tells you when it is ready.",
+            _(
+                "This view is too big to download at once: prepare the file below, "
+                "the page tells you when it is ready."
+            ),
             "info",
         )
         slug = access.workspace.slug
@@ -149,14 +152,14 @@ def start_export(access):
     try:
         if not form.validate_on_submit():
             errors = [e for field_errors in form.errors.values() for e in field_errors]
-            raise ServiceError("; ".join(errors) or "the form expired: reload the page")
+            raise ServiceError("; ".join(errors) or _("the form expired: reload the page"))
         export = graph_exports.start_export(
             access.workspace, current_user, form.format.data, filters
         )
     except ServiceError as error:
         if request.headers.get("HX-Request"):
             return render_template("network/_export_error.html", message=str(error))
-        flash(f"The export did not start: {error}.", "error")
+        flash(_("The export did not start: %(reason)s.", reason=error), "error")
         return redirect(url_for("network.exports", slug=slug, **filters.query_args()))
     if request.headers.get("HX-Request"):
         return _status_fragment(access, export)

@@ -1,5 +1,6 @@
 """Forms of the sentiment section of the settings page, and of correcting many mentions."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import AnyOf, DataRequired
@@ -7,11 +8,12 @@ from wtforms.validators import AnyOf, DataRequired
 
 class SentimentSettingsForm(FlaskForm):
     learn_from_imported = BooleanField(
-        "Imported labels count as corrections",
-        description="The sentiment a file brings with it teaches the model as a person's "
-        "correction does.",
+        _l("Imported labels count as corrections"),
+        description=_l(
+            "The sentiment a file brings with it teaches the model as a person’s correction does."
+        ),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="sentiment", **kwargs)
@@ -20,7 +22,7 @@ class SentimentSettingsForm(FlaskForm):
 class TrainForm(FlaskForm):
     """The "Train now" button (CSRF only)."""
 
-    submit = SubmitField("Train now")
+    submit = SubmitField(_l("Train now"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="train", **kwargs)
@@ -29,8 +31,8 @@ class TrainForm(FlaskForm):
 class ModelChoiceForm(FlaskForm):
     """Label the workspace with its learned model, or go back to the base analysers."""
 
-    use = HiddenField(validators=[AnyOf(("model", "base"), message="choose model or base")])
-    submit = SubmitField("Switch")
+    use = HiddenField(validators=[AnyOf(("model", "base"), message=_l("choose model or base"))])
+    submit = SubmitField(_l("Switch"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="choice", **kwargs)
@@ -54,10 +56,10 @@ class IdListField(Field):
 class BulkSentimentForm(FlaskForm):
     """Set the sentiment of the mentions ticked on the list (their ids posted as ``ids``)."""
 
-    ids = IdListField("Mentions")
+    ids = IdListField(_l("Mentions"))
     sentiment = SelectField(
-        "Sentiment of the selected mentions",
+        _l("Sentiment of the selected mentions"),
         choices=[SelectChoice(label) for label in ("positive", "neutral", "negative")],
         validators=[DataRequired()],
     )
-    submit = SubmitField("Set on selected")
+    submit = SubmitField(_l("Set on selected"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -210,10 +211,10 @@ def recent_exports(workspace: Workspace, limit: int = KEEP_EXPORTS + MAX_BUSY) -
 def export_file(export: GraphExport) -> Path:
     """Return the finished file of an export; ``ServiceError`` if it is not there (any more)."""
     if export.status != "done" or not export.file_name:
-        raise ServiceError("this export is not ready yet")
+        raise ServiceError(_("this export is not ready yet"))
     path = export_folder(export.workspace_id) / export.file_name
     if not path.is_file():
-        raise ServiceError("this export's file is no longer kept: start a new export")
+        raise ServiceError(_("this export's file is no longer kept: start a new export"))
     return path
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -177,7 +178,7 @@ def get_author(workspace: Workspace, author_id: int) -> Author:
     """Return one of the workspace's authors, or raise ``NotFound``."""
     author = db.session.get(Author, author_id)
     if author is None or author.workspace_id != workspace.id:
-        raise NotFound("no such author in this workspace")
+        raise NotFound(_("no such author in this workspace"))
     return author
 
 
@@ -233,10 +234,10 @@ def author_summary(workspace: Workspace, author: Author) -> AuthorSummary:
 def correct_sentiment(workspace: Workspace, mention_id: int, label: str) -> Mention:
     """Set a mention's sentiment by hand; a person's label is never overwritten by computation."""
     if label not in ("positive", "neutral", "negative"):
-        raise ServiceError("sentiment must be positive, neutral or negative")
+        raise ServiceError(_("sentiment must be positive, neutral or negative"))
     mention = db.session.get(Mention, mention_id)
     if mention is None or mention.workspace_id != workspace.id:
-        raise NotFound("no such mention in this workspace")
+        raise NotFound(_("no such mention in this workspace"))
     mention.sentiment = label
     mention.sentiment_score = {"positive": 1.0, "neutral": 0.0, "negative": -1.0}[label]
     mention.sentiment_source = "person"

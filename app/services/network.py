@@ -98,24 +98,47 @@ class NetworkFilters:
         return {key: value for key, value in values.items() if value not in ("", None, [])}
 
     def describe(self) -> str:
-        """Return the filters in words, for the list of exports ("the whole graph" if none)."""
+        """Return the filters in words, for the list of exports ("the whole graph" if none), in
+        the page's language."""
+        from flask_babel import gettext as _
+
+        from app.i18n import ngettext
+        from app.labels import label
+
         parts = []
         if self.ego:
-            parts.append(f"{'one hop' if self.hops == 1 else 'two hops'} around author {self.ego}")
-        if self.topic:
-            parts.append(f"topic {self.topic}")
-        if self.since or self.until:
-            parts.append(f"{self.since or 'the start'} to {self.until or 'today'}")
-        if set(self.kinds) != set(INTERACTION_KINDS):
-            names = [{"reply": "replies"}.get(k, k + "s") for k in self.kinds]
             parts.append(
-                ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+                ngettext(
+                    "%(num)s hop around author %(author)s",
+                    "%(num)s hops around author %(author)s",
+                    self.hops,
+                    author=self.ego,
+                )
+            )
+        if self.topic:
+            parts.append(_("topic %(topic)s", topic=self.topic))
+        if self.since or self.until:
+            parts.append(
+                _(
+                    "%(start)s to %(end)s",
+                    start=self.since or _("the start"),
+                    end=self.until or _("today"),
+                )
+            )
+        if set(self.kinds) != set(INTERACTION_KINDS):
+            names = [label("ties", kind) for kind in self.kinds]
+            parts.append(
+                _("%(some)s and %(last)s", some=", ".join(names[:-1]), last=names[-1])
+                if len(names) > 1
+                else names[0]
             )
         if self.min_degree != 1:
-            parts.append(f"at least {self.min_degree:,} partners")
+            parts.append(
+                ngettext("at least %(num)s partner", "at least %(num)s partners", self.min_degree)
+            )
         if self.max_nodes != (EGO_MAX_NODES if self.ego else MAX_NODES):
-            parts.append(f"up to {self.max_nodes:,} people")
-        return ", ".join(parts) or "the whole graph"
+            parts.append(ngettext("up to %(num)s person", "up to %(num)s people", self.max_nodes))
+        return ", ".join(parts) or _("the whole graph")
 
     def as_kwargs(self) -> dict:
         """Return the filters as keyword arguments of :func:`network_data`."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
@@ -448,7 +449,7 @@ def _compute(workspace, snapshot, params, report) -> ScoreSnapshot:
     data = load_workspace(db.session.connection(), workspace.id, params.window_days)
     timings["load"] = round((datetime.now(UTC) - clock).total_seconds(), 3)
     if not data.posts:
-        raise ServiceError("there are no mentions to score yet: import some first")
+        raise ServiceError(_("there are no mentions to score yet: import some first"))
     report("scoring", 0.0)
     result = score_authors(
         [], [], frame=data.frame, now=data.window[1], params=params,
@@ -641,7 +642,7 @@ def snapshots(workspace: Workspace, limit: int = 50) -> list[ScoreSnapshot]:
 def set_bot_verdict(workspace: Workspace, author_id: int, verdict: str | None, user=None) -> None:
     """Record a person's verdict on an account (``not_bot``, ``bot``, or ``None`` to clear)."""
     if verdict not in ("not_bot", "bot", None):
-        raise ServiceError("the verdict must be 'not_bot' or 'bot'")
+        raise ServiceError(_("the verdict must be 'not_bot' or 'bot'"))
     db.session.execute(
         delete(BotVerdict).where(
             BotVerdict.workspace_id == workspace.id, BotVerdict.author_id == author_id

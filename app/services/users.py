@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,7 +52,7 @@ def create_user(email: str, password: str, name: str = "") -> User:
     """Create a user; the e-mail must be new and the password strong enough."""
     email = normalize_email(email)
     if get_by_email(email):
-        raise ServiceError(f"a user with e-mail {email} already exists")
+        raise ServiceError(_("a user with e-mail %(email)s already exists", email=email))
     check_password(password, user_inputs=(email, name))
     user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
     db.session.add(user)
@@ -71,7 +72,8 @@ def check_password(password: str, user_inputs=()) -> None:
     """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise FieldError(
-            "password", f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+            "password",
+            _("the password must have at least %(count)s characters", count=MIN_PASSWORD_LENGTH),
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise FieldError(
@@ -82,8 +84,11 @@ def check_password(password: str, user_inputs=()) -> None:
         reason = f" ({warning[:1].lower()}{warning[1:].rstrip('.')})" if warning else ""
         raise FieldError(
             "password",
-            f"the password is too easy to guess{reason}: add a few uncommon words, "
-            "or let a password manager make one",
+            _(
+                "the password is too easy to guess%(reason)s: add a few uncommon words, "
+                "or let a password manager make one",
+                reason=reason,
+            ),
         )
 
 
@@ -119,7 +124,7 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Change the password of a user who gave their current one (see :func:`set_password`)."""
     if not check_password_hash(user.password_hash, current):
-        raise FieldError("current", "the current password is wrong")
+        raise FieldError("current", _("the current password is wrong"))
     set_password(user, new)
 
 
@@ -147,11 +152,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def set_language(user: User, language: str | None) -> User:
+    """Set the person's interface language ("en", "ru"), or ``None``: the workspace's or the
+    browser's."""
+    from app.i18n import LANGUAGES
+
+    if language and language not in LANGUAGES:
+        raise ServiceError(f"the language must be one of {', '.join(LANGUAGES)}")
+    user.language = language or None
+    db.session.commit()
+    return user
+
+
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token; return it and the plain token, which is shown once and not kept."""
     name = name.strip()
     if not name:
-        raise ServiceError("give the token a name, so you know later what uses it")
+        raise ServiceError(_("give the token a name, so you know later what uses it"))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name[:100], prefix=plain[:12], token_hash=hash_token(plain))
     db.session.add(token)
@@ -163,7 +180,7 @@ def revoke_token(user: User, token_id: int) -> None:
     """Delete one of the user's tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("no such token")
+        raise NotFound(_("no such token"))
     db.session.delete(token)
     db.session.commit()
 
@@ -182,7 +199,7 @@ def revoke_token_value(plain: str) -> RevokedToken:
     plain = (plain or "").strip()
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
     if token is None:
-        raise NotFound("no such API token (it may be revoked already)")
+        raise NotFound(_("no such API token (it may be revoked already)"))
     revoked = RevokedToken(token.name, token.prefix, token.user.email)
     db.session.delete(token)
     db.session.commit()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -38,7 +39,11 @@ def check_slug(slug: str) -> str:
     slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
         raise ServiceError(
-            f"{slug!r} is not a valid workspace id: use 1-63 lower-case letters, digits and dashes"
+            _(
+                "%(slug)s is not a valid workspace id: use 1-63 lower-case letters, digits and "
+                "dashes",
+                slug=repr(slug),
+            )
         )
     return slug
 
@@ -49,7 +54,9 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ServiceError(f"{name!r} is not a known time zone (e.g. Europe/Moscow, UTC)") from None
+        raise ServiceError(
+            _("%(name)s is not a known time zone (e.g. Europe/Moscow, UTC)", name=repr(name))
+        ) from None
     return name
 
 
@@ -109,9 +116,9 @@ def create_workspace(
     """Create a workspace; ``owner`` (if given) becomes its first owner."""
     slug = check_slug(slug)
     if db.session.scalar(select(Workspace).where(Workspace.slug == slug)):
-        raise ServiceError(f"a workspace with id {slug!r} already exists")
+        raise ServiceError(_("a workspace with id %(slug)s already exists", slug=repr(slug)))
     if not name.strip():
-        raise ServiceError("the workspace needs a name")
+        raise ServiceError(_("the workspace needs a name"))
     workspace = Workspace(slug=slug, name=name.strip()[:200])
     _apply_settings(workspace, brand_terms, timezone, work_start, work_end)
     db.session.add(workspace)
@@ -136,16 +143,16 @@ def update_workspace(
     """Change a workspace's name, brand terms, time zone, working hours, scoring window and
     expected languages."""
     if not name.strip():
-        raise ServiceError("the workspace needs a name")
+        raise ServiceError(_("the workspace needs a name"))
     workspace.name = name.strip()[:200]
     _apply_settings(workspace, brand_terms, timezone, work_start, work_end)
     if work_days is not None:
         if any(day not in range(1, 8) for day in work_days):
-            raise ServiceError("working days are numbered 1 (Monday) to 7 (Sunday)")
+            raise ServiceError(_("working days are numbered 1 (Monday) to 7 (Sunday)"))
         workspace.work_days = sorted(set(work_days))
     if score_window_days is not None:
         if not 1 <= score_window_days <= 36500:
-            raise ServiceError("the scoring window must be between 1 and 36,500 days")
+            raise ServiceError(_("the scoring window must be between 1 and 36,500 days"))
         workspace.score_window_days = score_window_days
     if expected_languages is not None:
         workspace.expected_languages = clean_languages(expected_languages)
@@ -153,12 +160,29 @@ def update_workspace(
     return workspace
 
 
+def set_language(workspace: Workspace, language: str | None) -> Workspace:
+    """Set the workspace's interface language ("en", "ru"), or ``None``: each browser's."""
+    from app.i18n import LANGUAGES
+
+    if language and language not in LANGUAGES:
+        raise ServiceError(f"the language must be one of {', '.join(LANGUAGES)}")
+    workspace.language = language or None
+    db.session.commit()
+    return workspace
+
+
 def _apply_settings(workspace, brand_terms, timezone, work_start, work_end) -> None:
-    for label, value in (("start", work_start), ("end", work_end)):
+    for which, value in ((_("start"), work_start), (_("end"), work_end)):
         if not TIME_RE.match(value or ""):
-            raise ServiceError(f"working hours {label} {value!r} must look like 09:00")
+            raise ServiceError(
+                _(
+                    "working hours %(which)s %(value)s must look like 09:00",
+                    which=which,
+                    value=repr(value),
+                )
+            )
     if work_start >= work_end:
-        raise ServiceError("working hours must end after they start")
+        raise ServiceError(_("working hours must end after they start"))
     workspace.brand_terms = clean_brand_terms(brand_terms)
     workspace.timezone = check_timezone(timezone)
     workspace.work_start = work_start
@@ -248,7 +272,7 @@ def remove_member(workspace: Workspace, membership_id: int) -> None:
 def _membership(workspace: Workspace, membership_id: int) -> Membership:
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.workspace_id != workspace.id:
-        raise NotFound("no such member in this workspace")
+        raise NotFound(_("no such member in this workspace"))
     return membership
 
 
@@ -305,9 +329,9 @@ def find_invitation(token: str) -> Invitation:
         )
     )
     if invitation is None or invitation.accepted_at is not None:
-        raise NotFound("this invitation link is not valid or was already used")
+        raise NotFound(_("this invitation link is not valid or was already used"))
     if invitation.expires_at < utcnow():
-        raise NotFound("this invitation has expired: ask for a new one")
+        raise NotFound(_("this invitation has expired: ask for a new one"))
     return invitation
 
 
@@ -334,6 +358,6 @@ def revoke_invitation(workspace: Workspace, invitation_id: int) -> None:
     """Delete a pending invitation."""
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.workspace_id != workspace.id:
-        raise NotFound("no such invitation")
+        raise NotFound(_("no such invitation"))
     db.session.delete(invitation)
     db.session.commit()

@@ -1,5 +1,6 @@
 """Forms for workspaces, members and uploads."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import (
@@ -13,78 +14,115 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from app.i18n import LANGUAGES
 from app.ingest import FORMATS
+from app.labels import LABELS
 from app.models import ROLES
 
-SLUG_HELP = "Used in addresses: lower-case letters, digits and dashes, e.g. “acme-ru”."
-TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="use 24-hour time like 09:00")
+SLUG_HELP = _l("Used in addresses: lower-case letters, digits and dashes, e.g. “acme-ru”.")
+TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("use 24-hour time like 09:00"))
 WEEKDAYS = [
     SelectChoice(str(number), label)
-    for number, label in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), start=1)
+    for number, label in enumerate(
+        (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")), start=1
+    )
 ]
 
 
 class WorkspaceSettingsForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     brand_terms = TextAreaField(
-        "Brand terms",
-        description="One per line (or separated by commas): names, products, misspellings. "
-        "Mentions containing them get them as topics.",
+        _l("Brand terms"),
+        description=_l(
+            "One per line (or separated by commas): names, products, misspellings. "
+            "Mentions containing them get them as topics."
+        ),
     )
     timezone = StringField(
-        "Time zone", default="UTC", validators=[DataRequired()],
-        description="IANA name, e.g. Europe/Moscow or America/New_York.",
+        _l("Time zone"), default="UTC", validators=[DataRequired()],
+        description=_l("IANA name, e.g. Europe/Moscow or America/New_York."),
     )  # fmt: skip
-    work_start = StringField("Working hours start", default="09:00", validators=[TIME])
-    work_end = StringField("Working hours end", default="18:00", validators=[TIME])
+    work_start = StringField(_l("Working hours start"), default="09:00", validators=[TIME])
+    work_end = StringField(_l("Working hours end"), default="18:00", validators=[TIME])
     work_days = SelectMultipleField(
-        "Working days", choices=WEEKDAYS, coerce=int, default=[1, 2, 3, 4, 5]
+        _l("Working days"), choices=WEEKDAYS, coerce=int, default=[1, 2, 3, 4, 5]
     )
     score_window_days = IntegerField(
-        "Scoring window (days)",
+        _l("Scoring window (days)"),
         default=90,
-        validators=[Optional(), NumberRange(min=1, max=36500, message="between 1 and 36,500 days")],
-        description="Authors are scored on the mentions of this many days before the newest one.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=36500, message=_l("between 1 and 36,500 days")),
+        ],
+        description=_l(
+            "Authors are scored on the mentions of this many days before the newest one."
+        ),
     )
     expected_languages = StringField(
-        "Expected languages",
+        _l("Expected languages"),
         validators=[Length(max=200)],
-        description="Two-letter codes, e.g. “ru, en”. Short posts whose language the detector "
-        "is unsure of are read as one of these. Leave empty to let each import judge by its posts.",
+        description=_l(
+            "Two-letter codes, e.g. “ru, en”. Short posts whose language the detector "
+            "is unsure of are read as one of these. Leave empty to let each import judge by its posts."
+        ),
     )
-    submit = SubmitField("Save")
+    # The service checks the value; a form posted without it keeps "each browser's".
+    language = SelectField(
+        _l("Language of the workspace"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "For members who have not chosen a language on their account page; "
+            "otherwise each browser’s language decides."
+        ),
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.language is None:  # the creation form leaves it out
+            return
+        self.language.choices = [SelectChoice("", _l("Each browser’s language"))] + [
+            SelectChoice(code, name) for code, name in LANGUAGES.items()
+        ]
 
 
 class WorkspaceCreateForm(WorkspaceSettingsForm):
     slug = StringField(
-        "Workspace id",
+        _l("Workspace id"),
         validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9\-]{0,62}$", message=SLUG_HELP)],
         description=SLUG_HELP,
     )
-    submit = SubmitField("Create workspace")
+    language = None  # chosen later in the settings
+    submit = SubmitField(_l("Create workspace"))
 
 
 class InviteForm(FlaskForm):
-    email = StringField("E-mail", validators=[DataRequired(), Email()])
-    role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES], default="agent")
-    submit = SubmitField("Invite")
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Email()])
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role, LABELS["member"][role]) for role in ROLES],
+        default="agent",
+    )
+    submit = SubmitField(_l("Invite"))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[SelectChoice(role) for role in ROLES])
-    submit = SubmitField("Change")
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role, LABELS["member"][role]) for role in ROLES]
+    )
+    submit = SubmitField(_l("Change"))
 
 
 class UploadForm(FlaskForm):
     files = MultipleFileField(
-        "Files",
-        validators=[FileRequired("choose at least one file")],
-        description="Up to {limit} in all (the server's limit); gzip-compressed files count "
-        "at their compressed size.",
+        _l("Files"),
+        validators=[FileRequired(_l("choose at least one file"))],
     )
     format = SelectField(
-        "Format",
-        choices=[SelectChoice("auto", "Detect automatically")] + [SelectChoice(name) for name in FORMATS],
+        _l("Format"),
+        choices=[SelectChoice("auto", _l("Detect automatically"))]
+        + [SelectChoice(name) for name in FORMATS],
         default="auto",
     )
-    submit = SubmitField("Import")
+    submit = SubmitField(_l("Import"))

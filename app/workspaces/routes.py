@@ -1,7 +1,9 @@
 """Views for the workspace list, settings, members and imports."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.auth.forms import EmptyForm
 from app.sentiment import services as sentiment_service
@@ -9,7 +11,7 @@ from app.sentiment.forms import ModelChoiceForm, SentimentSettingsForm, TrainFor
 from app.services import ingest as ingest_service
 from app.services import workspaces as workspace_service
 from app.services.errors import ServiceError
-from app.web import filesize, workspace_view
+from app.web import bdi, filesize, workspace_view
 from app.workspaces import bp
 from app.workspaces.forms import (
     InviteForm,
@@ -34,7 +36,11 @@ def index():
         except ServiceError as error:
             flash(str(error), "error")
         else:
-            flash(f"Workspace {workspace.name} created. Import mentions to begin.", "success")
+            flash(
+                Markup(_("Workspace %(name)s created. Import mentions to begin."))
+                % {"name": bdi(workspace.name)},
+                "success",
+            )
             return redirect(url_for("workspaces.import_form", slug=workspace.slug))
     accesses = workspace_service.workspaces_of(current_user)
     return render_template("workspaces/index.html", accesses=accesses, form=form)
@@ -48,9 +54,10 @@ def settings(access):
     if not form.is_submitted():
         form.brand_terms.data = "\n".join(workspace.brand_terms or [])
         form.expected_languages.data = ", ".join(workspace.expected_languages or [])
+        form.language.data = workspace.language or ""
     if form.validate_on_submit():
         if not access.allows("manager"):
-            abort(403, "only managers and owners change workspace settings")
+            abort(403, _("only managers and owners change workspace settings"))
         try:
             workspace_service.update_workspace(
                 workspace, name=form.name.data, brand_terms=form.brand_terms.data or "",
@@ -59,13 +66,17 @@ def settings(access):
                 score_window_days=form.score_window_days.data,
                 expected_languages=form.expected_languages.data or "",
             )  # fmt: skip
+            workspace_service.set_language(workspace, form.language.data)
         except ServiceError as error:
             flash(str(error), "error")
         else:
             flash(
-                "Settings saved. New brand terms and expected languages apply to mentions imported"
-                " from now on.", "success"
-            )  # fmt: skip
+                _(
+                    "Settings saved. New brand terms and expected languages apply to mentions"
+                    " imported from now on."
+                ),
+                "success",
+            )
             return redirect(url_for("workspaces.settings", slug=workspace.slug))
     return render_template(
         "workspaces/settings.html", form=form, access=access,
@@ -95,10 +106,12 @@ def sentiment_settings(access):
             access.workspace, learn_from_imported=form.learn_from_imported.data
         )
         if form.learn_from_imported.data:
-            flash("Imported labels now count as corrections: train the model to learn from them.",
-                  "success")  # fmt: skip
+            flash(
+                _("Imported labels now count as corrections: train the model to learn from them."),
+                "success",
+            )
         else:
-            flash("Only people's corrections teach the model from its next training.", "success")
+            flash(_("Only people’s corrections teach the model from its next training."), "success")
     return _to_sentiment_section(access)
 
 
@@ -109,9 +122,9 @@ def train_sentiment(access):
         try:
             sentiment_service.queue_training(access.workspace)
         except ServiceError as error:
-            flash(f"Cannot train yet: {error}.", "error")
+            flash(_("Cannot train yet: %(reason)s.", reason=error), "error")
         else:
-            flash("Training is under way. The page stays usable; it tells you when it is done.", "info")
+            flash(_("Training is under way. The page stays usable; it tells you when it is done."), "info")
     return _to_sentiment_section(access)
 
 
@@ -120,16 +133,24 @@ def train_sentiment(access):
 def use_sentiment(access):
     form = ModelChoiceForm()
     if not form.validate_on_submit():
-        flash("Choose the learned model or the base analysers.", "error")
+        flash(_("Choose the learned model or the base analysers."), "error")
         return _to_sentiment_section(access)
     try:
         sentiment_service.update_settings(access.workspace, use_model=form.use.data == "model")
     except ServiceError as error:
         flash(f"{str(error)[:1].upper()}{str(error)[1:]}.", "error")
     else:
-        chosen = "its learned model" if form.use.data == "model" else "the base analysers"
-        flash(f"The workspace now uses {chosen}; its mentions are relabelled in the background.",
-              "success")  # fmt: skip
+        if form.use.data == "model":
+            message = _(
+                "The workspace now uses its learned model; its mentions are relabelled in the "
+                "background."
+            )
+        else:
+            message = _(
+                "The workspace now uses the base analysers; its mentions are relabelled in the "
+                "background."
+            )
+        flash(message, "success")
     return _to_sentiment_section(access)
 
 
@@ -150,16 +171,21 @@ def members(access):
     link = None
     if form.validate_on_submit():
         if not access.allows("owner"):
-            abort(403, "only owners invite people")
+            abort(403, _("only owners invite people"))
         try:
-            _, token = workspace_service.invite(
+            _invite, token = workspace_service.invite(
                 access.workspace, form.email.data, form.role.data, current_user
             )
         except ServiceError as error:
             flash(str(error), "error")
         else:
             link = url_for("auth.invitation", token=token, _external=True)
-            flash(f"Invitation for {form.email.data} created: send them the link below.", "success")
+            flash(
+                Markup(_("Invitation for %(email)s created: send them the link below."))
+                % {"email": bdi(form.email.data)},
+                "success",
+            )
+            form = InviteForm(formdata=None)  # an empty form for the next invitation
     return render_template(
         "workspaces/members.html", access=access, form=form, link=link,
         members=workspace_service.members_of(access.workspace),
@@ -175,7 +201,7 @@ def change_role(access, membership_id: int):
     if form.validate_on_submit():
         try:
             workspace_service.change_role(access.workspace, membership_id, form.role.data)
-            flash("Role changed.", "success")
+            flash(_("Role changed."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("workspaces.members", slug=access.workspace.slug))
@@ -187,7 +213,7 @@ def remove_member(access, membership_id: int):
     if EmptyForm().validate_on_submit():
         try:
             workspace_service.remove_member(access.workspace, membership_id)
-            flash("Member removed.", "success")
+            flash(_("Member removed."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("workspaces.members", slug=access.workspace.slug))
@@ -199,7 +225,7 @@ def revoke_invitation(access, invitation_id: int):
     if EmptyForm().validate_on_submit():
         try:
             workspace_service.revoke_invitation(access.workspace, invitation_id)
-            flash("Invitation withdrawn.", "success")
+            flash(_("Invitation withdrawn."), "success")
         except ServiceError as error:
             flash(str(error), "error")
     return redirect(url_for("workspaces.members", slug=access.workspace.slug))
@@ -209,14 +235,16 @@ def revoke_invitation(access, invitation_id: int):
 @workspace_view()
 def import_form(access):
     form = UploadForm()
-    form.files.description = form.files.description.format(
-        limit=filesize(current_app.config["MAX_CONTENT_LENGTH"])
+    form.files.description = _(
+        "Up to %(limit)s in all (the server’s limit); gzip-compressed files count at their "
+        "compressed size.",
+        limit=filesize(current_app.config["MAX_CONTENT_LENGTH"]),
     )
     if form.validate_on_submit():
         # app.web.guard_uploads refused this before the body was read; checked again here so
         # that the view stays safe on its own.
         if not access.allows("agent"):
-            abort(403, "viewers cannot import; ask an owner for the agent role")
+            abort(403, _("viewers cannot import; ask an owner for the agent role"))
         saved = ingest_service.save_uploads(
             access.workspace, form.files.data, current_app.config["UPLOAD_FOLDER"]
         )

@@ -32,7 +32,9 @@ def test_recompute_then_find_the_networker_and_see_why(app, live_server, page, t
     page.goto(f"{live_server}/w/acme/influencers")
     assert "No scores yet" in page.content()
     page.get_by_role("button", name="Recompute").first.click()
-    page.locator("#run-status[data-status='done']").wait_for(timeout=30_000)  # htmx polling
+    # htmx polls the run; when it is done the page reloads itself with the new scores
+    page.locator(".flash-success", has_text="Scoring done").wait_for(timeout=30_000)
+    assert "No scores yet" not in page.content()
     page.goto(f"{live_server}/w/acme/influencers?role=networker")
     table = page.locator("table").first
     assert "@hub" in table.inner_text() and "Networker" in table.inner_text()

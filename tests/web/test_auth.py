@@ -9,7 +9,7 @@ from factories import PASSWORD, login, make_user, make_workspace
 def test_pages_need_sign_in(app, client):
     make_workspace("acme")
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "auth.login", "auth.invitation") or rule.rule.startswith("/api/"):
+        if rule.endpoint in ("static", "favicon", "auth.login", "auth.invitation") or rule.rule.startswith("/api/"):
             continue
         url = rule.rule.replace("<slug>", "acme")
         for name in ("int:membership_id", "int:invitation_id", "int:run_id", "int:author_id",

@@ -270,7 +270,7 @@ def test_recompute_runs_and_status_reports_done(workspace, client):
     assert 'data-status="done"' in status and "Scoring done" in status and "hx-get" not in status
     assert "hub" in handles(client)
     runs = client.get("/w/acme/scores").get_data(as_text=True)
-    assert "manual" in runs and "done" in runs and "23" in runs
+    assert "by hand" in runs and "done" in runs and "23" in runs
 
 
 def test_running_snapshot_is_polled_and_failed_one_explained(workspace, client):
@@ -437,3 +437,16 @@ def test_navigation_has_the_new_pages(scored, client):
         < nav.index("Topics")
         < nav.index("Communities")
     )
+
+
+def test_polling_a_run_to_its_end_reloads_the_page_with_the_new_scores(workspace, client):
+    """The page that polled the run reloads itself (htmx's HX-Refresh) and says it is done,
+    instead of asking the reader to reload it."""
+    client.post("/w/acme/scores", data={"next": "/w/acme/influencers"})
+    snapshot = db.session.scalar(select(ScoreSnapshot).order_by(ScoreSnapshot.id.desc()))
+    polled = client.get(f"/w/acme/scores/{snapshot.id}/status", headers={"HX-Request": "true"})
+    assert polled.headers.get("HX-Refresh") == "true"
+    assert "Reload the page" not in polled.get_data(as_text=True)
+    page = client.get("/w/acme/influencers").get_data(as_text=True)
+    assert "Scoring done" in page and "The page shows the new scores" in page
+    assert "@hub" in page

@@ -109,3 +109,19 @@ def test_marked_escapes_text_and_query_alike():
     assert marked("Ёлка и ёлка", "ёлка") == "<mark>Ёлка</mark> и <mark>ёлка</mark>"
     assert marked("50% off (really)", "% off (") == "50<mark>% off (</mark>really)"
     assert marked("<b>", None) == "&lt;b&gt;"
+
+
+def test_unknown_sentiment_offers_a_choice_instead_of_positive(app, client, tmp_path):
+    owner = make_user()
+    workspace = make_workspace("acme", owner=owner)
+    rows = [mention("1", "anna", "Bonjour tout le monde", lang="fr")]  # no analyser: unknown
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+    login(client)
+    page = client.get("/w/acme/").get_data(as_text=True)
+    select_html = page.split('id="sentiment-1"')[1].split("</select>")[0]
+    assert '<option value="" selected>unknown / choose</option>' in select_html
+    assert "selected>positive" not in select_html and 'value="positive" selected' not in select_html
+    # Set without a choice changes nothing
+    client.post("/w/acme/mentions/1/sentiment", data={"sentiment": "", "next": "/w/acme/"})
+    assert ids(client, "?sentiment=unknown") == ["1"]
+    assert "Choose positive" not in client.get("/w/acme/").get_data(as_text=True)

@@ -66,14 +66,14 @@ def test_another_workspaces_mentions_are_left_alone_and_counted(workspace, clien
                          data={"ids": [*map(str, ids_of(workspace, "3") + theirs)], "sentiment": "neutral"})  # fmt: skip
     page = answer.get_data(as_text=True)
     assert (
-        "Sentiment set to neutral on 1 mention; 1 of the chosen are not in this workspace and"
-        " were left alone."
+        "Sentiment set to neutral on 1 mention. 1 of the chosen is not in this workspace and"
+        " was left alone."
     ) in page
     assert labels(other)["x"][1] == "computed"
     assert labels(workspace)["3"] == ("neutral", "person")
     answer = client.post("/w/acme/mentions/sentiment", follow_redirects=True,
                          data={"ids": [str(i) for i in theirs], "sentiment": "negative"})  # fmt: skip
-    assert "Sentiment set to negative on 0 mentions; 1 of the chosen are not in" in answer.get_data(
+    assert "Sentiment set to negative on 0 mentions. 1 of the chosen is not in" in answer.get_data(
         as_text=True
     )
     assert labels(other)["x"][1] == "computed"

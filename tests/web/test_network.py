@@ -253,7 +253,8 @@ def test_empty_state_without_scores(app, client, owner, tmp_path):
     ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows(), COLUMNS)])
     login(client)
     page = client.get("/w/acme/network").get_data(as_text=True)
-    assert "No scores yet" in page and "scores compute --workspace acme" in page
+    assert "No scores yet" in page and "Compute scores on the Influencers page" in page
+    assert "flask --app" not in page  # the page says what to do on the page
     assert "sigma.min.js" not in page
     data = get(client)
     assert data["snapshot"] is None and data["nodes"] == [] and data["edges"] == []

@@ -182,7 +182,7 @@ def test_imported_labels_count_as_corrections_when_the_workspace_says_so(app, cl
     assert sentiment.settings_of(workspace).learn_from_imported
     page = page_of(client)
     assert "Corrections now: negative 3, neutral 0, positive 3" in page
-    assert "people&#39;s corrections and imported labels" in page
+    assert "people’s corrections and imported labels" in page
     assert 'checked id="sentiment-learn_from_imported"' in page
     client.post("/w/acme/settings/sentiment", data={})
     assert not sentiment.settings_of(workspace).learn_from_imported

@@ -110,3 +110,27 @@ def test_cli_creates_workspaces_and_users(app, runner):
     assert "password: " in result.output
     result = runner.invoke(args=["workspaces", "create", "Bad Slug!", "--name", "x"])
     assert result.exit_code != 0 and "not a valid workspace id" in result.output
+
+
+def test_the_invite_form_is_empty_after_sending(app, client):
+    owner = make_user()
+    make_workspace("acme", owner=owner)
+    login(client)
+    page = client.post(
+        "/w/acme/members", data={"email": "new@example.com", "role": "manager"}
+    ).get_data(as_text=True)
+    assert 'data-testid="invite-link"' in page
+    field = (
+        page.split('id="email"')[0].rsplit("<input", 1)[1]
+        + page.split('id="email"')[1].split(">")[0]
+    )
+    assert "new@example.com" not in field  # the address is in the notice, not in the field
+
+
+def test_favicon_is_served_to_anyone_and_linked_from_every_page(app, client):
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.data[:4] == b"\0\0\1\0"  # an ICO file
+    page = client.get("/login").get_data(as_text=True)
+    svg_href = page.split('rel="icon" href="')[1].split('"')[0]
+    with client.get(svg_href) as svg:
+        assert svg.status_code == 200 and b"<svg" in svg.data

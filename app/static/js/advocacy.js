@@ -8,10 +8,15 @@
 (function () {
   "use strict";
 
+  // The page's words (app.js reads them from base.html); English is the fallback.
+  function tr(text) {
+    return window.InfluenceCRM && window.InfluenceCRM.t ? window.InfluenceCRM.t(text, text) : text;
+  }
+
   var LINES = [
-    ["score", "Advocacy score", "--badge-positive-fg", []],
-    ["score_reach_weighted", "Reach-weighted score", "--badge-leader-fg", [6, 3]],
-    ["net_sentiment", "Net sentiment ×100", "--badge-negative-fg", [2, 2]],
+    ["score", tr("Advocacy score"), "--badge-positive-fg", []],
+    ["score_reach_weighted", tr("Reach-weighted score"), "--badge-leader-fg", [6, 3]],
+    ["net_sentiment", tr("Net sentiment ×100"), "--badge-negative-fg", [2, 2]],
   ];
 
   function draw() {

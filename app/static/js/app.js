@@ -22,17 +22,35 @@
     return document.documentElement.lang || undefined;
   }
 
-  /** Compact relative text for a moment, e.g. "just now", "5 min ago", "in 3 h", or a date. */
+  /** The page's words for scripts: <script type="application/json" id="i18n-strings"> in
+      base.html, by key, in the page's language (the English text is the fallback). */
+  var STRINGS = null;
+  function t(key, fallback) {
+    if (STRINGS === null) {
+      try {
+        var block = document.getElementById("i18n-strings");
+        STRINGS = block ? JSON.parse(block.textContent) : {};
+      } catch (e) {
+        STRINGS = {};
+      }
+    }
+    return STRINGS[key] || fallback;
+  }
+
+  /** Compact relative text for a moment in the page's language ("5 min ago", «5 мин. назад»),
+      or a date when it is a month or more away. */
   function relativeText(date, now) {
     var diff = now - date.getTime();
-    var future = diff < 0;
     var abs = Math.abs(diff);
-    var text;
-    if (abs < 45 * 1000) return future ? "in a moment" : "just now";
-    if (abs < HOUR) text = Math.round(abs / MINUTE) + " min";
-    else if (abs < DAY) text = Math.round(abs / HOUR) + " h";
-    else if (abs < 30 * DAY) text = Math.round(abs / DAY) + " d";
-    else {
+    var sign = diff < 0 ? 1 : -1;
+    if (abs < 45 * 1000) return diff < 0 ? t("in a moment", "in a moment") : t("just now", "just now");
+    if (abs < 30 * DAY && window.Intl && Intl.RelativeTimeFormat) {
+      var format = new Intl.RelativeTimeFormat(lang(), { numeric: "always", style: "short" });
+      if (abs < HOUR) return format.format(sign * Math.round(abs / MINUTE), "minute");
+      if (abs < DAY) return format.format(sign * Math.round(abs / HOUR), "hour");
+      return format.format(sign * Math.round(abs / DAY), "day");
+    }
+    {
       var sameYear = date.getFullYear() === new Date(now).getFullYear();
       try {
         return date.toLocaleDateString(lang(), sameYear
@@ -42,7 +60,6 @@
         return date.toISOString().slice(0, 10);
       }
     }
-    return future ? "in " + text : text + " ago";
   }
 
   function enhanceTimes(root) {
@@ -89,7 +106,8 @@
   }, true);
 
   function formatMegabytes(bytes) {
-    return (bytes / 1000000).toLocaleString(lang(), { maximumFractionDigits: 1 }) + " MB";
+    return t("{size} MB", "{size} MB").replace("{size}",
+      (bytes / 1000000).toLocaleString(lang(), { maximumFractionDigits: 1 }));
   }
 
   /** The message for files over the input's data-max-bytes, or "" when they fit. */
@@ -98,9 +116,9 @@
     var total = 0;
     Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
     if (!max || total <= max) return "";
-    return "These files are " + formatMegabytes(total) + " together; the limit is " +
-      formatMegabytes(max) + ". Compress them with gzip, import fewer at a time, " +
-      "or use the command line.";
+    return t("upload too large", "These files are {total} together; the limit is {max}. " +
+      "Compress them with gzip, import fewer at a time, or ask whoever runs the server to " +
+      "import them there.").replace("{total}", formatMegabytes(total)).replace("{max}", formatMegabytes(max));
   }
 
   function showUploadProblem(input, message) {
@@ -161,7 +179,154 @@
     enhanceTimes(event.target);
   });
 
+  /* ---------- Popovers: <details class="popover"><summary>…</summary><div class="popover-body">
+     Without JavaScript the body opens below its summary (absolutely positioned). With it, the
+     body is placed on the viewport (position: fixed, through the CSSOM, which the
+     Content-Security-Policy allows), so a scrolling table box neither clips it nor grows a
+     scrollbar; one popover is open at a time (and stays beside its summary when the page
+     scrolls); Escape or a click elsewhere closes it. */
+
+  function closePopovers(except) {
+    Array.prototype.forEach.call(document.querySelectorAll("details.popover[open]"), function (el) {
+      if (el !== except && !(except && el.contains(except))) el.removeAttribute("open");
+    });
+  }
+
+  function placePopover(details) {
+    var body = details.querySelector(".popover-body");
+    var summary = details.querySelector("summary");
+    if (!body || !summary) return;
+    details.classList.add("is-placed");
+    var anchor = summary.getBoundingClientRect();
+    var width = Math.min(body.offsetWidth || 320, window.innerWidth - 16);
+    var left = Math.max(8, Math.min(anchor.left, window.innerWidth - width - 8));
+    var top = anchor.bottom + 4;
+    var below = window.innerHeight - top - 8;
+    if (body.offsetHeight > below && anchor.top > below) {
+      top = Math.max(8, anchor.top - body.offsetHeight - 4); // more room above
+    }
+    body.style.left = left + "px";
+    body.style.top = top + "px";
+    body.style.maxHeight = Math.max(120, window.innerHeight - top - 8) + "px";
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details.popover") || !details.open) return;
+    closePopovers(details);
+    placePopover(details);
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) return;
+    var inside = event.target.closest("details.popover");
+    // a click outside closes them all; inside one, those it is not part of
+    if (!inside) closePopovers(null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.popover[open]");
+    if (!open) return;
+    closePopovers(null);
+    var summary = open.querySelector("summary");
+    if (summary) summary.focus();
+  });
+  // Scrolling the page or a table box keeps an open popover beside its summary.
+  function replacePopovers(event) {
+    var target = event && event.target;
+    if (target && target.closest && target.closest("details.popover")) return; // its own body
+    Array.prototype.forEach.call(document.querySelectorAll("details.popover[open]"), placePopover);
+  }
+  window.addEventListener("scroll", replacePopovers, true);
+  window.addEventListener("resize", replacePopovers);
+
+  /* ---------- Column picker: <details data-column-picker="NAME"> with checkboxes
+     (name="column", value=KEY) for <table data-columns="NAME"> whose cells carry data-col=KEY.
+     Until the reader chooses, the columns least needed are hidden while the table is wider than
+     its box (FIT_ORDER); a choice is kept in localStorage for this browser. */
+
+  var FIT_ORDER = ["degree", "platform", "community", "engagement", "contact", "sentiment"];
+
+  function columnPicker(picker) {
+    var name = picker.getAttribute("data-column-picker");
+    var table = document.querySelector('table[data-columns="' + name + '"]');
+    if (!table) return;
+    var storageKey = "influence-crm:columns:" + name;
+    var boxes = picker.querySelectorAll("input[type=checkbox][name=column]");
+
+    function apply(hidden) {
+      Array.prototype.forEach.call(boxes, function (box) {
+        box.checked = hidden.indexOf(box.value) < 0;
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("[data-col]"), function (cell) {
+        cell.hidden = hidden.indexOf(cell.getAttribute("data-col")) >= 0;
+      });
+      table.setAttribute("data-hidden-columns", hidden.join(" "));
+    }
+
+    function fit() {
+      var hidden = [];
+      apply(hidden);
+      var box = table.parentElement;
+      for (var i = 0; i < FIT_ORDER.length && table.scrollWidth > box.clientWidth + 1; i++) {
+        hidden.push(FIT_ORDER[i]);
+        apply(hidden);
+      }
+    }
+
+    function saved() {
+      try {
+        var value = JSON.parse(window.localStorage.getItem(storageKey));
+        return Array.isArray(value) ? value : null;
+      } catch (e) {
+        return null;
+      }
+    }
+
+    var choice = saved();
+    if (choice) apply(choice); else fit();
+    picker.hidden = false;
+
+    picker.addEventListener("change", function () {
+      var hidden = [];
+      Array.prototype.forEach.call(boxes, function (box) {
+        if (!box.checked) hidden.push(box.value);
+      });
+      apply(hidden);
+      try { window.localStorage.setItem(storageKey, JSON.stringify(hidden)); } catch (e) { /* private mode */ }
+    });
+    var reset = picker.querySelector("[data-column-reset]");
+    if (reset) {
+      reset.addEventListener("click", function () {
+        try { window.localStorage.removeItem(storageKey); } catch (e) { /* private mode */ }
+        fit();
+      });
+    }
+    var timer = null;
+    window.addEventListener("resize", function () {
+      if (saved()) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(fit, 150);
+    });
+  }
+
+  /* ---------- Compact navigation: below 48rem the main menu folds behind a Menu button. */
+
+  function navigationMenu() {
+    var button = document.querySelector("[data-nav-toggle]");
+    var header = document.querySelector(".app-header");
+    if (!button || !header) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("nav-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   function start() {
+    document.documentElement.classList.add("js");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-column-picker]"), columnPicker);
+    navigationMenu();
     enhanceTimes(document);
     window.setInterval(function () { enhanceTimes(document); }, MINUTE);
   }
@@ -172,5 +337,5 @@
     start();
   }
 
-  window.InfluenceCRM = { enhanceTimes: enhanceTimes, relativeText: relativeText };
+  window.InfluenceCRM = { enhanceTimes: enhanceTimes, relativeText: relativeText, t: t };
 })();

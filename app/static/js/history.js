@@ -8,11 +8,16 @@
 (function () {
   "use strict";
 
+  // The page's words (app.js reads them from base.html); English is the fallback.
+  function tr(text) {
+    return window.InfluenceCRM && window.InfluenceCRM.t ? window.InfluenceCRM.t(text, text) : text;
+  }
+
   var ROLES = [
-    ["networker", "Networker", "--badge-networker-fg", []],
-    ["thought_leader", "Thought leader", "--badge-leader-fg", [6, 3]],
-    ["trendsetter", "Trendsetter", "--badge-trend-fg", [2, 2]],
-    ["amplifier", "Amplifier", "--badge-amplifier-fg", [10, 3, 2, 3]],
+    ["networker", tr("Networker"), "--badge-networker-fg", []],
+    ["thought_leader", tr("Thought leader"), "--badge-leader-fg", [6, 3]],
+    ["trendsetter", tr("Trendsetter"), "--badge-trend-fg", [2, 2]],
+    ["amplifier", tr("Amplifier"), "--badge-amplifier-fg", [10, 3, 2, 3]],
   ];
 
   function draw() {

@@ -37,9 +37,10 @@
     var selected = all.filter(function (b) { return b.checked; }).length;
     var count = document.querySelector("[data-selected-count]");
     if (count) {
+      var t = window.InfluenceCRM && window.InfluenceCRM.t ? window.InfluenceCRM.t : function (k, f) { return f; };
       count.textContent = selected === 0
-        ? "Tick mentions to set their sentiment together."
-        : selected + " selected";
+        ? t("Tick mentions to set their sentiment together.", "Tick mentions to set their sentiment together.")
+        : t("{count} selected", "{count} selected").replace("{count}", selected);
     }
     var every = document.querySelector("[data-select-all]");
     if (every) {

@@ -23,15 +23,15 @@
   "use strict";
 
   var ROLES = {
-    networker: { icon: "⇄", label: "Networker", color: "#2a6fdb" },
-    thought_leader: { icon: "★", label: "Thought leader", color: "#9b3fc2" },
-    trendsetter: { icon: "↗", label: "Trendsetter", color: "#d9730d" },
-    amplifier: { icon: "↻", label: "Amplifier", color: "#0f9b8e" },
-    user: { icon: "○", label: "User", color: "#8a94a3" }
+    networker: { icon: "⇄", label: tr("Networker"), color: "#2a6fdb" },
+    thought_leader: { icon: "★", label: tr("Thought leader"), color: "#9b3fc2" },
+    trendsetter: { icon: "↗", label: tr("Trendsetter"), color: "#d9730d" },
+    amplifier: { icon: "↻", label: tr("Amplifier"), color: "#0f9b8e" },
+    user: { icon: "○", label: tr("User"), color: "#8a94a3" }
   };
   var SCORES = [
-    ["networker", "Networker"], ["thought_leader", "Thought leader"],
-    ["trendsetter", "Trendsetter"], ["amplifier", "Amplifier"]
+    ["networker", tr("Networker")], ["thought_leader", tr("Thought leader")],
+    ["trendsetter", tr("Trendsetter")], ["amplifier", tr("Amplifier")]
   ];
   // Twelve colours told apart in both schemes; the rest of the communities share a grey.
   var COMMUNITY_COLORS = [
@@ -55,7 +55,18 @@
 
   var number = new Intl.NumberFormat(document.documentElement.lang || "en");
   function fmt(n) { return n === null || n === undefined ? "—" : number.format(n); }
-  function plural(n, one, many) { return fmt(n) + " " + (n === 1 ? one : many); }
+  // The page's words (app.js reads them from base.html); English is the fallback.
+  function tr(text) {
+    return window.InfluenceCRM && window.InfluenceCRM.t ? window.InfluenceCRM.t(text, text) : text;
+  }
+  // "3 people" in the page's language: the forms by CLDR plural category (one, few, many, other).
+  var pluralRules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function plural(n, one, many) {
+    var forms = window.InfluenceCRM && window.InfluenceCRM.t ? window.InfluenceCRM.t(one + "|" + many, null) : null;
+    var form = n === 1 ? one : many;
+    if (forms && pluralRules) form = forms[pluralRules.select(n)] || forms.other || form;
+    return fmt(n) + " " + form;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -124,7 +135,7 @@
     updateDownloads(params);
     var request = ++state.request;
     var started = performance.now();
-    setStatus("Loading the graph…");
+    setStatus(tr("Loading the graph…"));
     root.dataset.state = "loading";
     fetch(root.dataset.url + dataQuery(params), {
       headers: { Accept: "application/json" }, credentials: "same-origin"
@@ -135,8 +146,8 @@
       if (request !== state.request) return; // a newer view was asked for meanwhile
       stats.fetchMs = Math.round(performance.now() - started);
       if (!result.ok) {
-        var errors = result.body.errors || [result.body.error || "the graph could not be loaded"];
-        setStatus("Filters not applied: " + errors.join("; ") + ".");
+        var errors = result.body.errors || [result.body.error || tr("the graph could not be loaded")];
+        setStatus(tr("Filters not applied:") + " " + errors.join("; ") + ".");
         root.dataset.state = "error";
         return;
       }
@@ -144,7 +155,7 @@
       show(result.body);
     }).catch(function () {
       if (request !== state.request) return;
-      setStatus("The graph could not be loaded: check the connection and reload the page.");
+      setStatus(tr("The graph could not be loaded: check the connection and reload the page."));
       root.dataset.state = "error";
     });
   }
@@ -166,7 +177,7 @@
     fillHandles(data);
     showDetails(null);
     if (!state.graph.order) {
-      setStatus("No one matches these filters. Lower the minimum number of partners, widen the dates, tick more kinds of ties or clear the topic.");
+      setStatus(tr("No one matches these filters. Lower the minimum number of partners, widen the dates, tick more kinds of ties or clear the topic."));
       root.dataset.state = "empty";
       relayout.disabled = true;
       stats.ready = true;
@@ -188,8 +199,8 @@
     var c = data.counts;
     var text = plural(c.nodes, "person", "people") + ", " + plural(c.edges, "tie", "ties");
     if (data.truncated) {
-      text += "; showing the " + fmt(c.shown_nodes) + " best connected (" +
-        fmt(data.dropped) + " left out: raise the minimum number of partners or narrow the filters to see them)";
+      text += "; " + tr("showing the {shown} best connected ({dropped} left out: raise the minimum number of partners or narrow the filters to see them)")
+        .replace("{shown}", fmt(c.shown_nodes)).replace("{dropped}", fmt(data.dropped));
     }
     countsBox.textContent = text + ".";
   }
@@ -412,7 +423,7 @@
     copy.on("eachNodeAttributesUpdated", countIteration);
     stats.layoutRunning = true;
     root.dataset.layout = "running";
-    relayout.textContent = "Stop layout";
+    relayout.textContent = tr("Stop layout");
     state.layout.start();
     if (state.hideEdgesInLayout && !state.edgesHidden && state.renderer) {
       state.edgesHidden = true;
@@ -498,7 +509,7 @@
     stats.layoutRunning = false;
     state.edgesHidden = false;
     root.dataset.layout = "done";
-    relayout.textContent = "Re-run layout";
+    relayout.textContent = tr("Re-run layout");
     if (state.renderer) state.renderer.refresh();
   }
 
@@ -521,7 +532,7 @@
   function showDetails(key) {
     details.replaceChildren();
     if (key === null) {
-      details.appendChild(el("p", "muted", "Click a person to see their role and scores; double-click opens their page."));
+      details.appendChild(el("p", "muted", tr("Click a person to see their role and scores; double-click opens their page.")));
       return;
     }
     var node = state.data.nodes[state.graph.getNodeAttribute(key, "i")];
@@ -541,12 +552,12 @@
     var badge = el("span", "badge role role-" + (ROLES[node.role] ? node.role.replace("_", "-") : "other"));
     badge.appendChild(el("span", "badge-icon", role.icon)).setAttribute("aria-hidden", "true");
     badge.appendChild(document.createTextNode(role.label));
-    var roleLine = el("p", "node-role", "Role: ");
+    var roleLine = el("p", "node-role", tr("Role:") + " ");
     roleLine.appendChild(badge);
     details.appendChild(roleLine);
 
     var table = el("table", "node-scores");
-    var caption = el("caption", null, "Role scores (0–100)");
+    var caption = el("caption", null, tr("Role scores (0–100)"));
     table.appendChild(caption);
     var body = el("tbody");
     SCORES.forEach(function (pair) {
@@ -573,14 +584,14 @@
       dd.setAttribute("dir", "auto");
       facts.appendChild(dd);
     }
-    fact("Platform", node.platform);
-    fact("Followers", fmt(node.followers));
-    fact("Partners", fmt(node.degree));
-    fact("Community", node.community >= 0
-      ? (state.communityName[node.community] || "Community " + node.community) : "none");
-    fact("First seen", node.first_seen ? node.first_seen.slice(0, 10) : "—");
+    fact(tr("Platform"), node.platform);
+    fact(tr("Followers"), fmt(node.followers));
+    fact(tr("Partners"), fmt(node.degree));
+    fact(tr("Community"), node.community >= 0
+      ? (state.communityName[node.community] || tr("Community") + " " + node.community) : tr("none"));
+    fact(tr("First seen"), node.first_seen ? node.first_seen.slice(0, 10) : "—");
     details.appendChild(facts);
-    var open = el("a", "small", "Open the author page");
+    var open = el("a", "small", tr("Open the author page"));
     open.href = url;
     open.setAttribute("role", "button");
     var p = el("p");
@@ -621,7 +632,7 @@
       legend.appendChild(li);
     });
     var rest = state.data.nodes.length - shown;
-    if (rest > 0) legend.appendChild(legendItem(OTHER_COLOR, "Other communities or none", fmt(rest)));
+    if (rest > 0) legend.appendChild(legendItem(OTHER_COLOR, tr("Other communities or none"), fmt(rest)));
   }
 
   function fillHandles(data) {
@@ -651,7 +662,7 @@
       });
     }
     if (match) select(String(match.id), true);
-    else setStatus("No one called “" + text.trim() + "” in this view.");
+    else setStatus(tr("No one called “{name}” in this view.").replace("{name}", text.trim()));
   }
 
   // ---------- wiring ----------
@@ -753,7 +764,7 @@
       stopLayout: stopLayout
     };
     if (!window.graphology || !window.Sigma) {
-      setStatus("The graph libraries did not load: reload the page, or use the downloads.");
+      setStatus(tr("The graph libraries did not load: reload the page, or use the downloads."));
       return;
     }
     document.getElementById("network-fallback").hidden = true;
@@ -763,7 +774,7 @@
       if (event.target.type === "checkbox" && event.target.name === "kind" &&
           !form.querySelector("input[name=kind]:checked")) {
         event.target.checked = true; // at least one kind of tie
-        setStatus("Keep at least one kind of tie.");
+        setStatus(tr("Keep at least one kind of tie."));
         return;
       }
       apply(true);
