@@ -32,9 +32,9 @@ run: $(VENV)/.installed
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location \
 		--sort-output -o app/translations/messages.pot .
-	$(VENV)/bin/pybabel update --quiet -i app/translations/messages.pot -d app/translations \
-		--no-fuzzy-matching --no-location
-	$(VENV)/bin/pybabel compile --quiet -d app/translations
+	$(VENV)/bin/pybabel --quiet update -i app/translations/messages.pot -d app/translations \
+		--no-fuzzy-matching --width 100
+	$(VENV)/bin/pybabel --quiet compile -d app/translations
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

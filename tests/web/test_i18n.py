@@ -23,8 +23,12 @@ from factories import PASSWORD, login, make_user, make_workspace, mention, write
 ROOT = Path(__file__).resolve().parents[2]
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 # Words a template may show as they are in any language: the product's name, file formats,
-# placeholders of code samples, the time zone.
-NOT_WORDS = {"Influence", "CRM", "GEXF", "GraphML", "handle", "TOKEN", "SLUG", "UTC"}
+# placeholders of code samples, the time zone; the platforms' keys as typed into a platform field
+# (twitter, vk), a link's scheme (https://…) and erid, the ad-marking token's name in both languages.
+NOT_WORDS = {
+    "Influence", "CRM", "GEXF", "GraphML", "CSV", "Excel", "handle", "TOKEN", "SLUG", "UTC",
+    "twitter", "vk", "https", "erid",
+}  # fmt: skip
 
 
 def bare_words(source: str) -> list[str]:
