@@ -143,6 +143,12 @@ def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
     )
 
 
+def _without_nul(lines: Iterator[str]) -> Iterator[str]:
+    """Yield the lines with each NUL read as U+FFFD: no database stores a NUL in text."""
+    for line in lines:
+        yield line.replace("\x00", "\ufffd") if "\x00" in line else line
+
+
 class CsvParser:
     """MentionRecord CSV: a header row naming the fields, one post per row."""
 
@@ -162,7 +168,7 @@ class CsvParser:
 
     def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
         """Yield a record or a ``RowError`` per data row."""
-        reader = csv.reader(stream)
+        reader = csv.reader(_without_nul(stream))
         try:
             header = next(reader)
         except StopIteration:
