@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from app import models  # noqa: F401  (register every table)
+    from app.advocacy import models as advocacy_models  # noqa: F401
     from app.sentiment import models as sentiment_models  # noqa: F401  (its tables too)
 
     _register_blueprints(app)
@@ -87,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.web import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    from app.advocacy import api as advocacy_api  # noqa: F401  (its routes join the API's)
+    from app.advocacy import bp as advocacy_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.influencers import bp as influencers_bp
@@ -99,14 +102,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentions_bp)
     app.register_blueprint(influencers_bp)
     app.register_blueprint(network_bp)
+    app.register_blueprint(advocacy_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
 
 def _register_cli(app: Flask) -> None:
+    from app.advocacy.cli import advocacy_cli
     from app.cli import register
 
     register(app)
+    app.cli.add_command(advocacy_cli)
 
 
 ERROR_PAGES = (

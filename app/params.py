@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 MAX_PAGE = 100_000
 """The highest page number a list accepts (100,000 pages of 1,000 is beyond any workspace)."""
@@ -120,6 +120,24 @@ class Params:
     def identifier(self, name: str) -> int | None:
         """Return a database id (1 to :data:`MAX_ID`), else ``None``."""
         return self.integer(name, None, 1, MAX_ID)
+
+    def moment(self, name: str) -> str:
+        """Return an instant as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC; ISO 8601 read, no zone meaning
+        UTC) between :data:`MIN_DATE` and :data:`MAX_DATE`, else ""."""
+        value = self.raw(name)
+        if not value:
+            return ""
+        try:
+            parsed = datetime.fromisoformat(value[:40].replace("Z", "+00:00").replace(" ", "T"))
+        except ValueError:
+            self.refuse(name, f"{name} {value[:40]!r} is not a time like 2026-11-23T14:00Z")
+            return ""
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        if not MIN_DATE <= parsed.astimezone(UTC).date() < MAX_DATE:
+            self.refuse(name, f"{name} must be a time from {MIN_DATE} to {MAX_DATE}")
+            return ""
+        return f"{parsed.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
     def day(self, name: str) -> str:
         """Return a date as ``YYYY-MM-DD`` between :data:`MIN_DATE` and :data:`MAX_DATE`, else ""."""

@@ -93,6 +93,7 @@ NAVIGATION = (
     ("Topics", "influencers.topics"),
     ("Communities", "influencers.communities"),
     ("Network", "network.index"),
+    ("Advocacy", "advocacy.index"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
@@ -102,6 +103,7 @@ NAVIGATION_CHILDREN = {
     "mentions.index": {"mentions.index"},
     "influencers.index": {"mentions.author", "influencers.runs", "influencers.suspicious"},
     "workspaces.import_form": {"workspaces.import_run"},
+    "advocacy.index": {"advocacy.authors", "advocacy.settings"},
 }
 
 

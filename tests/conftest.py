@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # for `import factories` with --import-mode=importlib
 
 from app import create_app  # noqa: E402
+from app.advocacy import models as _advocacy_models  # noqa: E402,F401  (tables for create_all)
 from app.extensions import db  # noqa: E402
 from app.models import Base  # noqa: E402
+from app.sentiment import models as _sentiment_models  # noqa: E402,F401  (tables for create_all)
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -60,7 +60,12 @@ def settings_of(workspace: Workspace) -> SentimentSettings:
 def update_settings(
     workspace: Workspace, *, use_model: bool | None = None, learn_from_imported: bool | None = None
 ) -> SentimentSettings:
-    """Change the settings; switching the model off or on relabels in the background."""
+    """Change the settings; switching the model off or on relabels in the background.
+
+    Raises ``FieldError`` when asked to use the learned model before one was trained.
+    """
+    if use_model and ready_model(workspace) is None:
+        raise FieldError("use_model", "there is no learned model yet: train one first")
     settings = db.session.get(SentimentSettings, workspace.id)
     if settings is None:
         settings = SentimentSettings(workspace_id=workspace.id, use_model=True,
@@ -89,16 +94,57 @@ def latest_model(workspace: Workspace) -> SentimentModel | None:
     )
 
 
-def active_model(workspace: Workspace) -> SentimentModel | None:
-    """Return the model that labels the workspace's posts: its newest ready one, if it uses one."""
-    if not settings_of(workspace).use_model:
-        return None
+def ready_model(workspace: Workspace) -> SentimentModel | None:
+    """Return the workspace's newest trained model, whether it uses it or not."""
     return db.session.scalar(
         select(SentimentModel)
         .where(SentimentModel.workspace_id == workspace.id, SentimentModel.status == "done")
         .order_by(SentimentModel.id.desc())
         .limit(1)
     )
+
+
+def active_model(workspace: Workspace) -> SentimentModel | None:
+    """Return the model that labels the workspace's posts: its newest ready one, if it uses one."""
+    if not settings_of(workspace).use_model:
+        return None
+    return ready_model(workspace)
+
+
+@dataclass
+class Overview:
+    """What the settings page says of a workspace's sentiment: its settings, its corrections
+    of each sentiment now, its newest run (``latest``, any state), its newest trained model
+    (``ready``) and the one labelling its posts (``active``; ``None``: the base analysers)."""
+
+    settings: SentimentSettings
+    counts: dict[str, int]
+    latest: SentimentModel | None
+    ready: SentimentModel | None
+    active: SentimentModel | None
+    min_per_class: int = classifier.MIN_PER_CLASS
+
+    @property
+    def busy(self) -> bool:
+        """Whether a training is queued or running."""
+        return self.latest is not None and self.latest.status in job_records.ACTIVE
+
+    @property
+    def missing(self) -> dict[str, int]:
+        """How many more corrections each sentiment needs before a model can be trained."""
+        return {label: self.min_per_class - n for label, n in self.counts.items()
+                if n < self.min_per_class}  # fmt: skip
+
+
+def overview(workspace: Workspace) -> Overview:
+    """Return what the settings page shows of the workspace's sentiment model."""
+    job_records.close_stale("sentiment", workspace.id)
+    settings = settings_of(workspace)
+    ready = ready_model(workspace)
+    return Overview(
+        settings=settings, counts=correction_counts(workspace), latest=latest_model(workspace),
+        ready=ready, active=ready if settings.use_model else None,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- corrections
@@ -120,6 +166,10 @@ def correct(workspace: Workspace, mention_ids: Iterable[int], label: str) -> int
             .values(sentiment=label, sentiment_score=SCORE_OF[label], sentiment_source="person")
         ).rowcount
     db.session.commit()
+    if done:
+        from app.advocacy.services import daily
+
+        daily.invalidate(workspace)  # the advocacy figures follow the corrections
     return done
 
 
@@ -248,27 +298,34 @@ def import_labels(workspace: Workspace, path: Path | str) -> LabelResult:
 # ---------------------------------------------------------------- training and labelling
 
 
-def corrections_of(workspace: Workspace) -> list[tuple[str, str, str | None]]:
-    """Return ``(text, label, lang)`` of every correction the model learns from."""
+def _teaching(workspace: Workspace) -> tuple:
+    """Return the conditions that pick the mentions the model learns from."""
     sources = ["person"]
     if settings_of(workspace).learn_from_imported:
         sources.append("imported")
+    return (
+        Mention.workspace_id == workspace.id,
+        Mention.sentiment_source.in_(sources),
+        Mention.sentiment.in_(LABELS),
+    )
+
+
+def corrections_of(workspace: Workspace) -> list[tuple[str, str, str | None]]:
+    """Return ``(text, label, lang)`` of every correction the model learns from."""
     return [
         tuple(row)
         for row in db.session.execute(
-            select(Mention.text, Mention.sentiment, Mention.lang).where(
-                Mention.workspace_id == workspace.id,
-                Mention.sentiment_source.in_(sources),
-                Mention.sentiment.in_(LABELS),
-            )
+            select(Mention.text, Mention.sentiment, Mention.lang).where(*_teaching(workspace))
         )
     ]
 
 
 def correction_counts(workspace: Workspace) -> dict[str, int]:
     """Return how many corrections of each sentiment the workspace has."""
-    rows = corrections_of(workspace)
-    counts = Counter(label for _, label, _ in rows)
+    counts = dict(db.session.execute(
+        select(Mention.sentiment, func.count()).where(*_teaching(workspace))
+        .group_by(Mention.sentiment)
+    ).all())  # fmt: skip
     return {label: counts.get(label, 0) for label in LABELS}
 
 
@@ -351,6 +408,9 @@ def label_with(workspace: Workspace, model: SentimentModel, pipeline, *, since: 
             Mention.lang.in_(model.languages),
         )
 
+    from app.advocacy.services import daily
+
+    daily.mark_stale(workspace)  # the advocacy figures are read from the mentions meanwhile
     total = db.session.scalar(select(func.count()).select_from(Mention).where(*labellable(since)))
     top = db.session.scalar(select(func.max(Mention.id)).where(Mention.workspace_id == workspace.id))
     done, last = 0, since
@@ -378,6 +438,7 @@ def label_with(workspace: Workspace, model: SentimentModel, pipeline, *, since: 
             progress(model.progress)
     model.labelled_up_to = max(model.labelled_up_to or 0, top or 0)
     db.session.commit()
+    daily.invalidate(workspace)
     return done
 
 
@@ -412,8 +473,10 @@ def apply_choice(workspace_id: int) -> None:
 
 def back_to_base(workspace: Workspace) -> int:
     """Give the mentions the learned model labelled their base sentiment again."""
+    from app.advocacy.services import daily
     from app.nlp.sentiment import analyze_sentiment
 
+    daily.mark_stale(workspace)
     done, last = 0, 0
     while True:
         batch = db.session.execute(
@@ -423,6 +486,7 @@ def back_to_base(workspace: Workspace) -> int:
             .order_by(Mention.id).limit(BATCH)
         ).all()  # fmt: skip
         if not batch:
+            daily.invalidate(workspace)
             return done
         results = analyze_sentiment([text for _, text, _ in batch], [lang for _, _, lang in batch])
         db.session.execute(

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.ingest import (
     FORMATS,
     MentionRecord,
+    ParseWarning,
     RowError,
 )
 from app.ingest.vet import Vetter, storable
@@ -163,7 +164,7 @@ def _take(result: ImportResult, batch: Batch, single_file: bool) -> None:
 
 def import_records(
     workspace: Workspace,
-    records: Iterable[tuple[MentionRecord | RowError, str]],
+    records: Iterable[tuple[MentionRecord | RowError | ParseWarning, str]],
     *,
     run: ImportRun | None = None,
     batch_size: int = BATCH_SIZE,
@@ -182,6 +183,9 @@ def import_records(
         for item, where in records:
             if isinstance(item, RowError):
                 result.reject(where, item.line, item.reason)
+                continue
+            if isinstance(item, ParseWarning):
+                result.warnings.append(storable(f"{where}: {item.message}"))
                 continue
             problem = vet(item, where, lambda warning: result.warnings.append(storable(warning)))
             if problem:

@@ -31,6 +31,8 @@ class MentionFilters:
     kind: str = ""
     since: str = ""
     until: str = ""
+    after: str = ""  # an instant (UTC, ISO 8601): posts from it on (an alert's hour)
+    before: str = ""  # an instant: posts before it
     page: int = 1
     author_id: int | None = None  # set by the author page, not read from the query string
     errors: list[ParamError] = field(default_factory=list)
@@ -48,6 +50,8 @@ class MentionFilters:
             kind=params.choice("kind", MENTION_KINDS),
             since=params.day("since"),
             until=params.day("until"),
+            after=params.moment("after"),
+            before=params.moment("before"),
             page=params.integer("page", 1, 1, MAX_PAGE),
         )
         filters.errors = params.errors
@@ -127,6 +131,10 @@ def _filtered(workspace: Workspace, filters: MentionFilters) -> Select:
         query = query.where(Mention.created_at >= _day_bounds(workspace, filters.since, end=False))
     if filters.until:
         query = query.where(Mention.created_at < _day_bounds(workspace, filters.until, end=True))
+    if filters.after:
+        query = query.where(Mention.created_at >= datetime.fromisoformat(filters.after))
+    if filters.before:
+        query = query.where(Mention.created_at < datetime.fromisoformat(filters.before))
     return query
 
 

@@ -421,7 +421,7 @@ def compute(
     record = ("scoring", snapshot.id)
     try:
         with bulk_work():
-            return _compute(workspace, snapshot, params, report)
+            done = _compute(workspace, snapshot, params, report)
     except BaseException as error:  # the snapshot says why, whoever runs it (a job, the CLI)
         db.session.rollback()
         if isinstance(error, ServiceError):
@@ -432,6 +432,11 @@ def compute(
             message = job_records.interrupted("scoring")
         job_records.fail(record, message)
         raise
+    # the advocacy figures' daily aggregate follows the mentions and the new scores (alerts)
+    from app.services import jobs
+
+    jobs.submit("app.advocacy.services.daily.refresh_job", workspace.id)
+    return done
 
 
 def _compute(workspace, snapshot, params, report) -> ScoreSnapshot:

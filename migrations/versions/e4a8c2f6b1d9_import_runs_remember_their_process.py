@@ -2,7 +2,7 @@
 was killed is closed on the next start instead of saying "running" for an hour
 
 Revision ID: e4a8c2f6b1d9
-Revises: b7d1e5a3c9f2
+Revises: e3a9c4d2b8f1
 Create Date: 2026-12-06 10:05:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4a8c2f6b1d9'
-down_revision = 'b7d1e5a3c9f2'
+down_revision = 'e3a9c4d2b8f1'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,115 @@
+"""Views of the advocacy page, its author lists, alert acknowledgement and settings."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.advocacy import bp
+from app.advocacy.forms import AdvocacySettingsForm
+from app.advocacy.services import alerts as alert_service
+from app.advocacy.services import figures
+from app.advocacy.services import settings as settings_service
+from app.advocacy.services.periods import period_from_args
+from app.auth.forms import EmptyForm
+from app.params import Params
+from app.services import mentions as mention_service
+from app.services.errors import NotFound, ServiceError
+from app.web import notice_ignored, page_number, workspace_view
+
+
+def scope_from_args(workspace, args) -> tuple[figures.Scope, list]:
+    """Read the period (``from``, ``to``, ``tz``), ``platform`` and ``topic``."""
+    period, errors = period_from_args(workspace, args)
+    params = Params(args)
+    scope = figures.Scope(period, platform=params.text("platform", 32),
+                          topic=params.text("topic"))  # fmt: skip
+    return scope, errors + params.errors
+
+
+@bp.get("/w/<slug>/advocacy")
+@workspace_view()
+def index(access):
+    scope, errors = scope_from_args(access.workspace, request.args)
+    notice_ignored(errors)
+    view = figures.overview(access.workspace, scope, topics=request.args.get("topics") == "1")
+    return render_template(
+        "advocacy/index.html", access=access, scope=scope, view=view,
+        chart=figures.chart_data(view), ack_form=EmptyForm(),
+        alerts=alert_service.list_alerts(access.workspace, "open", limit=50),
+        describe=alert_service.describe, alert_args=alert_service.mentions_query,
+        platforms=mention_service.platforms_of(access.workspace),
+        authors_url=lambda cls: _url("advocacy.authors", access, scope, **{"class": cls}),
+        index_url=lambda **extra: _url("advocacy.index", access, scope, **extra),
+    )  # fmt: skip
+
+
+def _url(endpoint: str, access, scope: figures.Scope, **extra) -> str:
+    """Return the URL of an advocacy page for the same scope, with ``extra`` arguments."""
+    return url_for(endpoint, slug=access.workspace.slug, **(_query(scope) | extra))
+
+
+def _query(scope: figures.Scope) -> dict:
+    """The scope as query-string arguments (to keep it in links)."""
+    args = {"from": scope.period.first.isoformat(), "to": scope.period.last.isoformat()}
+    for key in ("platform", "topic"):
+        if getattr(scope, key):
+            args[key] = getattr(scope, key)
+    return args
+
+
+@bp.get("/w/<slug>/advocacy/authors")
+@workspace_view()
+def authors(access):
+    scope, errors = scope_from_args(access.workspace, request.args)
+    params = Params(request.args)
+    cls = params.choice("class", figures.CLASSES, "promoter")
+    notice_ignored(errors + params.errors)
+    page = page_number()
+    total, people = figures.authors(access.workspace, scope, cls, page=page, per_page=50)
+    return render_template(
+        "advocacy/authors.html", access=access, scope=scope, cls=cls, people=people,
+        total=total, page=page, pages=max(1, -(-total // 50)),
+        url_for_page=lambda n: _url("advocacy.authors", access, scope, page=n, **{"class": cls}),
+        index_url=lambda **extra: _url("advocacy.index", access, scope, **extra),
+    )  # fmt: skip
+
+
+@bp.post("/w/<slug>/advocacy/alerts/<int:alert_id>/ack")
+@workspace_view("agent")
+def acknowledge(access, alert_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400, "the form expired: reload the page and try again")
+    try:
+        alert_service.acknowledge(access.workspace, alert_id, current_user)
+    except NotFound:
+        abort(404)
+    flash("Alert acknowledged.", "success")
+    back = request.form.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):  # only back to a page of this site
+        back = url_for("advocacy.index", slug=access.workspace.slug)
+    return redirect(back)
+
+
+@bp.route("/w/<slug>/advocacy/settings", methods=["GET", "POST"])
+@workspace_view("manager")
+def settings(access):
+    current = settings_service.settings_of(access.workspace)
+    form = AdvocacySettingsForm(
+        competitors=settings_service.competitors_text(current), webhook_url=current.webhook_url
+    )
+    if form.validate_on_submit():
+        try:
+            settings_service.update_settings(
+                access.workspace, competitors=form.competitors.data or "",
+                webhook_url=form.webhook_url.data or "", new_secret=form.new_secret.data,
+            )  # fmt: skip
+        except ServiceError as error:
+            getattr(form, getattr(error, "field", "competitors"), form.competitors).errors.append(
+                str(error)
+            )
+        else:
+            flash("Advocacy settings saved.", "success")
+            return redirect(url_for("advocacy.settings", slug=access.workspace.slug))
+    return render_template(
+        "advocacy/settings.html", access=access, form=form,
+        settings=settings_service.settings_of(access.workspace),
+    )  # fmt: skip

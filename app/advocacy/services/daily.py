@@ -1,0 +1,322 @@
+"""The daily pre-aggregate: per author and local day, their mentions by sentiment.
+
+:func:`refresh` rebuilds a workspace's aggregate from its mentions in a few statements (the
+database groups; nothing per mention in Python but share of voice's text matching, done only
+when competitors are tracked). It runs as a background job (:func:`refresh_job`) after every
+scoring run (so after imports), after a model relabels, after corrections, and by
+``flask --app wsgi advocacy refresh``. Until it has run, :func:`fresh` says the aggregate does
+not hold, and the figures are computed from the mentions (same results, slower).
+
+Days are local days of the workspace's time zone. SQL has no portable time-zone arithmetic,
+so each mention's day is its UTC time shifted by the zone's offset in force at that instant:
+the offsets of the span of the workspace's mentions are found here (a zone changes offset a
+few times a year), and one ``CASE`` picks the shift by instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as clock
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, case, cast, delete, func, insert, literal_column, select
+
+from app.advocacy.models import (
+    AdvocacyDay,
+    AdvocacySettings,
+    AdvocacyState,
+    AdvocacyTopicDay,
+    AdvocacyVoiceDay,
+)
+from app.extensions import db
+from app.models import Author, BotVerdict, Mention, MentionTopic, Workspace, utcnow
+from app.models.mention import dated_in_range
+from app.services import statistics
+
+log = logging.getLogger(__name__)
+
+KNOWN = ("positive", "neutral", "negative")
+
+
+# ---------------------------------------------------------------- state
+
+
+def state_of(workspace: Workspace) -> AdvocacyState | None:
+    """Return what the workspace's aggregate was built from (``None``: never built)."""
+    return db.session.get(AdvocacyState, workspace.id)
+
+
+def verdicts_fingerprint(workspace: Workspace) -> str:
+    """Return a short text that changes whenever people's bot verdicts change."""
+    count, newest = db.session.execute(
+        select(func.count(BotVerdict.id), func.max(BotVerdict.id)).where(
+            BotVerdict.workspace_id == workspace.id
+        )
+    ).one()
+    return f"{count}:{newest or 0}"
+
+
+def terms_of(workspace: Workspace) -> dict:
+    """Return the brand's and the competitors' terms, as share of voice counts them."""
+    settings = db.session.get(AdvocacySettings, workspace.id)
+    return {
+        "brand": sorted(workspace.brand_terms or []),
+        "competitors": {k: sorted(v) for k, v in sorted((settings.competitors or {}).items())}
+        if settings
+        else {},
+    }
+
+
+def has_newer_mentions(workspace: Workspace, upto: int) -> bool:
+    """Say whether the workspace has mentions with an id above ``upto``."""
+    return (
+        db.session.scalar(
+            select(Mention.id)
+            .where(Mention.id > upto, Mention.workspace_id == workspace.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def fresh(workspace: Workspace, timezone: str | None = None) -> bool:
+    """Say whether the aggregate holds: built in ``timezone`` (the workspace's by default),
+    from every mention and bot verdict there is now, with no sentiment changed since."""
+    state = state_of(workspace)
+    zone = timezone or workspace.timezone or "UTC"
+    return (
+        state is not None
+        and not state.stale
+        and state.timezone == zone
+        and state.timezone == (workspace.timezone or "UTC")
+        and state.verdicts == verdicts_fingerprint(workspace)
+        and not has_newer_mentions(workspace, state.mentions_upto)
+    )
+
+
+def voice_fresh(workspace: Workspace) -> bool:
+    """Say whether the share-of-voice counts hold (the aggregate holds, same terms)."""
+    state = state_of(workspace)
+    return fresh(workspace) and state.terms == terms_of(workspace)
+
+
+def mark_stale(workspace: Workspace) -> None:
+    """Say that sentiments are changing: the aggregate is not read until it is rebuilt."""
+    state = state_of(workspace)
+    if state is None:
+        state = AdvocacyState(workspace_id=workspace.id, timezone=workspace.timezone or "UTC")
+        db.session.add(state)
+    state.stale = True
+    db.session.commit()
+
+
+def invalidate(workspace: Workspace) -> None:
+    """Say that sentiments changed: the aggregate is not read until it is rebuilt, which is
+    queued now (in the background)."""
+    mark_stale(workspace)
+    from app.services import jobs
+
+    jobs.submit("app.advocacy.services.daily.refresh_job", workspace.id)
+
+
+# ---------------------------------------------------------------- local days in SQL
+
+
+def offset_segments(
+    zone: ZoneInfo, start: datetime, end: datetime
+) -> list[tuple[datetime | None, int]]:
+    """Return the zone's UTC offsets between two instants: ``(until, minutes)`` in order,
+    each offset holding for instants before ``until`` (``None`` for the last).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> segs = offset_segments(ZoneInfo("Europe/Berlin"), datetime(2026, 3, 1, tzinfo=UTC),
+    ...                        datetime(2026, 4, 1, tzinfo=UTC))
+    >>> [(u.isoformat() if u else None, m) for u, m in segs]
+    [('2026-03-29T01:00:00+00:00', 60), (None, 120)]
+    """
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(zone).utcoffset().total_seconds() // 60)
+
+    segments: list[tuple[datetime | None, int]] = []
+    at = start.astimezone(UTC) - timedelta(days=1)
+    stop = end.astimezone(UTC) + timedelta(days=1)
+    current = offset(at)
+    while at < stop:
+        step = at + timedelta(days=1)
+        if offset(step) != current:
+            low, high = at, step  # the change lies in (low, high]: halve to the second
+            while (high - low) > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if offset(middle) == current:
+                    low = middle
+                else:
+                    high = middle
+            high = high.replace(microsecond=0)
+            segments.append((high, current))
+            current = offset(step)
+        at = step
+    segments.append((None, current))
+    return segments
+
+
+def _shifted_day(column, minutes: int, dialect: str):
+    if dialect == "sqlite":
+        return func.date(column, f"{minutes:+d} minutes")
+    return cast(column + literal_column(f"INTERVAL '{int(minutes)} minutes'"), Date)
+
+
+def local_day_sql(column, zone: ZoneInfo, start: datetime, end: datetime, dialect: str):
+    """Return an SQL expression of the local day (in ``zone``) of the UTC timestamp ``column``,
+    valid for instants between ``start`` and ``end``."""
+    segments = offset_segments(zone, start, end)
+    if len(segments) == 1:
+        return _shifted_day(column, segments[0][1], dialect)
+    whens = [(column < until, _shifted_day(column, minutes, dialect))
+             for until, minutes in segments[:-1]]  # fmt: skip
+    return case(*whens, else_=_shifted_day(column, segments[-1][1], dialect))
+
+
+# ---------------------------------------------------------------- rebuilding
+
+
+def refresh(workspace: Workspace) -> AdvocacyState:
+    """Rebuild the workspace's aggregate from its mentions now; return its new state."""
+    started = clock.perf_counter()
+    state = state_of(workspace)
+    if state is None:
+        state = AdvocacyState(workspace_id=workspace.id)
+        db.session.add(state)
+    zone_name = workspace.timezone or "UTC"
+    upto = db.session.scalar(
+        select(func.max(Mention.id)).where(Mention.workspace_id == workspace.id)
+    ) or 0  # fmt: skip
+    verdicts, terms = verdicts_fingerprint(workspace), terms_of(workspace)
+    for model in (AdvocacyDay, AdvocacyTopicDay, AdvocacyVoiceDay):
+        db.session.execute(delete(model).where(model.workspace_id == workspace.id))
+    first, last = db.session.execute(
+        select(func.min(Mention.created_at), func.max(Mention.created_at)).where(
+            Mention.workspace_id == workspace.id, Mention.id <= upto, dated_in_range()
+        )
+    ).one()
+    if first is not None:
+        _insert_days(workspace, ZoneInfo(zone_name), first, last, upto)
+        if terms["competitors"]:
+            _insert_voice(workspace, ZoneInfo(zone_name), terms, upto)
+    from app.advocacy.services import cube
+
+    state.cube, state.cube_meta = cube.build(workspace)
+    state.timezone, state.mentions_upto, state.verdicts, state.terms = (
+        zone_name,
+        upto,
+        verdicts,
+        terms,
+    )
+    state.stale, state.built_at = False, utcnow()
+    state.seconds = round(clock.perf_counter() - started, 3)
+    db.session.commit()
+    statistics.refresh(db.session.connection(), ("advocacy_days", "advocacy_topic_days"))
+    db.session.commit()
+    return state
+
+
+def _insert_days(workspace, zone, first, last, upto) -> None:
+    dialect = db.session.get_bind().dialect.name
+    day = local_day_sql(Mention.created_at, zone, first, last, dialect).label("day")
+    known = (
+        Mention.workspace_id == workspace.id,
+        Mention.id <= upto,
+        Mention.sentiment.in_(KNOWN),
+        dated_in_range(),  # a post dated 9999 is flagged, not a day of the figures
+    )
+    inner = (
+        select(Mention.author_id, Author.platform, Author.followers, day, Mention.sentiment)
+        .join(Author, Author.id == Mention.author_id)
+        .where(*known)
+        .subquery()
+    )
+    db.session.execute(
+        insert(AdvocacyDay).from_select(
+            ["workspace_id", "author_id", "day", "platform", "followers",
+             "positive", "neutral", "negative"],
+            select(
+                literal_column(str(int(workspace.id))), inner.c.author_id, inner.c.day,
+                func.max(inner.c.platform), func.max(inner.c.followers),
+                *tallies(inner.c.sentiment),
+            ).group_by(inner.c.author_id, inner.c.day),
+        )
+    )  # fmt: skip
+    inner = (
+        select(MentionTopic.topic, Mention.author_id, Author.platform, Author.followers, day,
+               Mention.sentiment)
+        .join(Mention, Mention.id == MentionTopic.mention_id)
+        .join(Author, Author.id == Mention.author_id)
+        .where(MentionTopic.workspace_id == workspace.id, *known)
+        .subquery()
+    )  # fmt: skip
+    db.session.execute(
+        insert(AdvocacyTopicDay).from_select(
+            ["workspace_id", "topic", "author_id", "day", "platform", "followers",
+             "positive", "neutral", "negative"],
+            select(
+                literal_column(str(int(workspace.id))), inner.c.topic, inner.c.author_id, inner.c.day,
+                func.max(inner.c.platform), func.max(inner.c.followers),
+                *tallies(inner.c.sentiment),
+            ).group_by(inner.c.topic, inner.c.author_id, inner.c.day),
+        )
+    )  # fmt: skip
+
+
+def tallies(sentiment) -> tuple:
+    """Return the sums of positive, neutral and negative rows of a ``sentiment`` column."""
+    return tuple(func.sum(case((sentiment == label, 1), else_=0)) for label in KNOWN)
+
+
+def brand_matchers(terms: dict):
+    """Return ``(brand, find)`` pairs: ``""`` for the workspace's own brand, then each
+    competitor by name; ``find(text)`` says whether the text names that brand."""
+    from app.services.ingest import brand_matcher
+
+    pairs = [("", brand_matcher(terms["brand"]))] if terms["brand"] else []
+    pairs += [(name, brand_matcher(words)) for name, words in terms["competitors"].items()]
+    return pairs
+
+
+def _insert_voice(workspace, zone, terms, upto) -> None:
+    """Count, per local day, the mentions naming each tracked brand (see share of voice)."""
+    matchers = brand_matchers(terms)
+    counts: Counter = Counter()
+    rows = db.session.execute(
+        select(Mention.created_at, Mention.text)
+        .where(Mention.workspace_id == workspace.id, Mention.id <= upto, dated_in_range())
+        .execution_options(yield_per=20_000)
+    )
+    for created_at, text in rows:
+        named = [brand for brand, find in matchers if find(text or "")]
+        if named:
+            day = created_at.astimezone(zone).date()
+            for brand in named:
+                counts[(day, brand)] += 1
+    if counts:
+        db.session.execute(
+            insert(AdvocacyVoiceDay),
+            [
+                {"workspace_id": workspace.id, "day": day, "brand": brand, "mentions": n}
+                for (day, brand), n in counts.items()
+            ],  # fmt: skip
+        )
+
+
+def refresh_job(workspace_id: int) -> None:
+    """Background job: rebuild the aggregate unless it holds, then look for crisis alerts."""
+    workspace = db.session.get(Workspace, workspace_id)
+    if workspace is None:
+        return
+    if not voice_fresh(workspace):
+        state = refresh(workspace)
+        log.info("advocacy aggregate of %s rebuilt in %.1f s", workspace.slug, state.seconds)
+    from app.advocacy.services import alerts
+
+    alerts.detect(workspace)

@@ -1,0 +1,162 @@
+"""Benchmark the advocacy figures (API and page) on a workspace of 1,000,000 mentions.
+
+    python bench/reports.py                                   # SQLite, built once in bench/out/
+    python bench/reports.py --database-url postgresql://postgres@127.0.0.1/bench_reports
+    python bench/reports.py --rows 100000                     # a quicker run
+
+Builds (once, cached) a workspace from the synthetic file bench/ingest.py writes (same
+generator and seed: ``bench/out/mentions-<rows>.csv``, about 200,000 authors over 90 days),
+imported with ``--no-score``, then scored with ``flask --app wsgi scores compute`` (which
+queues the rebuild of the advocacy aggregate; the time of that rebuild is printed apart, by
+``flask --app wsgi advocacy refresh``). Then times, in-process (Flask's test client, median of
+7 requests after one warm-up), the advocacy API and page over the default period (the 90 days
+up to the newest mention: every mention) and a 30-day one, and the same summary computed from
+the mentions (what is read while the aggregate is being rebuilt). Target: ≤ 300 ms each.
+Record the figures in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+OUT = ROOT / "bench" / "out"
+
+
+def flask(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """Run one CLI command in a fresh process."""
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def build(env: dict, rows: int, marker: Path) -> None:
+    """Create, import and score the workspace unless the marker says it was done."""
+    flask(env, "db", "upgrade")
+    if marker.exists():
+        print(f"using the workspace built before ({marker.name})")
+        return
+    from ingest import data_file
+
+    path = data_file("csv", rows, False, False, 7)
+    flask(env, "workspaces", "create", "bench", "--name", "Bench", "--brand", "delivery")
+    start = time.perf_counter()
+    flask(env, "mentions", "import", str(path), "--workspace", "bench", "--no-score", "--json")
+    print(f"imported {rows:,} rows in {time.perf_counter() - start:.0f} s")
+    start = time.perf_counter()
+    flask(env, "scores", "compute", "--workspace", "bench")
+    print(f"scored (and rebuilt the advocacy aggregate) in {time.perf_counter() - start:.0f} s")
+    marker.write_text("built\n")
+
+
+def median_ms(client, url: str, headers: dict, runs: int = 7) -> float:
+    """Return the median time of ``runs`` requests (after one warm-up), in ms."""
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code, response.get_data()[:300])
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url, headers=headers)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return sorted(times)[runs // 2] * 1000
+
+
+def measure(env: dict) -> None:
+    os.environ.update(env)
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.advocacy.routes import scope_from_args
+    from app.advocacy.services import daily, figures
+    from app.extensions import db
+    from app.services import users, workspaces
+
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        workspace = workspaces.get_by_slug("bench")
+        user = users.get_by_email("bench@example.com") or users.create_user(
+            "bench@example.com", "bench password", "Bench"
+        )
+        if workspaces.access_for(user, "bench") is None:
+            workspaces.add_member(workspace, user, "owner")
+        _, token = users.create_token(user, "bench")
+        if not daily.fresh(workspace):
+            start = time.perf_counter()
+            daily.refresh(workspace)
+            print(f"advocacy aggregate rebuilt in {time.perf_counter() - start:.1f} s")
+        state = daily.state_of(workspace)
+        counts = {
+            table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("mentions", "advocacy_days", "advocacy_topic_days")
+        }
+        print(f"workspace: {counts['mentions']:,} mentions; aggregate: "
+              f"{counts['advocacy_days']:,} author-days, {counts['advocacy_topic_days']:,} "
+              f"topic-author-days, built in {state.seconds:.1f} s")  # fmt: skip
+        scope, _ = scope_from_args(workspace, {})
+        last = scope.period.last
+        thirty = {"from": str(last - timedelta(days=29)), "to": str(last)}
+        print(f"default period: {scope.period.first} to {scope.period.last}")
+        start = time.perf_counter()
+        daily.mark_stale(workspace)
+        figures.summary(workspace, scope)
+        from_mentions = (time.perf_counter() - start) * 1000
+        daily.refresh(workspace)
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@example.com", "password": "bench password"})
+    api = {"Authorization": f"Bearer {token}"}
+    base = "/api/v1/workspaces/bench"
+    month = f"from={thirty['from']}&to={thirty['to']}"
+    targets = [
+        ("API advocacy, 90 days (summary)", f"{base}/advocacy", api),
+        ("API advocacy, last 30 days", f"{base}/advocacy?{month}", api),
+        ("API advocacy, 90 days by week", f"{base}/advocacy?by=week", api),
+        ("API advocacy, 90 days by month", f"{base}/advocacy?by=month", api),
+        ("API advocacy, 90 days by platform", f"{base}/advocacy?by=platform", api),
+        ("API advocacy, 90 days, one topic (#t1)", f"{base}/advocacy?topic=%23t1", api),
+        ("API advocacy/authors?class=promoter (100 rows)", f"{base}/advocacy/authors?class=promoter", api),
+        ("API advocates (50)", f"{base}/advocates", api),
+        ("API alerts", f"{base}/alerts", api),
+        ("advocacy page, 90 days", "/w/bench/advocacy", {}),
+        ("advocacy page, last 30 days", f"/w/bench/advocacy?{month}", {}),
+    ]  # fmt: skip
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {env['DATABASE_URL'].split(':')[0]}")  # fmt: skip
+    for label, url, headers in targets:
+        print(f"{label}: {median_ms(client, url, headers):.0f} ms (median of 7)")
+    print(
+        f"summary over 90 days computed from the mentions (aggregate stale): {from_mentions:.0f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", help="default: bench/out/reports-<rows>.db (SQLite)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{OUT / f'reports-{args.rows}.db'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    kind = "pg" if url.startswith("postgresql") else "sqlite"
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench")
+    build(env, args.rows, OUT / f"reports-{args.rows}-{kind}.built")
+    measure(env)
+
+
+if __name__ == "__main__":
+    main()
