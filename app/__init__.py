@@ -105,6 +105,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(advocacy_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
+    from app.crm.api import bp as crm_api_bp
+    from app.crm.routes import bp as crm_bp
+
+    app.register_blueprint(crm_bp)
+
+    app.register_blueprint(crm_api_bp)
+    csrf.exempt(crm_api_bp)
 
 
 def _register_cli(app: Flask) -> None:

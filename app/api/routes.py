@@ -89,6 +89,7 @@ def _records(items: list):
             try:
                 yield record_from_fields(item.get, left_out), "request"
             except Exception as error:  # a bad value costs its row
+                left_out.clear()
                 yield RowError(number, f"{where}: {reason_of(error)}"), "request"
             if left_out:
                 shown = ", ".join(repr(tag[:40]) for tag in left_out[:5])

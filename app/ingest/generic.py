@@ -272,8 +272,8 @@ class JsonlParser:
         """
         reported_unknown: set[str] = set()
         seen_json = False
-        first_error: RowError | None = None
         notes = TagNotes()
+        first_error: RowError | None = None
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue

@@ -120,7 +120,8 @@ def import_files(
     done_before, current = 0, None
     with bulk_work():
         try:
-            for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or []):
+            for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or [],
+                              expected=workspace.expected_languages or []):  # fmt: skip
                 if batch.file != current:
                     done_before += sizes.get(current, 0) if current else 0
                     current = batch.file
@@ -174,8 +175,10 @@ def import_records(
     writer = BatchWriter(workspace)
     batch: list[MentionRecord] = []
 
+    expected = tuple(workspace.expected_languages or ())
+
     def write(records: list[MentionRecord]) -> None:
-        enrich(records)
+        enrich(records, expected)
         writer.write(prepare(records, writer.find_brands), result, run)
 
     vet = Vetter(datetime.now(UTC))

@@ -136,18 +136,20 @@ def read_batches(
     batch_size: int,
     brand_terms: list[str] = (),
     helper: bool = False,
+    expected: list[str] = (),
 ) -> Iterator[Batch]:
     """Yield batches of enriched records, as rows for the writer, from each file in turn.
 
     A file that cannot be read yields one batch with ``file_error`` set; every file yields at
     least one batch, which carries its detected format. With ``helper``, languages and
-    sentiments are computed in a helper process while the next batch is parsed.
+    sentiments are computed in a helper process while the next batch is parsed. ``expected``:
+    the languages the workspace expects, the prior for short posts.
     """
     make_rows = RowMaker(brand_matcher(list(brand_terms)))
     with _helper() if helper else nullcontext(_start_here) as start:
         pending = None
         for batch in _parsed_batches(paths, names, fmt, batch_size):
-            job = job_of(batch.records)
+            job = job_of(batch.records, tuple(expected))
             started = (batch, job, start(job) if job else None)
             if pending:
                 yield _finished(*pending, make_rows)
@@ -206,13 +208,13 @@ def _parsed_batches(
         yield batch
 
 
-def _work(out, paths, names, fmt: str, batch_size: int, brand_terms) -> None:
+def _work(out, paths, names, fmt: str, batch_size: int, brand_terms, expected=()) -> None:
     """The worker process: read and send batches, then ``None``; an error is sent as text."""
     _exit_with_parent(os.getppid())
     gc.disable()  # see bulk_work(): this process only makes short-lived rows
     helper = multiprocessing.cpu_count() > 1  # a third process pays only with a core for it
     try:
-        for batch in read_batches(paths, names, fmt, batch_size, brand_terms, helper):
+        for batch in read_batches(paths, names, fmt, batch_size, brand_terms, helper, expected):
             # Sent as plain tuples: pickling a named tuple calls Python code per row, on both
             # sides (a fifth of the reading process's time at a million rows).
             batch.records = list(map(tuple, batch.records))
@@ -227,7 +229,12 @@ class WorkerFailed(RuntimeError):
 
 
 def read_batches_in_worker(
-    paths: list[str], names: list[str], fmt: str, batch_size: int, brand_terms: list[str] = ()
+    paths: list[str],
+    names: list[str],
+    fmt: str,
+    batch_size: int,
+    brand_terms: list[str] = (),
+    expected: list[str] = (),
 ) -> Iterator[Batch]:
     """Like :func:`read_batches`, but read in a separate process, a few batches ahead."""
     # "spawn", not "fork": the language detector's thread pool does not survive a fork, and a
@@ -237,7 +244,8 @@ def read_batches_in_worker(
     # Not a daemon, so that it may start its helper; it never outlives this function (see the
     # finally below) nor this process (see _exit_with_parent).
     process = context.Process(
-        target=_work, args=(channel, paths, names, fmt, batch_size, list(brand_terms))
+        target=_work,
+        args=(channel, paths, names, fmt, batch_size, list(brand_terms), list(expected)),
     )
     process.start()
     try:
