@@ -65,7 +65,7 @@ def _items_from_body() -> list:
                     items.append(RowError(number, f"not valid JSON: {error}"))
         return items
     try:
-        data = loads(body)
+        data = loads(body, deep=True)  # a value nested too deeply costs its item, not the request
     except ValueError as error:
         abort(400, f"the body is not valid JSON: {error}")
     if isinstance(data, dict) and isinstance(data.get("mentions"), list):

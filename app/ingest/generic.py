@@ -151,6 +151,12 @@ def record_from_fields(
     )
 
 
+def _without_nul(lines: Iterator[str]) -> Iterator[str]:
+    """Yield the lines with each NUL read as U+FFFD: no database stores a NUL in text."""
+    for line in lines:
+        yield line.replace("\x00", "\ufffd") if "\x00" in line else line
+
+
 class TagNotes:
     """Warnings about tags left out of a file's rows: one per row for the first
     :attr:`LIMIT` rows, then how many more (a file of junk must not make a million
@@ -199,7 +205,7 @@ class CsvParser:
 
     def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
         """Yield a record or a ``RowError`` per data row."""
-        reader = csv.reader(stream)
+        reader = csv.reader(_without_nul(stream))
         try:
             header = next(reader)
         except StopIteration:

@@ -30,12 +30,13 @@ import msgspec
 __all__ = ["MAX_DEPTH", "TOO_DEEP", "loads"]
 
 MAX_DEPTH = 400  # well inside Python's recursion limit, far beyond any real export's nesting
-TOO_DEEP = "\x00(a value nested too deeply)\x00"  # a NUL: no real text holds it
+# U+FFFE is a noncharacter: no real text holds it
+TOO_DEEP = "\ufffe(a value nested too deeply)\ufffe"
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 _decode = msgspec.json.Decoder().decode
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile("[\x00\ud800-\udfff]")  # and NUL: no database stores either
 
 
 def loads(text: str | bytes, deep: bool = False) -> Any:
@@ -46,13 +47,16 @@ def loads(text: str | bytes, deep: bool = False) -> Any:
     parts are read as :data:`TOO_DEEP` instead (see the module's docstring).
     """
     try:
-        return _decode(text)
+        value = _decode(text)
+        if (b"\\u0000" if isinstance(text, bytes) else "\\u0000") in text:
+            return _without_lone_surrogates(value)  # NULs out: PostgreSQL stores none
+        return value
     except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
         # UnicodeEncodeError: a text holding a lone surrogate itself (not its escape)
         try:
             value = json.loads(text)
             if isinstance(text, str) and (
-                _SURROGATE_ESCAPE.search(text) or _LONE_SURROGATE.search(text)
+                _SURROGATE_ESCAPE.search(text) or _LONE_SURROGATE.search(text) or "\\u0000" in text
             ):
                 return _without_lone_surrogates(value)
         except RecursionError:
@@ -94,7 +98,8 @@ def _as_str(text: str | bytes) -> str:
 
 
 def _without_lone_surrogates(value: Any) -> Any:
-    """Return ``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    """Return ``value`` with every lone surrogate and NUL in its strings (keys too) replaced
+    by U+FFFD."""
     if isinstance(value, str):
         return _LONE_SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):

@@ -161,6 +161,21 @@ class Mention(Base):
         return date_problem(at, datetime.now(UTC))
 
 
+def dated_in_range(now: datetime | None = None):
+    """Return the SQL condition "the mention's date is one the scores and figures trust":
+    from 2006 to a day after ``now`` (default: the wall clock). Posts dated outside are kept,
+    flagged (app.ingest.vet), and left out of every window: one dated 9999 must not carry a
+    window's end there."""
+    from datetime import UTC
+
+    from app.ingest.record import EARLIEST_POST, FUTURE_TOLERANCE
+
+    latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
+    return Mention.created_at.between(
+        EARLIEST_POST.replace(tzinfo=None), latest.astimezone(UTC).replace(tzinfo=None)
+    )
+
+
 # Text search (app/services/search_index.py). On SQLite: an FTS5 trigram index over
 # mentions.text and the id up to which it holds every post; on PostgreSQL: a pg_trgm index.
 # Not models (SQLAlchemy has no virtual tables, and the extension may be missing): the

@@ -426,3 +426,15 @@ def test_an_unexpected_failure_through_the_api_ends_the_run(app, client, monkeyp
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
     run = db.session.scalars(db.select(ImportRun)).one()
     assert run.status == "failed" and "RuntimeError" in run.message
+
+
+def test_a_value_nested_too_deeply_costs_only_its_item_in_an_api_batch(app, client):
+    owner = make_user()
+    make_workspace("acme", owner=owner)
+    _, token = user_service.create_token(owner, "script")
+    body = "[" + json.dumps(GOOD_1) + "," + DEEP + "]"
+    response = client.post("/api/v1/workspaces/acme/mentions", data=body,
+                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})  # fmt: skip
+    result = response.get_json()
+    assert response.status_code == 201 and counts(result) == (1, 0, 1), result
+    assert "item 2: text is a JSON array" in said(result)

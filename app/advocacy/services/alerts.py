@@ -47,6 +47,7 @@ from app.advocacy.models import AdvocacyAlert
 from app.advocacy.services import settings as advocacy_settings
 from app.extensions import db
 from app.models import Author, AuthorScore, Mention, Workspace, utcnow
+from app.models.mention import dated_in_range
 from app.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,9 @@ def negative_per_hour(workspace: Workspace, start: datetime, end: datetime) -> d
 def detect(workspace: Workspace) -> list[AdvocacyAlert]:
     """Look for new crisis alerts; store them, queue their webhooks; return the new ones."""
     newest = db.session.scalar(
-        select(func.max(Mention.created_at)).where(Mention.workspace_id == workspace.id)
+        select(func.max(Mention.created_at)).where(
+            Mention.workspace_id == workspace.id, dated_in_range()
+        )
     )
     if newest is None:
         return []

@@ -32,6 +32,7 @@ from app.advocacy.models import (
 )
 from app.extensions import db
 from app.models import Author, BotVerdict, Mention, MentionTopic, Workspace, utcnow
+from app.models.mention import dated_in_range
 from app.services import statistics
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ def refresh(workspace: Workspace) -> AdvocacyState:
         db.session.execute(delete(model).where(model.workspace_id == workspace.id))
     first, last = db.session.execute(
         select(func.min(Mention.created_at), func.max(Mention.created_at)).where(
-            Mention.workspace_id == workspace.id, Mention.id <= upto
+            Mention.workspace_id == workspace.id, Mention.id <= upto, dated_in_range()
         )
     ).one()
     if first is not None:
@@ -228,6 +229,7 @@ def _insert_days(workspace, zone, first, last, upto) -> None:
         Mention.workspace_id == workspace.id,
         Mention.id <= upto,
         Mention.sentiment.in_(KNOWN),
+        dated_in_range(),  # a post dated 9999 is flagged, not a day of the figures
     )
     inner = (
         select(Mention.author_id, Author.platform, Author.followers, day, Mention.sentiment)
@@ -288,7 +290,7 @@ def _insert_voice(workspace, zone, terms, upto) -> None:
     counts: Counter = Counter()
     rows = db.session.execute(
         select(Mention.created_at, Mention.text)
-        .where(Mention.workspace_id == workspace.id, Mention.id <= upto)
+        .where(Mention.workspace_id == workspace.id, Mention.id <= upto, dated_in_range())
         .execution_options(yield_per=20_000)
     )
     for created_at, text in rows:

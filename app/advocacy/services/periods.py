@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Mention, Workspace
+from app.models.mention import dated_in_range
 from app.params import ParamError, Params
 
 GRAINS = ("week", "month")
@@ -92,7 +93,9 @@ class Period:
 def newest_day(workspace: Workspace, zone: ZoneInfo) -> date:
     """Return the local day of the workspace's newest mention (today when it has none)."""
     newest = db.session.scalar(
-        select(func.max(Mention.created_at)).where(Mention.workspace_id == workspace.id)
+        select(func.max(Mention.created_at)).where(
+            Mention.workspace_id == workspace.id, dated_in_range()
+        )
     )
     return local_day(newest or datetime.now(UTC), zone)
 

@@ -58,9 +58,7 @@ def replaced(value, path, new):
 
 
 def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=True).replace(
-        json.dumps(DEEP), "[" * 5_000 + "]" * 5_000
-    )
+    return json.dumps(value, ensure_ascii=True).replace(json.dumps(DEEP), "[" * 5_000 + "]" * 5_000)
 
 
 def mutated_json(text: str, choice: int, bad) -> str:
@@ -137,3 +135,25 @@ def test_a_bad_cell_in_a_real_csv_costs_at_most_its_row(app, tmp_path, row, colu
     check_import(path, "csv")
     if bad not in ('"', "\r"):  # those two change how many rows the CSV holds
         assert rows_read(path, "csv") == 30
+
+
+def uk_jsonl() -> str:
+    """The real MentionRecord CSV sample (roles/uk.csv, 30 rows) as MentionRecord JSON Lines."""
+    rows = list(
+        csv.DictReader(io.StringIO((FIXTURES / "roles/uk.csv").read_text(encoding="utf-8")))
+    )
+    return (
+        "\n".join(json.dumps({k: v for k, v in row.items() if v != ""}) for row in rows[:30]) + "\n"
+    )
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(choice=st.integers(min_value=0, max_value=10**6), bad=st.sampled_from(BAD_VALUES))
+def test_a_bad_value_in_real_json_lines_costs_at_most_its_row(app, tmp_path, choice, bad):
+    path = tmp_path / f"{next(_slugs)}.jsonl"
+    path.write_text(mutated_json(uk_jsonl(), choice, bad), encoding="utf-8")
+    check_import(path, "jsonl")
+    assert rows_read(path, "jsonl") == 30
