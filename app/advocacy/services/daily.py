@@ -48,13 +48,21 @@ def state_of(workspace: Workspace) -> AdvocacyState | None:
 
 
 def verdicts_fingerprint(workspace: Workspace) -> str:
-    """Return a short text that changes whenever people's bot verdicts change."""
-    count, newest = db.session.execute(
-        select(func.count(BotVerdict.id), func.max(BotVerdict.id)).where(
-            BotVerdict.workspace_id == workspace.id
-        )
-    ).one()
-    return f"{count}:{newest or 0}"
+    """Return a short text that changes whenever people's bot verdicts change (a digest of
+    every verdict: people judge a few hundred accounts, not millions) or a scoring run ends
+    (the aggregate keeps each author's best role score and suspicion)."""
+    import hashlib
+
+    from app.services.scoring import latest_snapshot
+
+    pairs = db.session.execute(
+        select(BotVerdict.author_id, BotVerdict.verdict)
+        .where(BotVerdict.workspace_id == workspace.id)
+        .order_by(BotVerdict.author_id)
+    ).all()
+    digest = hashlib.sha1(repr([tuple(p) for p in pairs]).encode()).hexdigest()[:16]
+    snapshot = latest_snapshot(workspace)
+    return f"{len(pairs)}:{digest}:{snapshot.id if snapshot else 0}"
 
 
 def terms_of(workspace: Workspace) -> dict:
@@ -68,21 +76,10 @@ def terms_of(workspace: Workspace) -> dict:
     }
 
 
-def has_newer_mentions(workspace: Workspace, upto: int) -> bool:
-    """Say whether the workspace has mentions with an id above ``upto``."""
-    return (
-        db.session.scalar(
-            select(Mention.id)
-            .where(Mention.id > upto, Mention.workspace_id == workspace.id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def fresh(workspace: Workspace, timezone: str | None = None) -> bool:
     """Say whether the aggregate holds: built in ``timezone`` (the workspace's by default),
-    from every mention and bot verdict there is now, with no sentiment changed since."""
+    from every bot verdict there is now, with no import or sentiment change since (imports,
+    corrections and relabelling mark it stale: :func:`mark_stale`)."""
     state = state_of(workspace)
     zone = timezone or workspace.timezone or "UTC"
     return (
@@ -91,7 +88,6 @@ def fresh(workspace: Workspace, timezone: str | None = None) -> bool:
         and state.timezone == zone
         and state.timezone == (workspace.timezone or "UTC")
         and state.verdicts == verdicts_fingerprint(workspace)
-        and not has_newer_mentions(workspace, state.mentions_upto)
     )
 
 
