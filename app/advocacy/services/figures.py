@@ -188,21 +188,21 @@ class Tally:
         return Tally(self.idx[mask], self.positive[mask], self.neutral[mask], self.negative[mask])
 
 
-def _bot_mask(workspace: Workspace, cube) -> np.ndarray:
-    bots = np.array(db.session.scalars(confirmed_bots(workspace)).all(), dtype=np.int64)
-    return np.isin(cube.authors, bots)
-
-
 def fast_tally(workspace: Workspace, scope: Scope, cube) -> Tally:
     """Return the scope's tallies from the aggregate's columns (see :func:`tallies`)."""
     first, last = scope.period.first, scope.period.last
+    key = (first, last, scope.platform.lower(), scope.topic)
+    if key in cube.memo:
+        return cube.memo[key]
+    if len(cube.memo) > 256:
+        cube.memo.clear()
     if scope.topic:
         rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
         a, counts = cube.t_a[rows], cube.t_counts[:, rows]
     else:
         rows = cube.days(first, last)
         a, counts = cube.a[rows], cube.counts[:, rows]
-    keep = ~_bot_mask(workspace, cube)[a]
+    keep = ~cube.bots[a]
     if scope.platform:
         name = scope.platform.lower()
         code = cube.platforms.index(name) if name in cube.platforms else -1
@@ -211,7 +211,8 @@ def fast_tally(workspace: Workspace, scope: Scope, cube) -> Tally:
     n = len(cube.authors)
     sums = [np.bincount(a, weights=counts[i], minlength=n).astype(np.int64) for i in range(3)]
     idx = np.flatnonzero(sums[0] + sums[1] + sums[2])
-    return Tally(idx, sums[0][idx], sums[1][idx], sums[2][idx])
+    cube.memo[key] = Tally(idx, sums[0][idx], sums[1][idx], sums[2][idx])
+    return cube.memo[key]
 
 
 def _fast_figures(tally: Tally, cube, group: np.ndarray | None = None) -> dict:
@@ -567,26 +568,33 @@ def _with_posts(workspace: Workspace, scope: Scope, people: list[dict], sentimen
     if not people:
         return
     start, end = scope.period.bounds()
-    query = (
-        select(Mention)
-        .where(Mention.workspace_id == workspace.id,
-               Mention.author_id.in_([p["author_id"] for p in people]),
-               Mention.created_at >= start, Mention.created_at < end,
-               Mention.sentiment == sentiment)
-        .order_by(Mention.created_at.desc(), Mention.id.desc())
+    newest = (
+        func.row_number()
+        .over(partition_by=Mention.author_id,
+              order_by=(Mention.created_at.desc(), Mention.id.desc()))
+        .label("n")
     )  # fmt: skip
+    query = select(
+        Mention.id, Mention.author_id, Mention.external_id, Mention.kind, Mention.created_at,
+        Mention.text, Mention.url, newest,
+    ).where(Mention.workspace_id == workspace.id,
+            Mention.author_id.in_([p["author_id"] for p in people]),
+            Mention.created_at >= start, Mention.created_at < end,
+            Mention.sentiment == sentiment)  # fmt: skip
     if scope.topic:
         topic = resolve_topic(workspace, scope.topic)
         query = query.where(Mention.id.in_(select(MentionTopic.mention_id).where(
             MentionTopic.workspace_id == workspace.id, MentionTopic.topic == topic)))  # fmt: skip
+    ranked = query.subquery()
     posts = defaultdict(list)
-    for mention in db.session.scalars(query):
-        if len(posts[mention.author_id]) < POSTS_PER_AUTHOR:
-            posts[mention.author_id].append({
-                "id": mention.id, "external_id": mention.external_id, "kind": mention.kind,
-                "created_at": mention.created_at.isoformat(), "text": mention.text,
-                "url": mention.url,
-            })  # fmt: skip
+    rows = db.session.execute(
+        select(ranked).where(ranked.c.n <= POSTS_PER_AUTHOR).order_by(ranked.c.author_id, ranked.c.n)
+    )  # fmt: skip
+    for row in rows:
+        posts[row.author_id].append({
+            "id": row.id, "external_id": row.external_id, "kind": row.kind,
+            "created_at": row.created_at.isoformat(), "text": row.text, "url": row.url,
+        })  # fmt: skip
     for person in people:
         person["posts"] = posts.get(person["author_id"], [])
 
