@@ -249,6 +249,17 @@ def test_the_page_shows_the_figures_lists_and_trajectory(client, workspace):
     assert "No mention with a known sentiment in this period" in empty
 
 
+def test_while_a_rebuild_runs_the_page_shows_the_previous_figures_saying_so(client, workspace):
+    login(client)
+    daily.refresh(workspace)
+    daily.mark_stale(workspace)  # say an import landed; its rebuild is queued
+    html = client.get("/w/acme/advocacy?from=2026-11-02&to=2026-11-08").get_data(as_text=True)
+    assert 'value="14.3"' in html and "are being counted now" in html
+    daily.refresh(workspace)
+    html = client.get("/w/acme/advocacy?from=2026-11-02&to=2026-11-08").get_data(as_text=True)
+    assert 'value="14.3"' in html and "are being counted now" not in html
+
+
 def test_a_bad_period_on_the_page_is_ignored_with_a_notice(client, workspace):
     login(client)
     html = client.get("/w/acme/advocacy?from=2026-11-09&to=2026-11-02").get_data(as_text=True)

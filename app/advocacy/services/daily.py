@@ -91,6 +91,18 @@ def fresh(workspace: Workspace, timezone: str | None = None) -> bool:
     )
 
 
+def usable(workspace: Workspace, timezone: str | None = None) -> bool:
+    """Say whether an aggregate was built in ``timezone`` (and the workspace's), current or
+    not: what a page may show, saying when it was built, while a rebuild runs."""
+    state = state_of(workspace)
+    zone = timezone or workspace.timezone or "UTC"
+    return (
+        state is not None
+        and state.built_at is not None
+        and state.timezone == zone == (workspace.timezone or "UTC")
+    )
+
+
 def voice_fresh(workspace: Workspace) -> bool:
     """Say whether the share-of-voice counts hold (the aggregate holds, same terms)."""
     state = state_of(workspace)

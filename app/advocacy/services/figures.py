@@ -147,10 +147,16 @@ def uses_aggregate(workspace: Workspace, scope: Scope) -> bool:
     return daily.fresh(workspace, scope.period.timezone)
 
 
-def prepared(workspace: Workspace, scope: Scope) -> Scope:
+def prepared(workspace: Workspace, scope: Scope, *, allow_stale: bool = False) -> Scope:
     """Return the scope with the choice of source made once, for the many queries of one
-    answer (a series asks once per week)."""
-    return replace(scope, use_aggregate=daily.fresh(workspace, scope.period.timezone))
+    answer (a series asks once per week). ``allow_stale`` reads an aggregate that is being
+    rebuilt (the page says so) rather than the mentions (seconds on a million of them)."""
+    if scope.use_aggregate is not None:
+        return scope
+    use = daily.fresh(workspace, scope.period.timezone)
+    if not use and allow_stale:
+        use = daily.usable(workspace, scope.period.timezone)
+    return replace(scope, use_aggregate=use)
 
 
 def _cube(workspace: Workspace, scope: Scope):
@@ -774,8 +780,9 @@ def overview(workspace: Workspace, scope: Scope, *, topics: bool = False, lists:
     """Return everything the advocacy page shows for the scope: the summary, the weekly and
     monthly series, the figures per platform (and per topic when ``topics``), the top
     ``lists`` promoters and detractors, advocates to recruit, detractors to win back and
-    share of voice."""
-    scope = prepared(workspace, scope)
+    share of voice. While the aggregate is being rebuilt the page reads the previous one:
+    ``as_of`` says when that was built (``None`` when the figures are current)."""
+    scope = prepared(workspace, scope, allow_stale=True)
     promoters_total, promoters = authors(workspace, scope, "promoter", per_page=lists)
     detractors_total, detractors = authors(workspace, scope, "detractor", per_page=lists)
     advocates_total, to_recruit = advocates(workspace, scope, limit=lists)
@@ -791,7 +798,10 @@ def overview(workspace: Workspace, scope: Scope, *, topics: bool = False, lists:
         "advocates": (advocates_total, to_recruit),
         "win_back": (win_back_total, win_back),
         "voice": None if scope.topic or scope.platform else share_of_voice(workspace, scope.period),
-        "from_aggregate": uses_aggregate(workspace, scope),
+        "from_aggregate": scope.use_aggregate,
+        "as_of": daily.state_of(workspace).built_at
+        if scope.use_aggregate and not daily.fresh(workspace, scope.period.timezone)
+        else None,
     }
 
 
