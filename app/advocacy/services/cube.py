@@ -50,6 +50,11 @@ class Cube:
     t_a: np.ndarray
     t_counts: np.ndarray
     memo: dict = field(default_factory=dict)  # tallies already worked out, by scope
+    weight: np.ndarray = None  # per author: reach weight, followers (1 when unknown)
+
+    def __post_init__(self) -> None:
+        if self.weight is None:
+            self.weight = np.where(self.followers < 0, 1, self.followers)
 
     def days(self, first: date, last: date) -> slice:
         """Return the rows of the days ``first`` to ``last``."""

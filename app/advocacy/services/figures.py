@@ -25,7 +25,7 @@ either way (a test holds them equal).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -108,6 +108,7 @@ class Scope:
     # whether the tallies come from the daily aggregate: decided once per answer by
     # :func:`prepared` (None: decided by each query)
     use_aggregate: bool | None = None
+    cube: object = field(default=None, compare=False, repr=False)  # the columns, once loaded
 
     def within(self, first: date, last: date) -> Scope:
         """Return the same scope over the days ``first`` to ``last`` of its period."""
@@ -156,26 +157,51 @@ def prepared(workspace: Workspace, scope: Scope, *, allow_stale: bool = False) -
     use = daily.fresh(workspace, scope.period.timezone)
     if not use and allow_stale:
         use = daily.usable(workspace, scope.period.timezone)
-    return replace(scope, use_aggregate=use)
+    cube = None
+    if use:
+        from app.advocacy.services.cube import cube_for
+
+        cube = cube_for(workspace)
+        use = cube is not None
+    return replace(scope, use_aggregate=use, cube=cube)
 
 
 def _cube(workspace: Workspace, scope: Scope):
     """Return the aggregate's columns when the scope may read them, else ``None``."""
     if not uses_aggregate(workspace, scope):
         return None
+    if scope.cube is not None:
+        return scope.cube
     from app.advocacy.services.cube import cube_for
 
     return cube_for(workspace)
 
 
+def platforms(workspace: Workspace, scope: Scope) -> list[str]:
+    """Return the platforms the workspace's figures can be filtered by."""
+    cube = _cube(workspace, prepared(workspace, scope, allow_stale=True))
+    if cube is not None:
+        return list(cube.platforms)
+    from app.services.mentions import platforms_of
+
+    return platforms_of(workspace)
+
+
 @dataclass
 class Tally:
-    """The counted authors of a scope (indexes into the cube's authors) and their sums."""
+    """The counted authors of a scope (indexes into the cube's authors) and their sums;
+    ``cls`` is each one's class: 1 promoter, 0 passive, -1 detractor."""
 
     idx: np.ndarray
     positive: np.ndarray
     neutral: np.ndarray
     negative: np.ndarray
+    cls: np.ndarray = None  # worked out from the sums when not given
+
+    def __post_init__(self) -> None:
+        if self.cls is None:
+            lead, counted = 2 * (self.positive - self.negative), self.counted
+            self.cls = (lead >= counted).astype(np.int8) - (lead <= -counted).astype(np.int8)
 
     @property
     def counted(self) -> np.ndarray:
@@ -183,15 +209,11 @@ class Tally:
 
     def of_class(self, name: str) -> np.ndarray:
         """Return a mask of the authors of class ``name`` (compared in whole numbers)."""
-        lead, counted = 2 * (self.positive - self.negative), self.counted
-        if name == "promoter":
-            return lead >= counted
-        if name == "detractor":
-            return lead <= -counted
-        return (lead < counted) & (lead > -counted)
+        return self.cls == {"promoter": 1, "passive": 0, "detractor": -1}[name]
 
     def take(self, mask: np.ndarray) -> Tally:
-        return Tally(self.idx[mask], self.positive[mask], self.neutral[mask], self.negative[mask])
+        return Tally(self.idx[mask], self.positive[mask], self.neutral[mask],
+                     self.negative[mask], self.cls[mask])  # fmt: skip
 
 
 def fast_tally(workspace: Workspace, scope: Scope, cube) -> Tally:
@@ -225,14 +247,14 @@ def _fast_figures(tally: Tally, cube, group: np.ndarray | None = None) -> dict:
     """Return :func:`_figures` of a tally (of the authors in ``group``, a mask, if given)."""
     if group is not None:
         tally = tally.take(group)
-    followers = cube.followers[tally.idx]
-    weight = np.where(followers < 0, 1, followers)
+    weight = cube.weight[tally.idx]
+    codes = tally.cls + 1  # 0 detractor, 1 passive, 2 promoter
+    heads = np.bincount(codes, minlength=3)
+    reach = np.bincount(codes, weights=weight, minlength=3)
     row = {"positive": int(tally.positive.sum()), "neutral": int(tally.neutral.sum()),
            "negative": int(tally.negative.sum())}  # fmt: skip
-    for name, label in (("promoter", "promoters"), ("passive", "passives"),
-                        ("detractor", "detractors")):  # fmt: skip
-        mask = tally.of_class(name)
-        row[label], row[f"{label}_reach"] = int(mask.sum()), int(weight[mask].sum())
+    for code, label in ((2, "promoters"), (1, "passives"), (0, "detractors")):
+        row[label], row[f"{label}_reach"] = int(heads[code]), int(round(reach[code]))
     return _figures(SimpleNamespace(**row))
 
 
