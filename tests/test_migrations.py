@@ -84,3 +84,45 @@ def test_the_search_index_migration_indexes_the_posts_already_stored(tmp_path):
         assert [item.text for item in page.items] == ["Ужасная ДОСТАВКА"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_brand_term_topics_become_their_hashtags(tmp_path):
+    """The migration that makes "acme" and "#acme" one topic, on topics stored before it."""
+    from app.services import ingest
+    from factories import make_workspace, mention, write_csv
+
+    url = f"sqlite:///{tmp_path / 'older.db'}"
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+         "INSTANCE_PATH": str(tmp_path / "instance")}
+    )  # fmt: skip
+    with app.app_context():
+        upgrade(revision="b7d1e5a3c9f2")
+        workspace = make_workspace("acme", brand_terms=["Acme", "Acme Cloud"])
+        rows = [mention("1", "anna", "Acme rocks"), mention("2", "bob", "#acme on Acme Cloud")]
+        ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+        db.session.commit()
+        ids = dict(db.session.execute(text("SELECT external_id, id FROM mentions")).all())
+        # as the code before it stored them: the term itself, beside its hashtag
+        db.session.execute(text("UPDATE mention_topics SET topic = 'acme' WHERE mention_id = :m"),
+                           {"m": ids["1"]})  # fmt: skip
+        db.session.execute(
+            text(
+                "INSERT INTO mention_topics (mention_id, workspace_id, topic) VALUES (:m, :w, 'acme')"
+            ),
+            {"m": ids["2"], "w": workspace.id},
+        )
+        db.session.commit()
+        db.session.close()
+        upgrade()
+        stored = db.session.execute(
+            text("SELECT m.external_id, t.topic FROM mention_topics t JOIN mentions m ON m.id = t.mention_id"
+                 " ORDER BY 1, 2")
+        ).all()  # fmt: skip
+        assert [tuple(row) for row in stored] == [
+            ("1", "#acme"),
+            ("2", "#acme"),
+            ("2", "acme cloud"),
+        ]
+        db.session.remove()
+        db.engine.dispose()

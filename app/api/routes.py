@@ -7,6 +7,7 @@ from functools import wraps
 from flask import abort, g, jsonify, request
 
 from app.api import bp, error_response
+from app.ingest.base import ParseWarning
 from app.ingest.generic import JSONL, record_from_fields
 from app.ingest.jsonparse import loads
 from app.ingest.record import RowError
@@ -77,6 +78,7 @@ def _items_from_body() -> list:
 
 
 def _records(items: list):
+    left_out: list[str] = []
     for number, item in enumerate(items, start=1):
         where = f"item {number}"
         if isinstance(item, RowError):
@@ -85,9 +87,16 @@ def _records(items: list):
             yield RowError(number, f"{where}: expected a JSON object"), "request"
         else:
             try:
-                yield record_from_fields(item.get), "request"
+                yield record_from_fields(item.get, left_out), "request"
             except ValueError as error:
                 yield RowError(number, f"{where}: {error}"), "request"
+            if left_out:
+                shown = ", ".join(repr(tag[:40]) for tag in left_out[:5])
+                yield (
+                    ParseWarning(f"{where}: tag(s) {shown} left out: a tag must be a word"),
+                    "request",
+                )
+                left_out.clear()
 
 
 @bp.post("/workspaces/<slug>/mentions")
@@ -159,8 +168,11 @@ def _per_page(errors: list[ParamError]) -> int:
     if errors:
         abort(
             error_response(
-                400, "bad_parameter", "; ".join(map(str, errors)),
-                parameter=errors[0].parameter, parameters=[e.as_json() for e in errors],
+                400,
+                "bad_parameter",
+                "; ".join(map(str, errors)),
+                parameter=errors[0].parameter,
+                parameters=[e.as_json() for e in errors],
             )  # fmt: skip
         )
     return per_page

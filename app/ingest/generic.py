@@ -18,6 +18,7 @@ from app.ingest.record import (
     FileError,
     MentionRecord,
     RowError,
+    is_topic_word,
     parse_sentiment,
     parse_timestamp,
 )
@@ -75,11 +76,14 @@ def _handle(value: Any) -> str | None:
     return (handle.lstrip("@") or None) if handle else None
 
 
-def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
+def record_from_fields(
+    get: Callable[[str], Any], left_out: list[str] | None = None
+) -> MentionRecord:
     """Build a record from a field getter (``get(name)`` returns the value or ``None``).
 
     Raises ``ValueError`` naming the field that is wrong. This runs once per imported row,
-    so it reads each field once and builds the record in one call.
+    so it reads each field once and builds the record in one call. Tags of the ``tags`` field
+    that cannot be topics (see :func:`is_topic_word`) are left out and added to ``left_out``.
     """
     platform, external_id, author = _text(get("platform")), _text(get("id")), _text(get("author"))
     if platform is None or external_id is None or author is None:
@@ -108,7 +112,11 @@ def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
     extra_tags = get("tags")
     tags = extract_tags(text) if "#" in text else []
     if extra_tags:
-        tags = tags + _words(extra_tags)
+        words = _words(extra_tags)
+        good = [word for word in words if is_topic_word(word)]
+        if len(good) < len(words) and left_out is not None:
+            left_out.extend(word for word in words if not is_topic_word(word))
+        tags = tags + good
     return MentionRecord(
         platform=platform.lower(),
         id=external_id,
@@ -131,6 +139,35 @@ def record_from_fields(get: Callable[[str], Any]) -> MentionRecord:
         sentiment_score=sentiment_score,
         **counts,
     )
+
+
+class TagNotes:
+    """Warnings about tags left out of a file's rows: one per row for the first
+    :attr:`LIMIT` rows, then how many more (a file of junk must not make a million
+    warnings)."""
+
+    LIMIT = 20
+
+    def __init__(self) -> None:
+        self.left_out: list[str] = []
+        self.rows = 0
+
+    def warnings(self, line: int) -> Iterator[ParseWarning]:
+        """Yield the warning for the row just read, if it lost tags."""
+        if not self.left_out:
+            return
+        self.rows += 1
+        if self.rows <= self.LIMIT:
+            shown = ", ".join(repr(tag[:40]) for tag in self.left_out[:5])
+            yield ParseWarning(f"line {line}: tag(s) {shown} left out: a tag must be a word")
+        self.left_out.clear()
+
+    def summary(self) -> Iterator[ParseWarning]:
+        """Yield how many rows lost tags beyond those reported one by one."""
+        if self.rows > self.LIMIT:
+            yield ParseWarning(
+                f"{self.rows - self.LIMIT:,} more row(s) had tags that are not words, left out"
+            )
 
 
 class CsvParser:
@@ -171,10 +208,12 @@ class CsvParser:
             yield ParseWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
         width = len(columns)
         line = reader.line_num
+        notes = TagNotes()
         while True:
             try:
                 row = next(reader)
             except StopIteration:
+                yield from notes.summary()
                 return
             except csv.Error as error:
                 yield RowError(reader.line_num, f"broken CSV: {error}")
@@ -187,9 +226,11 @@ class CsvParser:
                 yield RowError(start, f"has {len(row)} fields, the header has {width}")
                 continue
             try:
-                yield record_from_fields(dict(zip(columns, row, strict=True)).get)
+                yield record_from_fields(dict(zip(columns, row, strict=True)).get, notes.left_out)
             except ValueError as error:
+                notes.left_out.clear()  # the row is rejected: its reason is enough
                 yield RowError(start, str(error))
+            yield from notes.warnings(start)
 
 
 class JsonlParser:
@@ -211,6 +252,7 @@ class JsonlParser:
         """Yield a record or a ``RowError`` per non-empty line."""
         reported_unknown: set[str] = set()
         seen_json = False
+        notes = TagNotes()
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
@@ -230,9 +272,12 @@ class JsonlParser:
                 reported_unknown |= unknown
                 yield ParseWarning(f"unknown key(s) ignored: {', '.join(sorted(unknown))}")
             try:
-                yield record_from_fields(item.get)
+                yield record_from_fields(item.get, notes.left_out)
             except ValueError as error:
+                notes.left_out.clear()  # the row is rejected: its reason is enough
                 yield RowError(number, str(error))
+            yield from notes.warnings(number)
+        yield from notes.summary()
 
 
 CSV = CsvParser()

@@ -6,6 +6,7 @@ becomes a :class:`RowError`, and a file that cannot be read at all raises :class
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -89,6 +90,32 @@ _record_fields = attrgetter(*MentionRecord.__dataclass_fields__)
 def normalize_handle(handle: str) -> str:
     """Return the comparison key of a handle: no leading ``@``, stripped, lower-cased."""
     return handle.strip().lstrip("@").strip().lower()
+
+
+# Besides letters and digits (and their combining marks), what a tag may hold: "#c++",
+# "#at&t", "r/rstats", "#covid-19", "#web3.0".
+TOPIC_JOINERS = frozenset("_-./+#&'’")
+
+
+def is_topic_word(tag: str) -> bool:
+    """Return whether ``tag`` (with or without its ``#``) can be a topic: a word of letters or
+    digits in any script, with a few joiners, not markup or symbols ("#<svg", "→", "#")."""
+    word = tag.strip().lstrip("#")
+    if not word or not any(char.isalnum() for char in word):
+        return False
+    return all(
+        char.isalnum() or char in TOPIC_JOINERS or unicodedata.category(char)[0] == "M"
+        for char in word
+    )
+
+
+def brand_topic(term: str) -> str:
+    """Return the topic a brand term is stored as: a one-word term is the same topic as its
+    hashtag ("Python" and "#python" are one topic), a phrase stays itself ("yandex market")."""
+    term = term.strip().lower()
+    if term and not any(char.isspace() for char in term) and is_topic_word(term):
+        return normalize_topic(term)
+    return term
 
 
 def normalize_topic(tag: str) -> str:

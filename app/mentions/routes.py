@@ -9,6 +9,8 @@ from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.mentions import bp
 from app.mentions.forms import ContactDeleteForm, ContactForm, SentimentForm
 from app.models import MENTION_KINDS, SENTIMENTS
+from app.sentiment import services as sentiment_service
+from app.sentiment.forms import BulkSentimentForm
 from app.services import contacts as contact_service
 from app.services import influencers as influencer_service
 from app.services import mentions as mention_service
@@ -28,6 +30,7 @@ def index(access):
         "mentions/index.html", access=access, page=page, filters=filters,
         platforms=mention_service.platforms_of(access.workspace),
         sentiments=SENTIMENTS, kinds=MENTION_KINDS, sentiment_form=SentimentForm(),
+        bulk_form=BulkSentimentForm(),
         total_in_workspace=None if page.total else mention_service.mention_count(access.workspace),
         url_for_page=lambda n: url_for(
             "mentions.index", slug=access.workspace.slug, **filters.query_args(page=n)
@@ -145,7 +148,36 @@ def set_sentiment(access, mention_id: int):
             flash(str(error), "error")
     else:
         flash("Choose positive, neutral or negative.", "error")
+    return redirect(_back_to_list(access))
+
+
+def _back_to_list(access) -> str:
+    """Return the local page in the form's ``next``, else the mentions list (never another site)."""
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("mentions.index", slug=access.workspace.slug)
+    return back
+
+
+@bp.post("/w/<slug>/mentions/sentiment")
+@workspace_view("agent")
+def set_sentiments(access):
+    """Set the sentiment of the mentions ticked on the list, as people's corrections."""
+    form = BulkSentimentForm()
+    back = _back_to_list(access)
+    if not form.validate_on_submit():
+        errors = form.ids.errors or form.sentiment.errors or ["the form expired: reload the page"]
+        flash(f"Nothing was changed: {errors[0]}.", "error")
+        return redirect(back)
+    ids, label = form.ids.data or [], form.sentiment.data
+    try:
+        done = sentiment_service.correct(access.workspace, ids, label)
+    except ServiceError as error:
+        flash(f"Nothing was changed: {error}.", "error")
+        return redirect(back)
+    message = f"Sentiment set to {label} on {done:,} mention{'s' if done != 1 else ''}"
+    if done < len(set(ids)):
+        message += f"; {len(set(ids)) - done:,} of the chosen are not in this workspace and were"
+        message += " left alone"
+    flash(message + ". Your labels are kept from now on.", "success" if done else "warning")
     return redirect(back)

@@ -60,7 +60,12 @@ def settings_of(workspace: Workspace) -> SentimentSettings:
 def update_settings(
     workspace: Workspace, *, use_model: bool | None = None, learn_from_imported: bool | None = None
 ) -> SentimentSettings:
-    """Change the settings; switching the model off or on relabels in the background."""
+    """Change the settings; switching the model off or on relabels in the background.
+
+    Raises ``FieldError`` when asked to use the learned model before one was trained.
+    """
+    if use_model and ready_model(workspace) is None:
+        raise FieldError("use_model", "there is no learned model yet: train one first")
     settings = db.session.get(SentimentSettings, workspace.id)
     if settings is None:
         settings = SentimentSettings(workspace_id=workspace.id, use_model=True,
@@ -89,16 +94,57 @@ def latest_model(workspace: Workspace) -> SentimentModel | None:
     )
 
 
-def active_model(workspace: Workspace) -> SentimentModel | None:
-    """Return the model that labels the workspace's posts: its newest ready one, if it uses one."""
-    if not settings_of(workspace).use_model:
-        return None
+def ready_model(workspace: Workspace) -> SentimentModel | None:
+    """Return the workspace's newest trained model, whether it uses it or not."""
     return db.session.scalar(
         select(SentimentModel)
         .where(SentimentModel.workspace_id == workspace.id, SentimentModel.status == "done")
         .order_by(SentimentModel.id.desc())
         .limit(1)
     )
+
+
+def active_model(workspace: Workspace) -> SentimentModel | None:
+    """Return the model that labels the workspace's posts: its newest ready one, if it uses one."""
+    if not settings_of(workspace).use_model:
+        return None
+    return ready_model(workspace)
+
+
+@dataclass
+class Overview:
+    """What the settings page says of a workspace's sentiment: its settings, its corrections
+    of each sentiment now, its newest run (``latest``, any state), its newest trained model
+    (``ready``) and the one labelling its posts (``active``; ``None``: the base analysers)."""
+
+    settings: SentimentSettings
+    counts: dict[str, int]
+    latest: SentimentModel | None
+    ready: SentimentModel | None
+    active: SentimentModel | None
+    min_per_class: int = classifier.MIN_PER_CLASS
+
+    @property
+    def busy(self) -> bool:
+        """Whether a training is queued or running."""
+        return self.latest is not None and self.latest.status in job_records.ACTIVE
+
+    @property
+    def missing(self) -> dict[str, int]:
+        """How many more corrections each sentiment needs before a model can be trained."""
+        return {label: self.min_per_class - n for label, n in self.counts.items()
+                if n < self.min_per_class}  # fmt: skip
+
+
+def overview(workspace: Workspace) -> Overview:
+    """Return what the settings page shows of the workspace's sentiment model."""
+    job_records.close_stale("sentiment", workspace.id)
+    settings = settings_of(workspace)
+    ready = ready_model(workspace)
+    return Overview(
+        settings=settings, counts=correction_counts(workspace), latest=latest_model(workspace),
+        ready=ready, active=ready if settings.use_model else None,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- corrections
@@ -252,27 +298,34 @@ def import_labels(workspace: Workspace, path: Path | str) -> LabelResult:
 # ---------------------------------------------------------------- training and labelling
 
 
-def corrections_of(workspace: Workspace) -> list[tuple[str, str, str | None]]:
-    """Return ``(text, label, lang)`` of every correction the model learns from."""
+def _teaching(workspace: Workspace) -> tuple:
+    """Return the conditions that pick the mentions the model learns from."""
     sources = ["person"]
     if settings_of(workspace).learn_from_imported:
         sources.append("imported")
+    return (
+        Mention.workspace_id == workspace.id,
+        Mention.sentiment_source.in_(sources),
+        Mention.sentiment.in_(LABELS),
+    )
+
+
+def corrections_of(workspace: Workspace) -> list[tuple[str, str, str | None]]:
+    """Return ``(text, label, lang)`` of every correction the model learns from."""
     return [
         tuple(row)
         for row in db.session.execute(
-            select(Mention.text, Mention.sentiment, Mention.lang).where(
-                Mention.workspace_id == workspace.id,
-                Mention.sentiment_source.in_(sources),
-                Mention.sentiment.in_(LABELS),
-            )
+            select(Mention.text, Mention.sentiment, Mention.lang).where(*_teaching(workspace))
         )
     ]
 
 
 def correction_counts(workspace: Workspace) -> dict[str, int]:
     """Return how many corrections of each sentiment the workspace has."""
-    rows = corrections_of(workspace)
-    counts = Counter(label for _, label, _ in rows)
+    counts = dict(db.session.execute(
+        select(Mention.sentiment, func.count()).where(*_teaching(workspace))
+        .group_by(Mention.sentiment)
+    ).all())  # fmt: skip
     return {label: counts.get(label, 0) for label in LABELS}
 
 

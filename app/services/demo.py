@@ -21,7 +21,8 @@ DEMO_FILES = (
     "twitter_v1_rtweet.jsonl.gz",
     "mastodon_statuses.jsonl.gz",
     "vk_wall.json",
-    "telegram_result.json",
+    "twitter_v2_twarc.jsonl.gz",
+    "reddit_praw.jsonl.gz",
 )
 
 

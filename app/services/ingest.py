@@ -17,6 +17,7 @@ from app.extensions import db
 from app.ingest import (
     FORMATS,
     MentionRecord,
+    ParseWarning,
     RowError,
 )
 from app.models import ImportRun, Workspace, utcnow
@@ -169,7 +170,7 @@ def _take(result: ImportResult, batch: Batch, single_file: bool) -> None:
 
 def import_records(
     workspace: Workspace,
-    records: Iterable[tuple[MentionRecord | RowError, str]],
+    records: Iterable[tuple[MentionRecord | RowError | ParseWarning, str]],
     *,
     run: ImportRun | None = None,
     batch_size: int = BATCH_SIZE,
@@ -187,6 +188,9 @@ def import_records(
         for item, where in records:
             if isinstance(item, RowError):
                 result.reject(where, item.line, item.reason)
+                continue
+            if isinstance(item, ParseWarning):
+                result.warnings.append(f"{where}: {item.message}")
                 continue
             problem = check_limits(item)
             if problem:

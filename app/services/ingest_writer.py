@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlalchemy.engine import Connection
 
 from app.extensions import db
-from app.ingest.record import MentionRecord, normalize_handle, normalize_topic
+from app.ingest.record import MentionRecord, brand_topic, normalize_handle, normalize_topic
 from app.models import ImportRun, Workspace
 from app.models.mention import pending_target
 from app.services import bulk_load, statistics
@@ -100,7 +100,8 @@ def as_rows(values: list[tuple]) -> list[Row]:
 
 
 def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
-    """Return a function listing the brand terms (lower-cased) found in a text.
+    """Return a function listing the topics of the brand terms found in a text (see
+    :func:`~app.ingest.record.brand_topic`: "#python" for the term "Python").
 
     A term matches at word boundaries; a Cyrillic term may carry a short inflection ending
     ("Яндекс" finds "Яндексу"), since Russian declines brand names.
@@ -109,13 +110,18 @@ def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
     for term in terms:
         escaped = re.escape(term.lower())
         ending = r"\w{0,3}" if re.search("[а-яё]", term.lower()) else r"(?:'s)?"
-        patterns.append((term.lower(), re.compile(rf"(?<!\w){escaped}{ending}(?!\w)")))
+        pattern = re.compile(rf"(?<!\w){escaped}{ending}(?!\w)")
+        patterns.append((term.lower(), brand_topic(term), pattern))
     if not patterns:
         return lambda text: []
 
     def find(text: str) -> list[str]:
         lowered = text.lower()
-        return [term for term, pattern in patterns if term in lowered and pattern.search(lowered)]
+        return [
+            topic
+            for term, topic, pattern in patterns
+            if term in lowered and pattern.search(lowered)
+        ]
 
     return find
 

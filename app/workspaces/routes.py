@@ -4,6 +4,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.auth.forms import EmptyForm
+from app.sentiment import services as sentiment_service
+from app.sentiment.forms import ModelChoiceForm, SentimentSettingsForm, TrainForm
 from app.services import ingest as ingest_service
 from app.services import workspaces as workspace_service
 from app.services.errors import ServiceError
@@ -64,7 +66,77 @@ def settings(access):
             return redirect(url_for("workspaces.settings", slug=workspace.slug))
     return render_template(
         "workspaces/settings.html", form=form, access=access,
-        runs=ingest_service.recent_runs(workspace, limit=10),
+        runs=ingest_service.recent_runs(workspace, limit=10), **_sentiment_context(access),
+    )  # fmt: skip
+
+
+def _sentiment_context(access) -> dict:
+    """What the settings page's sentiment section needs."""
+    overview = sentiment_service.overview(access.workspace)
+    return dict(
+        sentiment=overview, train_form=TrainForm(formdata=None), choice_form=ModelChoiceForm(formdata=None),
+        sentiment_form=SentimentSettingsForm(formdata=None, obj=overview.settings),
+    )  # fmt: skip
+
+
+def _to_sentiment_section(access):
+    return redirect(url_for("workspaces.settings", slug=access.workspace.slug, _anchor="sentiment"))
+
+
+@bp.post("/w/<slug>/settings/sentiment")
+@workspace_view("manager")
+def sentiment_settings(access):
+    form = SentimentSettingsForm()
+    if form.validate_on_submit():
+        sentiment_service.update_settings(
+            access.workspace, learn_from_imported=form.learn_from_imported.data
+        )
+        if form.learn_from_imported.data:
+            flash("Imported labels now count as corrections: train the model to learn from them.",
+                  "success")  # fmt: skip
+        else:
+            flash("Only people's corrections teach the model from its next training.", "success")
+    return _to_sentiment_section(access)
+
+
+@bp.post("/w/<slug>/settings/sentiment/train")
+@workspace_view("manager")
+def train_sentiment(access):
+    if TrainForm().validate_on_submit():
+        try:
+            sentiment_service.queue_training(access.workspace)
+        except ServiceError as error:
+            flash(f"Cannot train yet: {error}.", "error")
+        else:
+            flash("Training started. The page stays usable; it tells you when it is done.", "info")
+    return _to_sentiment_section(access)
+
+
+@bp.post("/w/<slug>/settings/sentiment/use")
+@workspace_view("manager")
+def use_sentiment(access):
+    form = ModelChoiceForm()
+    if not form.validate_on_submit():
+        flash("Choose the learned model or the base analysers.", "error")
+        return _to_sentiment_section(access)
+    try:
+        sentiment_service.update_settings(access.workspace, use_model=form.use.data == "model")
+    except ServiceError as error:
+        flash(f"{str(error)[:1].upper()}{str(error)[1:]}.", "error")
+    else:
+        chosen = "its learned model" if form.use.data == "model" else "the base analysers"
+        flash(f"The workspace now uses {chosen}; its mentions are relabelled in the background.",
+              "success")  # fmt: skip
+    return _to_sentiment_section(access)
+
+
+@bp.get("/w/<slug>/settings/sentiment/status")
+@workspace_view()
+def sentiment_status(access):
+    """The training's progress fragment the settings page polls (htmx) while it runs."""
+    return render_template(
+        "workspaces/_sentiment_status.html", access=access,
+        sentiment=sentiment_service.overview(access.workspace), polled=True,
     )  # fmt: skip
 
 

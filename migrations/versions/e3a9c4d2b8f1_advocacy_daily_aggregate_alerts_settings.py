@@ -1,7 +1,7 @@
 """advocacy: the daily aggregate of sentiment per author, crisis alerts, competitors and webhook
 
 Revision ID: e3a9c4d2b8f1
-Revises: b7d1e5a3c9f2
+Revises: e3a9c4d2f6b1
 Create Date: 2026-12-06 10:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e3a9c4d2b8f1'
-down_revision = 'b7d1e5a3c9f2'
+down_revision = 'e3a9c4d2f6b1'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
-from factories import login, make_user, make_workspace, mention, write_csv
+from factories import HEADER, login, make_user, make_workspace, mention, write_csv
 
 CSV = (
     "platform,id,author,created_at,text,sentiment\n"
@@ -72,7 +72,7 @@ def test_api_import_with_a_token(app, client):
     again = client.post("/api/v1/workspaces/acme/mentions", json={"mentions": records[:1]}, headers=headers)
     assert again.status_code == 200 and again.get_json()["duplicates"] == 1
     listed = client.get("/api/v1/workspaces/acme/mentions?topic=acme", headers=headers).get_json()
-    assert listed["total"] == 1 and listed["mentions"][0]["topics"] == ["#acme", "acme"]
+    assert listed["total"] == 1 and listed["mentions"][0]["topics"] == ["#acme"]
 
 
 def test_api_rejects_bad_tokens_and_bodies(app, client):
@@ -132,3 +132,46 @@ def test_cli_import_json_output_and_exit_codes(app, runner, tmp_path):
     assert result.exit_code != 0 and "no workspace 'nope'" in result.output
     result = runner.invoke(args=["mentions", "import", str(junk), "--workspace", "acme", "--format", "csv"])
     assert result.exit_code == 1 and "lacks the required column" in result.output
+
+
+def test_cli_import_leaves_out_tags_that_are_not_words_and_says_which(app, runner, tmp_path):
+    """Junk in the tags column (markup, symbols) is not a topic; the row itself imports."""
+    make_workspace("acme")
+    rows = [
+        mention("1", "anna", "Acme is fine", tags="#<svg rstats →"),
+        mention("2", "bob", "#acme"),
+    ]
+    path = write_csv(tmp_path / "tags.csv", rows, header=[*HEADER, "tags"])
+    body = json.loads(
+        runner.invoke(
+            args=["mentions", "import", str(path), "--workspace", "acme", "--json", "--no-score"]
+        ).output
+    )
+    assert body["imported"] == 2 and body["rejected"] == 0
+    assert any("line 2" in w and "'#<svg', '→' left out" in w for w in body["warnings"]), body[
+        "warnings"
+    ]
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import MentionTopic
+
+    topics = set(db.session.scalars(select(MentionTopic.topic)))
+    assert topics == {"#rstats", "#acme"}  # the brand term "Acme" and "#acme" are one topic
+
+
+def test_api_import_says_which_tags_it_left_out(app, client):
+    owner = make_user()
+    make_workspace("acme", owner=owner)
+    _, token = user_service.create_token(owner, "t")
+    record = mention("1", "anna", "Acme", tags=["<img src=x>", "rstats"])
+    response = client.post(
+        "/api/v1/workspaces/acme/mentions",
+        json=[record],
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = response.get_json()
+    assert response.status_code == 201 and body["imported"] == 1, body
+    assert body["warnings"] == [
+        "request: item 1: tag(s) '<img src=x>' left out: a tag must be a word"
+    ]

@@ -8,7 +8,15 @@ import pytest
 
 from app.ingest import ParseWarning, detect_format
 from app.ingest.generic import CSV, JSONL
-from app.ingest.record import FileError, MentionRecord, RowError, parse_sentiment
+from app.ingest.record import (
+    FileError,
+    MentionRecord,
+    RowError,
+    brand_topic,
+    is_topic_word,
+    normalize_topic,
+    parse_sentiment,
+)
 
 
 def parse(parser, content: str) -> list:
@@ -141,3 +149,48 @@ def test_detection_of_generic_formats():
     assert detect_format(head + "\n") == "jsonl"
     with pytest.raises(FileError, match="could not recognise"):
         detect_format("just some words\n")
+
+
+HEADER = "platform,id,author,created_at,text"
+
+
+def test_tags_that_are_not_words_are_left_out_with_the_rows_line():
+    content = (
+        HEADER + ",tags\n"
+        "twitter,1,anna,2024-01-01T10:00:00Z,hi,python <svg #ok →\n"
+        "twitter,2,bob,2024-01-01T10:00:00Z,hi,c++ r/rstats #covid-19 нейросети\n"
+    )
+    items = list(CSV.parse(io.StringIO(content), "tags.csv"))
+    records = [item for item in items if isinstance(item, MentionRecord)]
+    warnings = [item.message for item in items if isinstance(item, ParseWarning)]
+    assert [r.tags for r in records] == [
+        ["python", "#ok"],
+        ["c++", "r/rstats", "#covid-19", "нейросети"],
+    ]
+    assert warnings == ["line 2: tag(s) '<svg', '→' left out: a tag must be a word"]
+
+
+def test_a_file_of_junk_tags_gives_a_bounded_number_of_warnings():
+    rows = "".join(f"twitter,{i},anna,2024-01-01T10:00:00Z,hi,<b>\n" for i in range(50))
+    items = list(CSV.parse(io.StringIO(HEADER + ",tags\n" + rows), "junk.csv"))
+    warnings = [item.message for item in items if isinstance(item, ParseWarning)]
+    assert (
+        len(warnings) == 21
+        and warnings[-1] == "30 more row(s) had tags that are not words, left out"
+    )
+    assert sum(isinstance(item, MentionRecord) for item in items) == 50
+
+
+@pytest.mark.parametrize(
+    "tag, ok",
+    [("python", True), ("#Python", True), ("#нейросети", True), ("#नोटबंदी", True),
+     ("#<svg", False), ("#", False), ("→", False), ("#_", False), ("<script>", False)],
+)  # fmt: skip
+def test_is_topic_word(tag, ok):
+    assert is_topic_word(tag) is ok
+
+
+def test_a_brand_term_and_its_hashtag_are_one_topic():
+    assert brand_topic("Python") == "#python" == normalize_topic("#python")
+    assert brand_topic("Яндекс") == "#яндекс"
+    assert brand_topic("Yandex Market") == "yandex market"

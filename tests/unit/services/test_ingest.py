@@ -60,8 +60,8 @@ def test_import_writes_mentions_authors_edges_and_topics(workspace, tmp_path):
             .join(MentionTopic).group_by(Mention.external_id)
         ).all()
     )  # fmt: skip
-    assert sorted(topics["1"].split(",")) == ["#delivery", "acme"]
-    assert topics["4"] == "яндекс"
+    assert sorted(topics["1"].split(",")) == ["#acme", "#delivery"]  # the term and its hashtag
+    assert topics["4"] == "#яндекс"
     kinds = dict(db.session.execute(select(Mention.external_id, Mention.kind)).all())
     assert kinds == {"1": "post", "2": "reply", "3": "repost", "4": "post"}
 
@@ -187,11 +187,13 @@ def test_run_counts_are_kept(workspace, tmp_path):
 
 @pytest.mark.parametrize(
     "text, found",
-    [("Acme rocks", ["acme"]), ("acme's app", ["acme"]), ("Acmeville", []),
-     ("спасибо Яндексу", ["яндекс"]), ("Яндексоведение", [])],
+    [("Acme rocks", ["#acme"]), ("acme's app", ["#acme"]), ("Acmeville", []),
+     ("спасибо Яндексу", ["#яндекс"]), ("Яндексоведение", []),
+     ("at Yandex Market today", ["yandex market"])],
 )  # fmt: skip
 def test_brand_matcher(text, found):
-    assert ingest.brand_matcher(["Acme", "Яндекс"])(text) == found
+    """A one-word brand term is the topic of its hashtag; a phrase stays itself."""
+    assert ingest.brand_matcher(["Acme", "Яндекс", "Yandex Market"])(text) == found
 
 
 def test_reading_in_a_worker_process_gives_the_same_result(workspace, tmp_path):
