@@ -21,7 +21,18 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, case, cast, delete, func, insert, literal_column, select
+from sqlalchemy import (
+    Date,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    update,
+)
 
 from app.advocacy.models import (
     AdvocacyDay,
@@ -110,12 +121,16 @@ def voice_fresh(workspace: Workspace) -> bool:
 
 
 def mark_stale(workspace: Workspace) -> None:
-    """Say that sentiments are changing: the aggregate is not read until it is rebuilt."""
-    state = state_of(workspace)
-    if state is None:
-        state = AdvocacyState(workspace_id=workspace.id, timezone=workspace.timezone or "UTC")
-        db.session.add(state)
-    state.stale = True
+    """Say that mentions or sentiments changed: the aggregate is not read until it is rebuilt.
+
+    (A workspace without an aggregate has nothing to mark; nor has a database migrated only
+    up to a revision before advocacy, as an upgrade's own tests import into.)
+    """
+    if not inspect(db.session.connection()).has_table(AdvocacyState.__tablename__):
+        return
+    db.session.execute(
+        update(AdvocacyState).where(AdvocacyState.workspace_id == workspace.id).values(stale=True)
+    )
     db.session.commit()
 
 
