@@ -284,3 +284,16 @@ def test_settings_need_a_manager_and_check_the_webhook(client, workspace, app):
     login(client, "v@example.com")
     assert client.get("/w/acme/advocacy/settings").status_code == 403
     assert client.get("/w/acme/advocacy").status_code == 200
+
+
+def test_the_command_line_rebuilds_and_prints_the_figures(runner, workspace):
+    out = runner.invoke(args=["advocacy", "refresh", "--workspace", "acme"])
+    assert out.exit_code == 0 and "advocacy aggregate of acme rebuilt" in out.output
+    out = runner.invoke(args=["advocacy", "summary", "--workspace", "acme", "--from",
+                              "2026-11-02", "--to", "2026-11-08"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    import json
+
+    assert {key: json.loads(out.output)[key] for key in EXPECTED} == EXPECTED
+    out = runner.invoke(args=["advocacy", "summary", "--workspace", "acme", "--from", "tomorrow"])
+    assert out.exit_code != 0 and "from 'tomorrow' is not a date" in out.output
