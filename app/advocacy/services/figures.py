@@ -226,20 +226,22 @@ def fast_tally(workspace: Workspace, scope: Scope, cube) -> Tally:
         cube.memo.clear()
     if scope.topic:
         rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
-        a, counts = cube.t_a[rows], cube.t_counts[:, rows]
+        a, counts = cube.t_a[rows], [column[rows] for column in cube.t_counts]
     else:
         rows = cube.days(first, last)
-        a, counts = cube.a[rows], cube.counts[:, rows]
-    keep = ~cube.bots[a]
+        a, counts = cube.a[rows], [column[rows] for column in cube.counts]
+    n = len(cube.authors)
+    sums = np.stack([np.bincount(a, weights=c, minlength=n) for c in counts])
+    # bots and other platforms are authors: their sums are dropped, rows are never filtered
+    left_out = cube.bots
     if scope.platform:
         name = scope.platform.lower()
         code = cube.platforms.index(name) if name in cube.platforms else -1
-        keep &= cube.platform[a] == code
-    a, counts = a[keep], counts[:, keep]
-    n = len(cube.authors)
-    sums = [np.bincount(a, weights=counts[i], minlength=n).astype(np.int64) for i in range(3)]
+        left_out = left_out | (cube.platform != code)
+    sums[:, left_out] = 0
     idx = np.flatnonzero(sums[0] + sums[1] + sums[2])
-    cube.memo[key] = Tally(idx, sums[0][idx], sums[1][idx], sums[2][idx])
+    sums = sums[:, idx].astype(np.int64)
+    cube.memo[key] = Tally(idx, sums[0], sums[1], sums[2])
     return cube.memo[key]
 
 
@@ -411,7 +413,7 @@ def top_topics(workspace: Workspace, scope: Scope, limit: int = 10) -> list[str]
             code = cube.platforms.index(name) if name in cube.platforms else -1
             keep &= cube.platform[cube.t_a] == code
         codes = np.repeat(np.arange(len(cube.topics)), np.diff(cube.topic_start))
-        counts = np.bincount(codes[keep], weights=cube.t_counts[:, keep].sum(axis=0),
+        counts = np.bincount(codes[keep], weights=(cube.t_counts[0] + cube.t_counts[1] + cube.t_counts[2])[keep],
                              minlength=len(cube.topics))  # fmt: skip
         used = np.flatnonzero(counts)
         names = np.array(cube.topics, dtype=object)[used]
