@@ -376,11 +376,47 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
     """Return the summary of each week (from Monday) or month the period touches, each over
     the days of it inside the period: ``start`` (its first day), ``days`` and the figures."""
     scope, found = prepared(workspace, scope), []
-    for start in scope.period.buckets(grain):
-        part = scope.within(start, next_bucket(start, grain) - timedelta(days=1))
+    parts = [scope.within(start, next_bucket(start, grain) - timedelta(days=1))
+             for start in scope.period.buckets(grain)]  # fmt: skip
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        _tally_parts(workspace, scope, parts, cube)  # all at once, remembered per part
+    for part in parts:
+        start = bucket_of(part.period.first, grain)
         found.append({"start": start.isoformat(), "days": part.period.days}
                      | summary(workspace, part))  # fmt: skip
     return found
+
+
+def _tally_parts(workspace: Workspace, scope: Scope, parts: list[Scope], cube) -> None:
+    """Work out the tallies of consecutive parts of the scope's period in one pass over its
+    rows (one ``bincount`` per sentiment over part x author) and remember them."""
+    n, count = len(cube.authors), len(parts)
+    keys = [(p.period.first, p.period.last, p.platform.lower(), p.topic) for p in parts]
+    if count * n > 6_000_000 or all(key in cube.memo for key in keys):
+        return  # too many bins at once: each part is counted on its own
+    first, last = scope.period.first, scope.period.last
+    if scope.topic:
+        rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
+        days, a, counts = cube.t_day[rows], cube.t_a[rows], [c[rows] for c in cube.t_counts]
+    else:
+        rows = cube.days(first, last)
+        days, a, counts = cube.day[rows], cube.a[rows], [c[rows] for c in cube.counts]
+    starts = np.array([p.period.first.toordinal() for p in parts])
+    key = (np.searchsorted(starts, days, "right") - 1) * n + a
+    sums = np.stack([np.bincount(key, weights=c, minlength=count * n) for c in counts])
+    sums = sums.reshape(3, count, n)
+    left_out = cube.bots
+    if scope.platform:
+        name = scope.platform.lower()
+        code = cube.platforms.index(name) if name in cube.platforms else -1
+        left_out = left_out | (cube.platform != code)
+    sums[:, :, left_out] = 0
+    for i, part_key in enumerate(keys):
+        part = sums[:, i, :]
+        idx = np.flatnonzero(part[0] + part[1] + part[2])
+        chosen = part[:, idx].astype(np.int64)
+        cube.memo[part_key] = Tally(idx, chosen[0], chosen[1], chosen[2])
 
 
 def by_platform(workspace: Workspace, scope: Scope) -> list[dict]:
