@@ -35,6 +35,7 @@ def index(access):
         chart=figures.chart_data(view), ack_form=EmptyForm(),
         alerts=alert_service.list_alerts(access.workspace, "open", limit=50),
         describe=alert_service.describe, alert_args=alert_service.mentions_query,
+        local_time=lambda moment: f"{moment.astimezone(scope.period.zone):%Y-%m-%d %H:%M}",
         platforms=figures.platforms(access.workspace, scope),
         authors_url=lambda cls: _url("advocacy.authors", access, scope, **{"class": cls}),
         index_url=lambda **extra: _url("advocacy.index", access, scope, **extra),
