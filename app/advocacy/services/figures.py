@@ -199,13 +199,10 @@ class Tally:
     cls: np.ndarray = None  # worked out from the sums when not given
 
     def __post_init__(self) -> None:
+        self.counted = self.positive + self.neutral + self.negative
         if self.cls is None:
             lead, counted = 2 * (self.positive - self.negative), self.counted
             self.cls = (lead >= counted).astype(np.int8) - (lead <= -counted).astype(np.int8)
-
-    @property
-    def counted(self) -> np.ndarray:
-        return self.positive + self.neutral + self.negative
 
     def of_class(self, name: str) -> np.ndarray:
         """Return a mask of the authors of class ``name`` (compared in whole numbers)."""
@@ -380,7 +377,10 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
              for start in scope.period.buckets(grain)]  # fmt: skip
     cube = _cube(workspace, scope)
     if cube is not None:
-        _tally_parts(workspace, scope, parts, cube)  # all at once, remembered per part
+        figures_of = _parts_figures(workspace, scope, parts, cube)
+        return [{"start": bucket_of(part.period.first, grain).isoformat(),
+                 "days": part.period.days} | figures
+                for part, figures in zip(parts, figures_of, strict=True)]  # fmt: skip
     for part in parts:
         start = bucket_of(part.period.first, grain)
         found.append({"start": start.isoformat(), "days": part.period.days}
@@ -388,35 +388,44 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
     return found
 
 
-def _tally_parts(workspace: Workspace, scope: Scope, parts: list[Scope], cube) -> None:
-    """Work out the tallies of consecutive parts of the scope's period in one pass over its
-    rows (one ``bincount`` per sentiment over part x author) and remember them."""
-    n, count = len(cube.authors), len(parts)
-    keys = [(p.period.first, p.period.last, p.platform.lower(), p.topic) for p in parts]
-    if count * n > 6_000_000 or all(key in cube.memo for key in keys):
-        return  # too many bins at once: each part is counted on its own
-    first, last = scope.period.first, scope.period.last
+def _parts_figures(workspace: Workspace, scope: Scope, parts: list[Scope], cube) -> list[dict]:
+    """Return the figures of consecutive parts of the scope's period (its weeks or months):
+    each part's rows are one slice of the columns (they are sorted by day), counted with two
+    ``bincount``s, of ``positive - negative`` and of all known, which decide the classes."""
+    n, first, last = len(cube.authors), scope.period.first, scope.period.last
     if scope.topic:
         rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
         days, a, counts = cube.t_day[rows], cube.t_a[rows], [c[rows] for c in cube.t_counts]
     else:
         rows = cube.days(first, last)
         days, a, counts = cube.day[rows], cube.a[rows], [c[rows] for c in cube.counts]
-    starts = np.array([p.period.first.toordinal() for p in parts])
-    key = (np.searchsorted(starts, days, "right") - 1) * n + a
-    sums = np.stack([np.bincount(key, weights=c, minlength=count * n) for c in counts])
-    sums = sums.reshape(3, count, n)
     left_out = cube.bots
     if scope.platform:
         name = scope.platform.lower()
         code = cube.platforms.index(name) if name in cube.platforms else -1
         left_out = left_out | (cube.platform != code)
-    sums[:, :, left_out] = 0
-    for i, part_key in enumerate(keys):
-        part = sums[:, i, :]
-        idx = np.flatnonzero(part[0] + part[1] + part[2])
-        chosen = part[:, idx].astype(np.int64)
-        cube.memo[part_key] = Tally(idx, chosen[0], chosen[1], chosen[2])
+    bounds = [p.period.first.toordinal() for p in parts] + [last.toordinal() + 1]
+    offsets = np.searchsorted(days, bounds, "left")
+    found = []
+    for i in range(len(parts)):
+        lo, hi = int(offsets[i]), int(offsets[i + 1])
+        part_a = a[lo:hi]
+        positive, neutral, negative = (c[lo:hi] for c in counts)
+        lead = np.bincount(part_a, weights=positive - negative, minlength=n)
+        counted = np.bincount(part_a, weights=positive + neutral + negative, minlength=n)
+        counted[left_out] = 0
+        idx = np.flatnonzero(counted)
+        lead, counted = 2 * lead[idx], counted[idx]
+        codes = (lead >= counted).astype(np.int8) - (lead <= -counted).astype(np.int8) + 1
+        heads = np.bincount(codes, minlength=3)
+        reach = np.bincount(codes, weights=cube.weight[idx], minlength=3)
+        kept = ~left_out[part_a] if left_out.any() else slice(None)
+        row = {"positive": int(positive[kept].sum()), "neutral": int(neutral[kept].sum()),
+               "negative": int(negative[kept].sum())}  # fmt: skip
+        for code, label in ((2, "promoters"), (1, "passives"), (0, "detractors")):
+            row[label], row[f"{label}_reach"] = int(heads[code]), int(round(reach[code]))
+        found.append(_figures(SimpleNamespace(**row)))
+    return found
 
 
 def by_platform(workspace: Workspace, scope: Scope) -> list[dict]:
