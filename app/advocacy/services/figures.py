@@ -377,7 +377,7 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
              for start in scope.period.buckets(grain)]  # fmt: skip
     cube = _cube(workspace, scope)
     if cube is not None:
-        figures_of = _parts_figures(workspace, scope, parts, cube)
+        figures_of = _parts_figures(workspace, scope, parts, cube)  # remembered: not changed
         return [{"start": bucket_of(part.period.first, grain).isoformat(),
                  "days": part.period.days} | figures
                 for part, figures in zip(parts, figures_of, strict=True)]  # fmt: skip
@@ -393,6 +393,9 @@ def _parts_figures(workspace: Workspace, scope: Scope, parts: list[Scope], cube)
     each part's rows are one slice of the columns (they are sorted by day), counted with two
     ``bincount``s, of ``positive - negative`` and of all known, which decide the classes."""
     n, first, last = len(cube.authors), scope.period.first, scope.period.last
+    key = ("parts", tuple(p.period.first for p in parts), last, scope.platform.lower(), scope.topic)
+    if key in cube.memo:
+        return cube.memo[key]
     if scope.topic:
         rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
         days, a, counts = cube.t_day[rows], cube.t_a[rows], [c[rows] for c in cube.t_counts]
@@ -425,6 +428,7 @@ def _parts_figures(workspace: Workspace, scope: Scope, parts: list[Scope], cube)
         for code, label in ((2, "promoters"), (1, "passives"), (0, "detractors")):
             row[label], row[f"{label}_reach"] = int(heads[code]), int(round(reach[code]))
         found.append(_figures(SimpleNamespace(**row)))
+    cube.memo[key] = found
     return found
 
 
