@@ -127,6 +127,7 @@ def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
     export = graph_exports.start_export(workspace, owner, "gexf", NetworkFilters())
     _, api_token = user_service.create_token(owner, "tests")
     revocable, _ = user_service.create_token(owner, "to revoke")
+    alert = _alert(workspace)
     return {
         "slug": slug,
         "membership_id": db.session.scalar(
@@ -145,7 +146,27 @@ def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
         "token_id": revocable.id,
         "filename": "css/app.css",
         "api_token": api_token,
+        "alert_id": alert.id,
     }
+
+
+def _alert(workspace):
+    """Store a crisis alert (a spike of the hour now) for the workspace; return it."""
+    from datetime import timedelta
+
+    from app.advocacy.models import AdvocacyAlert
+    from app.extensions import db
+    from app.models import utcnow
+
+    hour = utcnow().replace(minute=0, second=0, microsecond=0)
+    alert = AdvocacyAlert(
+        workspace_id=workspace.id, key=f"spike:{hour:%Y-%m-%dT%H}", kind="spike",
+        starts_at=hour, ends_at=hour + timedelta(hours=1), count=5, baseline_mean=0.0,
+        baseline_sd=0.0, threshold=5.0,
+    )  # fmt: skip
+    db.session.add(alert)
+    db.session.commit()
+    return alert
 
 
 SIGN_OUT_ENDPOINTS = {"auth.logout", "auth.sign_out_everywhere"}
