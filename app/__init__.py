@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from app.advocacy import api as advocacy_api  # noqa: F401  (its routes join the API's)
     from app.advocacy import bp as advocacy_bp
+    from app.advocacy import effectiveness_api  # noqa: F401  (the campaign report, too)
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.influencers import bp as influencers_bp
@@ -105,6 +106,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(advocacy_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
+    from app.crm.api import bp as crm_api_bp
+    from app.crm.routes import bp as crm_bp
+
+    app.register_blueprint(crm_bp)
+
+    app.register_blueprint(crm_api_bp)
+    csrf.exempt(crm_api_bp)
 
 
 def _register_cli(app: Flask) -> None:

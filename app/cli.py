@@ -211,6 +211,9 @@ def import_mentions(
                 click.echo(json.dumps({"error": str(error)}, ensure_ascii=False))
                 sys.exit(1)
             _fail(str(error))
+        except Exception as error:  # the run must end, the user gets a sentence, the log the trace
+            ingest_service.fail_run(run, error)
+            _fail(run.message)
     ingest_service.finish_run(run, result)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))

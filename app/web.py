@@ -60,7 +60,11 @@ def page_number() -> int:
     return page
 
 
-UPLOAD_ENDPOINTS = {"workspaces.import_form": "agent"}
+UPLOAD_ENDPOINTS = {
+    "workspaces.import_form": "agent",
+    "crm.people_import": "agent",
+    "crm.placements_import": "manager",
+}
 """Views that take file uploads, with the role they need: checked before the body is read."""
 
 
@@ -88,12 +92,15 @@ def guard_uploads():
 
 
 NAVIGATION = (
+    ("My day", "crm.my_day"),
     ("Mentions", "mentions.index"),
     ("Influencers", "influencers.index"),
     ("Topics", "influencers.topics"),
     ("Communities", "influencers.communities"),
     ("Network", "network.index"),
     ("Advocacy", "advocacy.index"),
+    ("People", "crm.people_list"),
+    ("Campaigns", "crm.campaign_list"),
     ("Import", "workspaces.import_form"),
     ("Members", "workspaces.members"),
     ("Settings", "workspaces.settings"),
@@ -104,6 +111,8 @@ NAVIGATION_CHILDREN = {
     "influencers.index": {"mentions.author", "influencers.runs", "influencers.suspicious"},
     "workspaces.import_form": {"workspaces.import_run"},
     "advocacy.index": {"advocacy.authors", "advocacy.settings"},
+    "crm.people_list": {"crm.person", "crm.stage_board", "crm.template_list"},
+    "crm.campaign_list": {"crm.campaign"},
 }
 
 
@@ -116,7 +125,7 @@ def inject_navigation() -> dict:
         "logout_url": url_for("auth.logout"),
         "account_url": url_for("auth.account"),
         "user_workspaces": [
-            (a.workspace.slug, a.workspace.name, url_for("mentions.index", slug=a.workspace.slug))
+            (a.workspace.slug, a.workspace.name, url_for("crm.my_day", slug=a.workspace.slug))
             for a in workspace_service.workspaces_of(current_user)
         ],
         "home_url": url_for("workspaces.index"),

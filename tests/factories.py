@@ -103,9 +103,10 @@ def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
     """
     from sqlalchemy import select
 
+    from app.crm.services import touches as contacts
     from app.extensions import db
     from app.models import Author, Membership, Mention
-    from app.services import contacts, graph_exports, ingest, scoring
+    from app.services import graph_exports, ingest, scoring
     from app.services.network import NetworkFilters
 
     workspace = make_workspace(slug, owner=owner)
@@ -123,11 +124,11 @@ def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
     )
     access = workspace_service.access_for(owner, slug)
     contact = contacts.log_contact(access, owner, author_id, channel="email")
+    crm = _crm_records(access, owner, contact.person_id)
     invitation, token = workspace_service.invite(workspace, "new@example.com", "agent", owner)
     export = graph_exports.start_export(workspace, owner, "gexf", NetworkFilters())
     _, api_token = user_service.create_token(owner, "tests")
     revocable, _ = user_service.create_token(owner, "to revoke")
-    alert = _alert(workspace)
     return {
         "slug": slug,
         "membership_id": db.session.scalar(
@@ -146,27 +147,47 @@ def populated_workspace(owner, tmp_path: Path, slug: str = "acme") -> dict:
         "token_id": revocable.id,
         "filename": "css/app.css",
         "api_token": api_token,
-        "alert_id": alert.id,
+        "alert_id": _alert(workspace),
+        **crm,
     }
 
 
-def _alert(workspace):
-    """Store a crisis alert (a spike of the hour now) for the workspace; return it."""
-    from datetime import timedelta
+def _alert(workspace) -> int:
+    """One crisis alert (a negative spike in an hour), for routes that name one."""
+    from datetime import datetime
 
     from app.advocacy.models import AdvocacyAlert
     from app.extensions import db
-    from app.models import utcnow
 
-    hour = utcnow().replace(minute=0, second=0, microsecond=0)
+    hour = datetime(2026, 11, 3, 22)
     alert = AdvocacyAlert(
         workspace_id=workspace.id, key=f"spike:{hour:%Y-%m-%dT%H}", kind="spike",
-        starts_at=hour, ends_at=hour + timedelta(hours=1), count=5, baseline_mean=0.0,
-        baseline_sd=0.0, threshold=5.0,
+        starts_at=hour, ends_at=hour.replace(hour=23), count=6, baseline_mean=1.0, baseline_sd=0.5,
+        threshold=5.0,
     )  # fmt: skip
     db.session.add(alert)
     db.session.commit()
-    return alert
+    return alert.id
+
+
+def _crm_records(access, owner, person_id: int) -> dict:
+    """One of each relationship-manager record, by URL argument name."""
+    from app.crm.models import Person
+    from app.crm.services import campaigns, tasks, templates
+    from app.extensions import db
+
+    campaign = campaigns.create_campaign(access, owner, {"name": "Весна", "start": "2026-01-01"})
+    placement = campaigns.create_placement(access, owner, campaign.id, {"person_id": person_id})
+    template = templates.create_template(access, owner, {"name": "Hi", "body": "Hi {name}"})
+    task = tasks.create_task(access, owner, person_id, {"title": "Call", "due_on": "2026-12-01"})
+    return {
+        "person_id": person_id,
+        "account_id": db.session.get(Person, person_id).accounts[0].id,
+        "campaign_id": campaign.id,
+        "placement_id": placement.id,
+        "template_id": template.id,
+        "task_id": task.id,
+    }
 
 
 SIGN_OUT_ENDPOINTS = {"auth.logout", "auth.sign_out_everywhere"}

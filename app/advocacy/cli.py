@@ -44,3 +44,21 @@ def summary(slug: str, first: str, last: str, platform: str, topic: str, tz: str
 
     click.echo(json.dumps(figures.summary(workspace, scope) | {"period": scope.as_json()},
                           ensure_ascii=False))  # fmt: skip
+
+
+@advocacy_cli.command("rates")
+@click.option("--workspace", "slug", required=True)
+@click.argument("platform")
+@click.argument("rates", nargs=-1)
+def rates(slug: str, platform: str, rates: tuple[str, ...]) -> None:
+    """Set a platform's earned-media-value rates, e.g. ``twitter like=0.02 repost=0.1
+    reply=0.15 view=2`` (a view's rate is per thousand views); none given: print them."""
+    from app.advocacy.services import effectiveness
+
+    workspace = _workspace(slug)
+    if rates:
+        try:
+            effectiveness.set_rates(workspace, platform, dict(r.partition("=")[::2] for r in rates))
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(effectiveness.emv_rates(workspace), ensure_ascii=False, sort_keys=True))

@@ -127,7 +127,8 @@ class AdvocacyState(Base):
 
 
 class AdvocacySettings(Base):
-    """A workspace's advocacy choices: competitors tracked for share of voice, alert webhook.
+    """A workspace's advocacy choices: competitors tracked for share of voice, alert webhook,
+    the rates of earned media value.
 
     ``competitors`` maps a competitor's name to the terms that name it in a post.
     """
@@ -141,6 +142,9 @@ class AdvocacySettings(Base):
     webhook_url: Mapped[str | None] = mapped_column(String(1000))
     # signs each delivery (HMAC-SHA256); shown once, kept to sign
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    # earned media value per platform: {"twitter": {"like": 0.02, "repost": 0.1, "reply": 0.15,
+    # "view": 2.0}} (a view's rate is per thousand views); none set: no EMV
+    emv_rates: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class AdvocacyAlert(Base):

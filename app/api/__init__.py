@@ -16,4 +16,4 @@ def error_response(status: int, code: str, message: str, **details) -> Response:
     return response
 
 
-from app.api import routes  # noqa: E402,F401
+from app.api import openapi, routes  # noqa: E402,F401

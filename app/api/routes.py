@@ -7,7 +7,7 @@ from functools import wraps
 from flask import abort, g, jsonify, request
 
 from app.api import bp, error_response
-from app.ingest.base import ParseWarning
+from app.ingest.base import ParseWarning, reason_of
 from app.ingest.generic import JSONL, record_from_fields
 from app.ingest.jsonparse import loads
 from app.ingest.record import RowError
@@ -88,8 +88,9 @@ def _records(items: list):
         else:
             try:
                 yield record_from_fields(item.get, left_out), "request"
-            except ValueError as error:
-                yield RowError(number, f"{where}: {error}"), "request"
+            except Exception as error:  # a bad value costs its row
+                left_out.clear()
+                yield RowError(number, f"{where}: {reason_of(error)}"), "request"
             if left_out:
                 shown = ", ".join(repr(tag[:40]) for tag in left_out[:5])
                 yield (
@@ -107,7 +108,11 @@ def import_mentions(access):
     if len(items) > MAX_RECORDS:
         abort(413, f"at most {MAX_RECORDS} mentions per request; this one has {len(items)}")
     run = ingest_service.start_run(access.workspace, "api", ["request"], g.api_user)
-    result = ingest_service.import_records(access.workspace, _records(items), run=run)
+    try:
+        result = ingest_service.import_records(access.workspace, _records(items), run=run)
+    except Exception as error:  # the run must not stay "running"; the 500 handler answers
+        ingest_service.fail_run(run, error)
+        raise
     ingest_service.finish_run(run, result)
     if result.imported:
         from app.sentiment import services as sentiment

@@ -12,6 +12,8 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.crm.routes import CsrfForm
+from app.crm.services import campaigns as crm_campaigns
 from app.influencers import bp
 from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.params import Params
@@ -45,6 +47,8 @@ def index(access):
     return render_template(
         "influencers/index.html", access=access, view=view, filters=filters,
         roles=service.ROLES, sentiments=tuple(service.SENTIMENT_BANDS), form=RecomputeForm(),
+        crm_campaigns=crm_campaigns.list_campaigns(access.workspace, 1, 100).items,
+        bulk_form=CsrfForm(),
         url_for_view=lambda **changes: url_for(
             "influencers.index", slug=slug, **filters.query_args(**changes)
         ),

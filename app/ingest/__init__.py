@@ -20,6 +20,7 @@ from app.ingest.record import FileError, MentionRecord, RowError
 
 __all__ = [
     "FORMATS",
+    "detect_file_format",
     "FileError",
     "MentionRecord",
     "ParseItem",
@@ -45,6 +46,23 @@ _MODULES = {
 }
 FORMATS = tuple(_MODULES)
 SNIFF_BYTES = 64 * 1024
+# When the head fits no format, detection looks again after each of the first few lines (a
+# damaged first line, a first row longer than the head), reading at most this far in.
+SKIPPED_LINES = 3
+SKIP_BYTES = 32 * 1024 * 1024
+# A head with more invalid UTF-8 than this is another encoding (a cp1251 CSV, say): refused
+# whole, saying so. Fewer (a stray byte) are read as U+FFFD, with a warning, like later ones.
+STRAY_BYTES = 16
+REPLACED = "influence-replace"
+replaced_bytes = [0]  # invalid UTF-8 sequences read as U+FFFD in this process so far
+
+
+def _count_and_replace(error: UnicodeDecodeError) -> tuple[str, int]:
+    replaced_bytes[0] += 1
+    return "\ufffd", error.end
+
+
+codecs.register_error(REPLACED, _count_and_replace)
 
 
 def get_parser(name: str) -> Parser:
@@ -59,7 +77,11 @@ def get_parser(name: str) -> Parser:
 def detect_format(head: str) -> str:
     """Return the name of the format whose sniffer accepts ``head``; raise ``FileError`` if none."""
     for name in FORMATS:
-        if get_parser(name).sniff(head):
+        try:
+            fits = get_parser(name).sniff(head)
+        except Exception:  # noqa: BLE001  a sniffer fed deep or odd JSON: it does not fit
+            fits = False
+        if fits:
             return name
     raise FileError(
         "could not recognise the format; supported: MentionRecord CSV (with a header row "
@@ -67,6 +89,61 @@ def detect_format(head: str) -> str:
         "JSON, Mastodon statuses, Reddit things, VK API responses and Telegram Desktop "
         "exports (result.json). Name the format with --format if it is one of these."
     )
+
+
+def detect_file_format(path: str | Path, head: str) -> str:
+    """Return the format of the file at ``path`` whose first bytes are ``head``.
+
+    Reads the structure, not one line: when the head fits no format, the text after each of
+    the first :data:`SKIPPED_LINES` lines is tried too, so a damaged first line or a first
+    row longer than the head costs that row (the parser rejects it), not the file. Raises
+    ``FileError`` when nothing fits.
+    """
+    try:
+        return detect_format(head)
+    except FileError as error:
+        failure = error
+    for later in _later_heads(Path(path)):
+        try:
+            return detect_format(later)
+        except FileError:
+            continue
+    if "\x00" in head and _mostly_binary(head):
+        raise FileError("this is a binary file, not a text export (CSV, JSON or JSON Lines)")
+    raise failure
+
+
+def _mostly_binary(head: str) -> bool:
+    """Say whether a head that fits no format looks binary rather than text with a stray NUL."""
+    controls = sum(1 for char in head[:4096] if char < " " and char not in "\t\r\n")
+    return controls * 50 > min(len(head), 4096) or "\ufffd" in head[:64]
+
+
+def _later_heads(path: Path) -> Iterator[str]:
+    """Yield the head of the text after each of the file's first few lines."""
+    raw = _raw(path)
+    try:
+        read = 0
+        for _ in range(SKIPPED_LINES):
+            while True:  # to the end of the current line, in bounded steps
+                chunk = raw.readline(1024 * 1024)
+                read += len(chunk)
+                if not chunk or chunk.endswith(b"\n") or read > SKIP_BYTES:
+                    break
+            if not chunk or read > SKIP_BYTES:
+                return
+            position = raw.tell()
+            yield raw.read(SNIFF_BYTES).decode("utf-8", "replace").replace("\x00", " ")
+            raw.seek(position)
+    finally:
+        _close(raw)
+
+
+def _close(raw: BinaryIO) -> None:
+    inner = getattr(raw, "fileobj", None)
+    raw.close()
+    if inner is not None:  # GzipFile does not close a file object it was given
+        inner.close()
 
 
 def _raw(path: Path) -> BinaryIO:
@@ -84,7 +161,9 @@ def open_text(path: str | Path) -> Iterator[tuple[TextIO, str, BinaryIO]]:
 
     Yields ``(stream, head, raw)``: the text stream, its first ~64 KiB for detection, and the
     raw file for progress (``raw.tell()`` on the underlying file). Raises ``FileError`` for a
-    missing, binary or non-UTF-8 file.
+    missing file or one in another encoding. Invalid UTF-8 bytes are read as U+FFFD (and
+    counted in :data:`replaced_bytes`); a NUL byte is left to the parser, which rejects its
+    row (:func:`detect_file_format` refuses a binary file).
     """
     path = Path(path)
     if not path.is_file():
@@ -95,25 +174,22 @@ def open_text(path: str | Path) -> Iterator[tuple[TextIO, str, BinaryIO]]:
             head_bytes = raw.read(SNIFF_BYTES)
         except (OSError, EOFError) as error:
             raise FileError(f"cannot read the file: {error}") from None
-        if b"\x00" in head_bytes:
-            raise FileError("this is a binary file, not a text export (CSV, JSON or JSON Lines)")
         decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
         try:
             head = decoder.decode(head_bytes)
         except UnicodeDecodeError as error:
-            raise FileError(
-                f"the file is not UTF-8 text (byte {error.start} cannot be decoded): "
-                "save it as UTF-8 and import again"
-            ) from None
+            head = codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(head_bytes)
+            if head.count("\ufffd") > STRAY_BYTES and b"\x00" not in head_bytes:
+                raise FileError(
+                    f"the file is not UTF-8 text (byte {error.start} cannot be decoded): "
+                    "save it as UTF-8 and import again"
+                ) from None
         raw.seek(0)
-        # Invalid UTF-8 later in a file must not abort a long import: such bytes become U+FFFD.
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        # Invalid UTF-8 must not abort an import: such bytes become U+FFFD (counted).
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=REPLACED, newline="")
         yield stream, head, raw
     finally:
-        inner = getattr(raw, "fileobj", None)
-        raw.close()
-        if inner is not None:  # GzipFile does not close a file object it was given
-            inner.close()
+        _close(raw)
 
 
 def file_position(raw: BinaryIO) -> int:

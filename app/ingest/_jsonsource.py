@@ -46,13 +46,26 @@ def _first_line(stream: TextIO) -> tuple[int, str]:
     return 0, ""
 
 
+def _first_line_error(text: str) -> str:
+    """Say what is wrong with a damaged first line of JSON Lines."""
+    try:
+        loads(text)
+    except json.JSONDecodeError as error:
+        return _decode_error(error) + ": a cut or corrupted line?"
+    return "not a JSON object: a cut or corrupted line?"
+
+
 def _decode_error(error: json.JSONDecodeError) -> str:
     """Describe a JSON syntax error the way a user can act on it."""
     return f"not valid JSON ({error.msg} at column {error.colno})"
 
 
-def _lines_from(first_number: int, first_value: Any, stream: TextIO) -> Iterator[JsonLine]:
-    """Yield the already parsed first line, then parse the rest of the stream line by line."""
+def _lines_from(
+    first_number: int, first_value: Any, stream: TextIO, before: tuple[JsonLine, ...] = ()
+) -> Iterator[JsonLine]:
+    """Yield the lines ``before``, the already parsed first line, then parse the rest of the
+    stream line by line."""
+    yield from before
     yield JsonLine(first_number, first_value)
     number = first_number
     for raw in stream:
@@ -83,18 +96,39 @@ def open_json(stream: TextIO) -> JsonSource:
                 # A first line that is whole JSON makes this JSON Lines (a one-line document
                 # is the same thing with a single line).
                 return JsonSource(lines=_lines_from(number, value, stream))
+        # Not whole JSON: a pretty-printed document, or JSON Lines whose first line is damaged
+        # (cut, corrupted), which the second line shows: a whole object on a line of its own,
+        # where a pretty-printed object has a key. (After a lone "[" it is an array's item.)
+        consumed, second = [], None
+        if not stripped.startswith("["):
+            for raw in stream:
+                consumed.append(raw)
+                if raw.strip():
+                    second = raw.strip()
+                    break
+        if second is not None and second.startswith("{"):
+            try:
+                second_value = loads(second)
+            except (json.JSONDecodeError, RecursionError):
+                second_value = None
+            if isinstance(second_value, dict):
+                damaged = JsonLine(number, error=_first_line_error(stripped))
+                return JsonSource(
+                    lines=_lines_from(number + len(consumed), second_value, stream, (damaged,))
+                )
         if not stripped.startswith(("{", "[")):
             raise FileError(f"not JSON (the file starts with {stripped[:40]!r})")
-        text = first + stream.read()
+        text = first + "".join(consumed) + stream.read()
     except UnicodeDecodeError as error:
         raise FileError(f"the file is not UTF-8 text ({error.reason})") from None
     return JsonSource(document=parse_document(text))
 
 
 def parse_document(text: str) -> Any:
-    """Parse a whole JSON document; raise FileError naming where the syntax breaks."""
+    """Parse a whole JSON document; raise FileError naming where the syntax breaks (a part
+    nested too deeply costs its record, not the document: see app.ingest.jsonparse)."""
     try:
-        return loads(text.lstrip(BOM))
+        return loads(text.lstrip(BOM), deep=True)
     except json.JSONDecodeError as error:
         raise FileError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
@@ -158,6 +192,31 @@ def as_str(value: Any) -> str | None:
 def head_objects(head: str) -> str:
     """Return ``head`` without a BOM and leading whitespace, for cheap prefix checks."""
     return head.lstrip(BOM + " \t\r\n")
+
+
+_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]')
+
+
+def top_level_keys(head: str) -> set[str]:
+    """Return the keys of the top-level object that ``head`` (a file's start) opens, as far as
+    the head goes; empty when it does not open an object. Reads the document's shape: a key
+    named deep inside (a message's ``from_id``) is not one of them."""
+    text = head_objects(head)
+    if not text.startswith("{"):
+        return set()
+    keys: set[str] = set()
+    depth = 0
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            depth += 1
+        elif token in ("}", "]"):
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and token.endswith(":"):
+            keys.add(token[1 : token.rindex('"')])
+    return keys
 
 
 GENERIC_RECORD_RE = re.compile(r'"platform"\s*:\s*"')

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from app.ingest.record import MentionRecord, RowError
+from app.ingest.record import FileError, MentionRecord, RowError
 
 
 @dataclass(slots=True)
@@ -38,3 +38,29 @@ class Parser(Protocol):
     def sniff(self, head: str) -> bool: ...
 
     def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]: ...
+
+
+def reason_of(error: Exception) -> str:
+    """Return why a row could not be read, for the user: a ``ValueError``'s own words (the
+    parsers word them so), else what kind of value broke the reading."""
+    if isinstance(error, ValueError) and not isinstance(error, UnicodeError):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    detail = str(error)
+    detail = detail if len(detail) <= 120 else detail[:117] + "..."
+    return f"a value of an unexpected type or size ({type(error).__name__}: {detail})"
+
+
+def guarded(
+    items: Callable[[], Iterable[ParseItem]], line: int | None, where: str | None = None
+) -> list[ParseItem]:
+    """Return the items read from one row (one line, one value) by ``items()``; a row that
+    breaks the reading in a way the parser did not foresee becomes one :class:`RowError`
+    instead of stopping the file."""
+    try:
+        return list(items())
+    except FileError:
+        raise
+    except Exception as error:  # a bad value costs its row, never the file
+        return [RowError(line, reason_of(error), where)]

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from app.ingest.base import ParseItem, ParseWarning
+from app.ingest.base import ParseItem, ParseWarning, reason_of
 from app.ingest.jsonparse import loads
 from app.ingest.record import (
     FileError,
@@ -23,6 +23,7 @@ from app.ingest.record import (
     parse_timestamp,
 )
 from app.ingest.text import extract_mentions, extract_tags
+from app.ingest.vet import ANALYSED_CHARS
 
 REQUIRED = ("platform", "id", "author", "created_at", "text")
 OPTIONAL = (
@@ -45,16 +46,23 @@ def _count(value: Any, field: str) -> int | None:
         return int(value)
     try:
         number = int(value) if isinstance(value, int) else int(float(str(value).strip()))
-    except (TypeError, ValueError):
-        raise ValueError(f"{field} {value!r} is not a whole number") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: "1e400" is infinite
+        raise ValueError(f"{field} {_short(value)} is not a whole number") from None
     if number < 0:
-        raise ValueError(f"{field} {value!r} is negative")
+        raise ValueError(f"{field} {_short(value)} is negative")
     return number
 
 
-def _text(value: Any) -> str | None:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(value: Any, field: str = "a field") -> str | None:
     if value is None:
         return None
+    if isinstance(value, dict | list):  # JSON: an object or array where text belongs
+        raise ValueError(f"{field} is a JSON {'object' if isinstance(value, dict) else 'array'}, not text")
     text = str(value).strip()
     return text or None
 
@@ -67,12 +75,12 @@ def _words(value: Any) -> list[str]:
     return str(value).replace(",", " ").split()
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None or value == "" else _text(value)
+def _optional_text(value: Any, field: str = "a field") -> str | None:
+    return None if value is None or value == "" else _text(value, field)
 
 
-def _handle(value: Any) -> str | None:
-    handle = _optional_text(value)
+def _handle(value: Any, field: str = "a field") -> str | None:
+    handle = _optional_text(value, field)
     return (handle.lstrip("@") or None) if handle else None
 
 
@@ -85,20 +93,21 @@ def record_from_fields(
     so it reads each field once and builds the record in one call. Tags of the ``tags`` field
     that cannot be topics (see :func:`is_topic_word`) are left out and added to ``left_out``.
     """
-    platform, external_id, author = _text(get("platform")), _text(get("id")), _text(get("author"))
+    platform = _text(get("platform"), "platform")
+    external_id, author = _text(get("id"), "id"), _text(get("author"), "author")
     if platform is None or external_id is None or author is None:
         for field, value in (("platform", platform), ("id", external_id), ("author", author)):
             if value is None:
                 raise ValueError(f"{field} is missing")
-    created = get("created_at")
-    if created is None or str(created).strip() == "":
+    created = _text(get("created_at"), "created_at")
+    if created is None:
         raise ValueError("created_at is missing")
     text = get("text")
-    text = "" if text is None else str(text)
+    text = "" if text is None else text if type(text) is str else (_text(text, "text") or "")
     author = author.lstrip("@")
     if not author:
         raise ValueError("author is missing")
-    lang = _text(get("lang"))
+    lang = _text(get("lang"), "lang")
     counts = {}
     for field in COUNTS:
         value = get(field)
@@ -106,11 +115,12 @@ def record_from_fields(
             counts[field] = _count(value, field)
     sentiment, sentiment_score = parse_sentiment(get("sentiment"))
     extra_mentions = get("mentions")
-    mentions = extract_mentions(text) if "@" in text else []
+    analysed = text if len(text) <= ANALYSED_CHARS else text[:ANALYSED_CHARS]
+    mentions = extract_mentions(analysed) if "@" in analysed else []
     if extra_mentions:
         mentions = mentions + [h for h in (w.lstrip("@") for w in _words(extra_mentions)) if h]
     extra_tags = get("tags")
-    tags = extract_tags(text) if "#" in text else []
+    tags = extract_tags(analysed) if "#" in analysed else []
     if extra_tags:
         words = _words(extra_tags)
         good = [word for word in words if is_topic_word(word)]
@@ -121,18 +131,18 @@ def record_from_fields(
         platform=platform.lower(),
         id=external_id,
         author=author,
-        created_at=parse_timestamp(str(created)),
+        created_at=parse_timestamp(created),
         text=text,
-        author_name=_optional_text(get("author_name")),
-        author_url=_optional_text(get("author_url")),
-        url=_optional_text(get("url")),
+        author_name=_optional_text(get("author_name"), "author_name"),
+        author_url=_optional_text(get("author_url"), "author_url"),
+        url=_optional_text(get("url"), "url"),
         lang=lang.lower() if lang and lang.lower() not in ("und", "unknown") else None,
-        reply_to_id=_optional_text(get("reply_to_id")),
-        reply_to_author=_handle(get("reply_to_author")),
-        repost_of_id=_optional_text(get("repost_of_id")),
-        repost_of_author=_handle(get("repost_of_author")),
-        quote_of_id=_optional_text(get("quote_of_id")),
-        quote_of_author=_handle(get("quote_of_author")),
+        reply_to_id=_optional_text(get("reply_to_id"), "reply_to_id"),
+        reply_to_author=_handle(get("reply_to_author"), "reply_to_author"),
+        repost_of_id=_optional_text(get("repost_of_id"), "repost_of_id"),
+        repost_of_author=_handle(get("repost_of_author"), "repost_of_author"),
+        quote_of_id=_optional_text(get("quote_of_id"), "quote_of_id"),
+        quote_of_author=_handle(get("quote_of_author"), "quote_of_author"),
         mentions=list(dict.fromkeys(mentions)) if mentions else mentions,
         tags=list(dict.fromkeys(tags)) if tags else tags,
         sentiment=sentiment,
@@ -227,9 +237,9 @@ class CsvParser:
                 continue
             try:
                 yield record_from_fields(dict(zip(columns, row, strict=True)).get, notes.left_out)
-            except ValueError as error:
+            except Exception as error:  # a bad value costs its row
                 notes.left_out.clear()  # the row is rejected: its reason is enough
-                yield RowError(start, str(error))
+                yield RowError(start, reason_of(error))
             yield from notes.warnings(start)
 
 
@@ -249,20 +259,34 @@ class JsonlParser:
         return isinstance(item, dict) and set(REQUIRED) <= item.keys()
 
     def parse(self, stream: TextIO, filename: str) -> Iterator[ParseItem]:
-        """Yield a record or a ``RowError`` per non-empty line."""
+        """Yield a record or a ``RowError`` per non-empty line.
+
+        A damaged first line costs that row when the next one is JSON; two lines of something
+        else first make the file not JSON Lines at all.
+        """
         reported_unknown: set[str] = set()
         seen_json = False
         notes = TagNotes()
+        first_error: RowError | None = None
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
                 item = loads(line)
             except ValueError as error:
-                if not seen_json and number == 1:
-                    raise FileError(f"not JSON Lines: line 1 is not JSON ({error})") from None
+                if not seen_json:
+                    if first_error is not None:
+                        raise FileError(
+                            f"not JSON Lines: line {first_error.line} is not JSON"
+                            f" ({first_error.reason.removeprefix('not valid JSON: ')})"
+                        ) from None
+                    first_error = RowError(number, f"not valid JSON: {error}")
+                    continue
                 yield RowError(number, f"not valid JSON: {error}")
                 continue
+            if first_error is not None:
+                yield first_error
+                first_error = None
             seen_json = True
             if not isinstance(item, dict):
                 yield RowError(number, "expected a JSON object with MentionRecord keys")
@@ -273,10 +297,15 @@ class JsonlParser:
                 yield ParseWarning(f"unknown key(s) ignored: {', '.join(sorted(unknown))}")
             try:
                 yield record_from_fields(item.get, notes.left_out)
-            except ValueError as error:
+            except Exception as error:  # a bad value costs its row
                 notes.left_out.clear()  # the row is rejected: its reason is enough
-                yield RowError(number, str(error))
+                yield RowError(number, reason_of(error))
             yield from notes.warnings(number)
+        if first_error is not None:  # one line, and it is not JSON
+            raise FileError(
+                f"not JSON Lines: line {first_error.line} is not JSON"
+                f" ({first_error.reason.removeprefix('not valid JSON: ')})"
+            )
         yield from notes.summary()
 
 

@@ -40,7 +40,7 @@ from app.ingest._jsonsource import (
     looks_generic,
     open_json,
 )
-from app.ingest.base import ParseItem
+from app.ingest.base import ParseItem, guarded, reason_of
 from app.ingest.record import FileError, MentionRecord, RowError, parse_timestamp
 from app.ingest.text import extract_tags, html_to_text
 
@@ -308,8 +308,8 @@ def items_from(
             continue
         try:
             record = to_record(status, resolver.seen)
-        except (ValueError, TypeError, OverflowError) as error:
-            yield RowError(line, str(error), where)
+        except Exception as error:  # a bad value costs its row
+            yield RowError(line, reason_of(error), where)
             continue
         yield from resolver.accept(status, record)
 
@@ -328,7 +328,10 @@ def parse(stream: TextIO, filename: str) -> Iterator[ParseItem]:
             if line.error:
                 yield RowError(line.line, line.error)
                 continue
-            yield from items_from(statuses_in(line.value, None), line.line, resolver)
+            yield from guarded(
+                lambda line=line: items_from(statuses_in(line.value, None), line.line, resolver),
+                line.line,
+            )
     yield from resolver.flush()
 
 

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
 NEUTRAL_BAND = 0.05  # VADER's own thresholds: compound >= 0.05 positive, <= -0.05 negative
+# Posts dated before this or more than FUTURE_TOLERANCE after now are kept but left out of the
+# scores (app.ingest.vet): social platforms with public posts start in 2006, and a clock a
+# few hours off is not a post from the future.
+EARLIEST_POST = datetime(2006, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class FileError(Exception):
@@ -139,6 +144,10 @@ def parse_sentiment(value: str | float | int | None) -> tuple[str | None, float 
     """
     if value is None:
         return None, None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(
+            f"sentiment {_short(value)} is not positive/neutral/negative or a number in [-1, 1]"
+        )
     if isinstance(value, str):
         text = value.strip().lower()
         if not text:
@@ -153,9 +162,12 @@ def parse_sentiment(value: str | float | int | None) -> tuple[str | None, float 
                 f"sentiment {value!r} is not positive/neutral/negative or a number in [-1, 1]"
             ) from None
     else:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond a double
+            raise ValueError(f"sentiment {_short(value)} is outside [-1, 1]") from None
     if not -1.0 <= number <= 1.0 or number != number:
-        raise ValueError(f"sentiment {value!r} is outside [-1, 1]")
+        raise ValueError(f"sentiment {_short(value)} is outside [-1, 1]")
     return label_for_score(number), number
 
 
@@ -186,9 +198,22 @@ def parse_timestamp(value: str) -> datetime:
         return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC, 9999-12-31T23:00-05:00 in 10000
+        raise ValueError(f"created_at {value!r} is out of range (years 1 to 9999 in UTC)") from None
 
 
 def from_epoch(seconds: float | int | str) -> datetime:
-    """Return an aware UTC datetime for a Unix timestamp."""
-    return datetime.fromtimestamp(float(seconds), tz=UTC)
+    """Return an aware UTC datetime for a Unix timestamp; raise ``ValueError`` when it is not
+    one (or names a time before year 1 or after 9999)."""
+    try:
+        return datetime.fromtimestamp(float(seconds), tz=UTC)
+    except (OverflowError, OSError, ValueError, TypeError):
+        raise ValueError(f"{_short(seconds)} is not a Unix timestamp in range") from None
+
+
+def _short(value) -> str:
+    """Return ``repr(value)`` cut to 40 characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

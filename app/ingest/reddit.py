@@ -2,8 +2,10 @@
 
 Each line is a thing wrapped as ``{"kind": "t1"|"t3", "data": {...}}``, a bare object (a
 Pushshift dump: a comment has ``body``, a submission ``title``), a ``Listing`` or an array of
-them (a saved API response). Comments nested in ``replies`` are read too; a thing seen twice in
-one file (the PRAW extract repeats nested replies as their own lines) is yielded once.
+them (a saved API response). Comments nested in ``replies`` are read too; a thing met twice in
+one file (the PRAW extract repeats nested replies as their own lines) is yielded each time, so
+that the import counts the repeat as a duplicate: every thing read is imported, a duplicate or
+rejected (and a valid copy after an invalid one is imported).
 
 Identity: the post id is the fullname (``t1_<id>``, ``t3_<id>``), so a comment's
 ``parent_id`` (itself a fullname) is its ``reply_to_id`` and the ingest service finds the
@@ -28,7 +30,7 @@ from app.ingest._jsonsource import (
     looks_generic,
     open_json,
 )
-from app.ingest.base import ParseItem
+from app.ingest.base import ParseItem, guarded, reason_of
 from app.ingest.record import FileError, MentionRecord, RowError
 
 PLATFORM = "reddit"
@@ -197,10 +199,8 @@ def things_in(value: Any, where: str | None) -> Iterator[tuple[str | None, Any]]
         yield from things_in(data["replies"], f"{where or ''}.replies".lstrip("."))
 
 
-def items_from(
-    things: Iterator[tuple[str | None, Any]], line: int | None, seen: set[str]
-) -> Iterator[ParseItem]:
-    """Yield a record or a RowError per thing, skipping things already yielded."""
+def items_from(things: Iterator[tuple[str | None, Any]], line: int | None) -> Iterator[ParseItem]:
+    """Yield a record or a RowError per thing."""
     for where, thing in things:
         if not isinstance(thing, dict):
             yield RowError(line, "not a Reddit thing (a JSON object)", where)
@@ -210,15 +210,10 @@ def items_from(
             label = thing.get("kind") or "an object with neither body nor title"
             yield RowError(line, f"not a comment or submission ({label})", where)
             continue
-        key = fullname(kind, data)
-        if key:
-            if key in seen:
-                continue
-            seen.add(key)
         try:
             record = to_record(kind, data)
-        except (ValueError, TypeError, OverflowError, OSError) as error:
-            yield RowError(line, str(error), where)
+        except Exception as error:  # a bad value costs its row
+            yield RowError(line, reason_of(error), where)
             continue
         yield record
 
@@ -226,18 +221,19 @@ def items_from(
 def parse(stream: TextIO, filename: str) -> Iterator[ParseItem]:
     """Yield a record per Reddit comment or submission, a RowError per unusable thing."""
     source = open_json(stream)
-    seen: set[str] = set()
     if source.lines is None:
         document = source.document
         if isinstance(document, dict) and not ("kind" in document or "subreddit" in document):
             raise FileError("the JSON document holds no Reddit things")
-        yield from items_from(things_in(document, None), None, seen)
+        yield from items_from(things_in(document, None), None)
         return
     for line in source.lines:
         if line.error:
             yield RowError(line.line, line.error)
             continue
-        yield from items_from(things_in(line.value, None), line.line, seen)
+        yield from guarded(
+            lambda line=line: items_from(things_in(line.value, None), line.line), line.line
+        )
 
 
 class RedditParser:

@@ -28,8 +28,9 @@ from app.ingest._jsonsource import (
     epoch_time,
     head_objects,
     read_document,
+    top_level_keys,
 )
-from app.ingest.base import ParseItem, ParseWarning
+from app.ingest.base import ParseItem, ParseWarning, reason_of
 from app.ingest.record import FileError, MentionRecord, RowError, parse_timestamp
 
 PLATFORM = "telegram"
@@ -50,6 +51,8 @@ def sniff(head: str) -> bool:
         start = head_objects(head)
         if not start.startswith("{"):
             return False
+        if looks_like_export(head):
+            return True
         if _FULL_EXPORT_RE.search(start):
             return True
         return bool(_MESSAGES_RE.search(start)) and (
@@ -57,6 +60,17 @@ def sniff(head: str) -> bool:
         )
     except Exception:  # a sniffer must never raise, whatever it is fed
         return False
+
+
+def looks_like_export(head: str) -> bool:
+    """Say whether the document's own keys are an export's: a chat (``messages`` beside its
+    ``name``, ``type`` or ``id``) or the whole account (``personal_information``, ``chats``).
+    The shape decides, not a key met inside a message."""
+    keys = top_level_keys(head)
+    return bool(
+        ("messages" in keys and keys & {"name", "type", "id"})
+        or keys & {"personal_information", "chats", "left_chats"}
+    )
 
 
 def peer_key(value: Any) -> str | None:
@@ -239,8 +253,8 @@ def chat_items(chat: Any, prefix: str, skipped: dict[str, int]) -> Iterator[Pars
             continue
         try:
             yield context.record(message)
-        except (ValueError, TypeError, OverflowError, OSError) as error:
-            yield RowError(None, str(error), where)
+        except Exception as error:  # a bad value costs its row
+            yield RowError(None, reason_of(error), where)
 
 
 def parse(stream: TextIO, filename: str) -> Iterator[ParseItem]:

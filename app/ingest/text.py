@@ -72,5 +72,6 @@ def html_to_text(fragment: str) -> str:
     parser.feed(fragment)
     parser.close()
     text = "".join(parser.parts)
-    text = re.sub(r"[ \t]+\n", "\n", text)
+    # Trailing blanks per line, without a regex: "[ \t]+\n" is quadratic on a long run of spaces.
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
-from app.ingest.base import ParseItem
+from app.ingest.base import ParseItem, guarded
 from app.ingest.jsonparse import loads
 from app.ingest.record import (
     FileError,
@@ -96,7 +96,7 @@ def _bad_line(number: int, text: str) -> RowError:
 
 def _document_items(text: str) -> Iterator[Located]:
     try:
-        value = loads(text)
+        value = loads(text, deep=True)
     except json.JSONDecodeError as error:
         raise FileError(
             f"broken JSON: {error.msg} at line {error.lineno}, column {error.colno}"
@@ -241,11 +241,12 @@ def language(value: Any) -> str | None:
 def unique_handles(
     handles: Iterable[str | None], *, exclude: Iterable[str | None] = ()
 ) -> list[str]:
-    """Return the handles without ``@``, in order, without repeats or the excluded ones."""
-    seen = {normalize_handle(handle) for handle in exclude if handle}
+    """Return the handles without ``@``, in order, without repeats or the excluded ones (and
+    without what is not a string: a number where a handle belongs names nobody)."""
+    seen = {normalize_handle(handle) for handle in exclude if isinstance(handle, str) and handle}
     result = []
     for handle in handles:
-        if not handle:
+        if not handle or not isinstance(handle, str):
             continue
         key = normalize_handle(handle)
         if key and key not in seen:
@@ -592,7 +593,7 @@ def parse_tweet_file(stream, filename: str, items, classify, foreign) -> Iterato
             kind = classify(value[0] if isinstance(value, list) and value else value)
             if kind in foreign:
                 raise FileError(f"{filename}: {foreign[kind]}")
-        yield from items(value, line, where)
+        yield from guarded(lambda: items(value, line, where), line, where)  # noqa: B023
 
 
 PARSER = TwitterV1Parser()

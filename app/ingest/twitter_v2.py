@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from app.ingest.base import ParseItem
 from app.ingest.record import MentionRecord, RowError, parse_timestamp
 from app.ingest.twitter_v1 import (
+    SAFE_INTEGER,
     SITE,
     as_dict,
     as_list,
@@ -60,8 +61,8 @@ class Lookup:
 
     def add_tweet(self, tweet: Any) -> None:
         """Index a tweet object, and its embedded author when it is flattened."""
-        if isinstance(tweet, dict) and isinstance(tweet.get("id"), str) and "text" in tweet:
-            self.tweets.setdefault(tweet["id"], tweet)
+        if isinstance(tweet, dict) and "text" in tweet and (key := tweet_id(tweet.get("id"))):
+            self.tweets.setdefault(key, tweet)
             self.add_user(tweet.get("author"))
 
     def author_of(self, tweet: dict | None) -> dict | None:
@@ -77,6 +78,16 @@ class Lookup:
     def tweet(self, tweet_id: Any) -> dict | None:
         """Return the tweet with id ``tweet_id``, if the lookup knows it."""
         return self.tweets.get(tweet_id) if isinstance(tweet_id, str) else None
+
+
+def tweet_id(value: Any) -> str | None:
+    """Return a tweet id: the API's string, or a whole number small enough to be exact (a tool
+    that wrote ids as JSON numbers may have rounded bigger ones through a double)."""
+    if isinstance(value, str):
+        return clean_str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < SAFE_INTEGER:
+        return str(value)
+    return None
 
 
 def page_lookup(page: dict) -> Lookup:
@@ -144,7 +155,7 @@ def _references(tweet: dict) -> dict[str, str]:
 
 def tweet_to_record(tweet: dict, lookup: Lookup) -> MentionRecord:
     """Turn one v2 tweet into a record; raise ``ValueError`` saying what is missing."""
-    tweet_id = clean_str(tweet.get("id"))
+    tweet_id = tweet_id_of(tweet)
     if tweet_id is None:
         raise ValueError("no id")
     author_id = clean_str(tweet.get("author_id"))
@@ -243,11 +254,16 @@ def _unwrap(obj: Any) -> Any:
     return obj
 
 
+def tweet_id_of(tweet: dict) -> str | None:
+    """Return the id of a tweet object (see :func:`tweet_id`)."""
+    return tweet_id(tweet.get("id"))
+
+
 def is_tweet(obj: Any) -> bool:
-    """Say whether a JSON value is a v2 tweet object."""
+    """Say whether a JSON value is a v2 tweet object (its id a string, or a small number)."""
     return (
         isinstance(obj, dict)
-        and isinstance(obj.get("id"), str)
+        and tweet_id(obj.get("id")) is not None
         and isinstance(obj.get("text"), str)
         and "event_type" not in obj  # direct-message events have id and text too
         and "id_str" not in obj
@@ -308,8 +324,10 @@ def _not_a_tweet(item: Any) -> str:
     """Say why a ``data`` item is not a v2 tweet, for the user."""
     if not isinstance(item, dict):
         return f"not a tweet: a JSON {type(item).__name__}, expected an object"
-    item_id = clean_str(item.get("id"))
+    item_id = tweet_id(item.get("id"))
     if item_id is None:
+        if isinstance(item.get("id"), int) and not isinstance(item.get("id"), bool):
+            return "not a tweet: its id is a number too large to be exact; export ids as strings"
         return "not a tweet: no id"
     if "event_type" in item:
         return f"{item_id} is a direct-message event, not a tweet"
@@ -324,7 +342,7 @@ def _tweet_item(tweet: Any, lookup: Lookup, line: int | None, where: str | None)
     try:
         return tweet_to_record(tweet, lookup)
     except ValueError as error:
-        return RowError(line, f"tweet {tweet['id']}: {error}", where)
+        return RowError(line, f"tweet {tweet_id_of(tweet)}: {error}", where)
 
 
 def _page_items(page: dict, line: int | None, where: str | None) -> Iterator[ParseItem]:

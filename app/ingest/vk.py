@@ -34,7 +34,7 @@ from app.ingest._jsonsource import (
     looks_generic,
     open_json,
 )
-from app.ingest.base import ParseItem, ParseWarning
+from app.ingest.base import ParseItem, ParseWarning, guarded, reason_of
 from app.ingest.record import FileError, MentionRecord, RowError
 from app.ingest.text import extract_tags
 
@@ -64,6 +64,10 @@ def sniff(head: str) -> bool:
     try:
         start = head_objects(head)
         if looks_generic(start):
+            return False
+        from app.ingest.telegram import looks_like_export
+
+        if looks_like_export(start):  # a chat export with a numeric from_id is still Telegram
             return False
         if _RESPONSE_RE.match(start):
             return True
@@ -318,8 +322,8 @@ def item_records(
             yield comment_record(item, directory, owner_hint)
         else:
             yield post_record(item, directory)
-    except (ValueError, TypeError, OverflowError, OSError) as error:
-        yield RowError(line, str(error), where)
+    except Exception as error:  # a bad value costs its row
+        yield RowError(line, reason_of(error), where)
     if comment:
         owner = as_int(item.get("owner_id")) or owner_hint
         thread = as_list(as_dict(item.get("thread")).get("items"))
@@ -351,7 +355,9 @@ def parse(stream: TextIO, filename: str) -> Iterator[ParseItem]:
                 yield RowError(line.line, line.error)
                 continue
             try:
-                yield from records_of(line.value, line.line, tally)
+                yield from guarded(
+                    lambda line=line: records_of(line.value, line.line, tally), line.line
+                )
             except FileError as error:  # one failed API call among many lines
                 yield RowError(line.line, str(error))
     yield from summary(tally)

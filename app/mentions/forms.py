@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from app.models import CONTACT_CHANNELS
+from app.crm.models import CHANNELS as CONTACT_CHANNELS
 
 
 class SentimentForm(FlaskForm):

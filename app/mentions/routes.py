@@ -5,13 +5,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from app.advocacy.services import figures as advocacy_figures
+from app.crm.services import people as person_service
+from app.crm.services import touches as contact_service
 from app.influencers.forms import BotVerdictForm, RecomputeForm
 from app.mentions import bp
 from app.mentions.forms import ContactDeleteForm, ContactForm, SentimentForm
 from app.models import MENTION_KINDS, SENTIMENTS
 from app.sentiment import services as sentiment_service
 from app.sentiment.forms import BulkSentimentForm
-from app.services import contacts as contact_service
 from app.services import influencers as influencer_service
 from app.services import mentions as mention_service
 from app.services.errors import FieldError, NotFound, ServiceError
@@ -56,6 +57,7 @@ def _contacts_context(access, person, form) -> dict:
     return dict(
         access=access, author=person, contact_form=form, delete_form=ContactDeleteForm(),
         contacts=contact_service.author_contacts(access.workspace, person.id),
+        crm_person=person_service.person_of_author(access.workspace, person.id),
         can_delete=lambda c: contact_service.can_delete(access, current_user, c),
     )  # fmt: skip
 

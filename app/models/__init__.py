@@ -1,7 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from app.models.base import Base, utcnow
-from app.models.crm import CONTACT_CHANNELS, Contact
 from app.models.export import GRAPH_EXPORT_FORMATS, GraphExport
 from app.models.mention import (
     INTERACTION_KINDS,
@@ -26,8 +25,6 @@ from app.models.user import ApiToken, User, UserSession
 from app.models.workspace import ROLE_RANK, ROLES, Invitation, Membership, Workspace
 
 __all__ = [
-    "CONTACT_CHANNELS",
-    "Contact",
     "GRAPH_EXPORT_FORMATS",
     "GraphExport",
     "ROLE_NAMES",
@@ -56,3 +53,6 @@ __all__ = [
     "Workspace",
     "utcnow",
 ]
+
+# The domains' tables (after the core's, which they refer to).
+from app.crm import models as crm_models  # noqa: E402,F401

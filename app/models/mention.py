@@ -88,6 +88,9 @@ class ImportRun(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]  # when a background runner took it up (its clock)
     finished_at: Mapped[datetime | None]
+    # "host:pid" of the process running the import: once that process is gone, a run still
+    # "running" is closed (app.services.ingest.close_orphaned_runs)
+    runner: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User | None] = relationship()  # noqa: F821
 
@@ -145,6 +148,17 @@ class Mention(Base):
     topics: Mapped[list[MentionTopic]] = relationship(
         back_populates="mention", cascade="all, delete-orphan", order_by="MentionTopic.topic"
     )
+
+    @property
+    def date_problem(self) -> str | None:
+        """Say why this post's date keeps it out of the scores (before 2006, or more than a
+        day after now), or return ``None``: the flag the import warned about."""
+        from datetime import UTC
+
+        from app.ingest.vet import date_problem
+
+        at = self.created_at if self.created_at.tzinfo else self.created_at.replace(tzinfo=UTC)
+        return date_problem(at, datetime.now(UTC))
 
 
 # Text search (app/services/search_index.py). On SQLite: an FTS5 trigram index over

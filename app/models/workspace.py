@@ -29,6 +29,8 @@ class Workspace(Base):
     work_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1, 2, 3, 4, 5])
     # Authors are scored over the mentions of this many days before the newest one.
     score_window_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    # The languages its posts are expected in (ISO 639-1 codes): the prior for short posts.
+    expected_languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -17,7 +17,9 @@ Short posts are where detectors fail ("Thanks, safe flight" read as Dutch), so a
 languages are a prior: the Latin-script languages that CLD2 names reliably for at least a fifth
 of the batch's longer posts (or the languages a caller expects, a workspace's say). A short post
 whose CLD2 answer is unreliable and outside the prior is decided among the prior's languages,
-and a post of one or two letters ("ok", "no.") gets the prior's language. Only a post with no
+and a post of one or two letters ("ok", "no.") gets the prior's language. Cyrillic posts are
+decided by their letters, Russian when none shows otherwise; a workspace that expects one other
+Cyrillic-script language and not Russian gets that one for such short posts. Only a post with no
 letters at all, or one or two letters and no prior, gets ``None``. Only the first :data:`MAX_CHARS` characters are looked at: a
 long post's opening says its language, and some steps here cost more than linear time on a
 huge text without spaces.
@@ -36,7 +38,7 @@ import pycld2
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
-__all__ = ["LATIN_LANGUAGES", "detect_languages"]
+__all__ = ["KNOWN_LANGUAGES", "LATIN_LANGUAGES", "detect_languages"]
 
 # The Latin-script languages a text can get: the common ones on social media. CLD2's answer is
 # kept when it is one of these; otherwise lingua chooses among them. Each extra language costs
@@ -126,6 +128,12 @@ _SCRIPT_LANGUAGE = {
     "khmer": "km",
 }
 _CJK = ("kana", "hangul", "han")
+# The Cyrillic-script languages told apart by their own letters (Russian when none shows).
+CYRILLIC_LANGUAGES = ("ru", "uk", "be", "bg", "kk", "sr", "mk")
+# Every code a text can get: what a workspace may say it expects.
+KNOWN_LANGUAGES = tuple(sorted({*LATIN_LANGUAGES, *CYRILLIC_LANGUAGES, *_SCRIPT_LANGUAGE.values(),
+                                "ar", "fa", "ur", "ja", "ko", "zh"}))  # fmt: skip
+_CYRILLIC_LETTERS_RE = re.compile(r"[\u0400-\u052f]")
 
 _THREE_ASCII_LETTERS_RE = re.compile(r"[A-Za-z][^A-Za-z]*[A-Za-z][^A-Za-z]*[A-Za-z]")
 # Letters that exist in one Cyrillic alphabet and not in Russian.
@@ -153,20 +161,26 @@ def detect_languages(texts: Sequence[str], expected: Sequence[str] = ()) -> list
     """Return the ISO 639-1 code of each text's language, or ``None`` when undecidable.
 
     ``expected``: languages the caller expects (a workspace's); its Latin-script ones are the
-    prior for short posts, instead of the batch's own (see the module's docstring).
+    prior for short posts, instead of the batch's own (see the module's docstring). One
+    expected Cyrillic-script language other than Russian is given to short Cyrillic posts that
+    no letter shows to be Russian or another language ("Дякую" is Ukrainian to a Ukrainian
+    workspace), and one expected Cyrillic language to posts of one or two Cyrillic letters.
     """
     decided: dict[str, str | None] = {}  # stripped text -> code: reposts repeat texts
     for_model: dict[str, None] = {}
     few_letters: dict[str, None] = {}  # one or two letters: the prior's, if there is one
+    cyrillic = tuple(code for code in expected if code in CYRILLIC_LANGUAGES)
     stripped_texts = [_NOISE_RE.sub(" ", text[:MAX_CHARS]) if text else "" for text in texts]
     for stripped in stripped_texts:
         if stripped in decided or stripped in for_model or stripped in few_letters:
             continue
-        decision = _decide_cheaply(stripped)
+        decision = _decide_cheaply(stripped, cyrillic)
         if decision is _LATIN:
             for_model[stripped] = None
         elif decision is None and _LATIN_LETTERS_RE.search(stripped):
             few_letters[stripped] = None
+        elif decision is None and len(cyrillic) == 1 and _CYRILLIC_LETTERS_RE.search(stripped):
+            decided[stripped] = cyrillic[0]
         else:
             decided[stripped] = decision
     latin, prior = _detect_latin(list(for_model), tuple(c for c in expected if c in LATIN_LANGUAGES))
@@ -182,8 +196,11 @@ class _Latin:
 _LATIN = _Latin()
 
 
-def _decide_cheaply(text: str) -> str | _Latin | None:
-    """Return a language code decided without the model, ``_LATIN`` for the model, or None."""
+def _decide_cheaply(text: str, cyrillic: tuple[str, ...] = ()) -> str | _Latin | None:
+    """Return a language code decided without the model, ``_LATIN`` for the model, or None.
+
+    ``cyrillic``: the Cyrillic-script languages expected (see :func:`_cyrillic_language`).
+    """
     if text.isascii():
         if not _THREE_ASCII_LETTERS_RE.search(text):
             return None
@@ -202,7 +219,7 @@ def _decide_cheaply(text: str) -> str | _Latin | None:
     if script in _CJK:
         return _cjk_language(counts)
     if script == "cyrillic":
-        return _cyrillic_language(text)
+        return _cyrillic_language(text, cyrillic)
     if script == "arabic":
         return _arabic_language(text)
     return _SCRIPT_LANGUAGE[script]
@@ -232,8 +249,9 @@ def _cjk_language(counts: dict[str, int]) -> str:
     return "zh"
 
 
-def _cyrillic_language(text: str) -> str:
-    """Return the Cyrillic-script language shown by its own letters; Russian by default."""
+def _cyrillic_language(text: str, expected: tuple[str, ...] = ()) -> str:
+    """Return the Cyrillic-script language shown by its own letters; Russian by default, or
+    for a short post the one expected language when Russian is not expected."""
     if _KAZAKH_RE.search(text):
         return "kk"
     if _SERBIAN_RE.search(text):
@@ -247,6 +265,9 @@ def _cyrillic_language(text: str) -> str:
         return "uk"
     if not russian_letters and _BULGARIAN_HARD_SIGN_RE.search(text):
         return "bg"
+    if (len(expected) == 1 and expected[0] != "ru" and not russian_letters
+            and _letter_count(text) < SHORT_LETTERS):  # fmt: skip
+        return expected[0]
     return "ru"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.ingest.record import MentionRecord
+from app.ingest.vet import ANALYSED_CHARS
 
 __all__ = ["Job", "apply", "compute", "enrich", "job_of"]
 
@@ -18,12 +19,14 @@ __all__ = ["Job", "apply", "compute", "enrich", "job_of"]
 @dataclass(slots=True)
 class Job:
     """What a batch needs: for each record that lacks its language or sentiment, its index in
-    the batch, its text, its language (``None`` to detect) and whether to score it."""
+    the batch, its text, its language (``None`` to detect) and whether to score it; and the
+    languages the workspace expects (the prior for short posts)."""
 
     indexes: list[int]
     texts: list[str]
     langs: list[str | None]
     score: list[bool]
+    expected: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.indexes)
@@ -33,14 +36,20 @@ Result = tuple[list[str | None], list[tuple[str, float | None]]]
 """The languages of a job's records, and the sentiments of those it asked to score."""
 
 
-def job_of(records: list[MentionRecord]) -> Job:
-    """Return what ``records`` need computed (an empty job when they need nothing)."""
-    job = Job([], [], [], [])
+def job_of(records: list[MentionRecord], expected: tuple[str, ...] = ()) -> Job:
+    """Return what ``records`` need computed (an empty job when they need nothing);
+    ``expected``: the languages their workspace expects.
+
+    Only a text's first :data:`~app.ingest.vet.ANALYSED_CHARS` characters are sent: its
+    language and sentiment are read from them (a 1 MB post costs no more than a long one).
+    """
+    job = Job([], [], [], [], tuple(expected))
     for index, record in enumerate(records):
         score = record.sentiment is None
         if score or not record.lang:
             job.indexes.append(index)
-            job.texts.append(record.text)
+            text = record.text
+            job.texts.append(text if len(text) <= ANALYSED_CHARS else text[:ANALYSED_CHARS])
             job.langs.append(record.lang)
             job.score.append(score)
     return job
@@ -58,7 +67,7 @@ def compute(job: Job) -> Result:
     langs = list(job.langs)
     undetected = [at for at, lang in enumerate(langs) if not lang]
     if undetected:
-        found = detect_languages([job.texts[at] for at in undetected])
+        found = detect_languages([job.texts[at] for at in undetected], job.expected)
         for at, lang in zip(undetected, found, strict=True):
             langs[at] = lang
     scored = [at for at, score in enumerate(job.score) if score]
@@ -78,8 +87,9 @@ def apply(records: list[MentionRecord], job: Job, result: Result) -> None:
             record.sentiment_computed = True
 
 
-def enrich(records: list[MentionRecord]) -> None:
-    """Detect missing languages, then compute sentiment where none was imported (in place)."""
-    job = job_of(records)
+def enrich(records: list[MentionRecord], expected: tuple[str, ...] = ()) -> None:
+    """Detect missing languages (``expected``: the workspace's), then compute sentiment where
+    none was imported (in place)."""
+    job = job_of(records, expected)
     if job:
         apply(records, job, compute(job))

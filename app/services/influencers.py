@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.crm.services import touches as contact_service
 from app.extensions import db
 from app.ingest.record import normalize_handle, normalize_topic
 from app.models import (
@@ -22,7 +23,6 @@ from app.models import (
     Workspace,
 )
 from app.params import MAX_ID, MAX_PAGE, ParamError, Params
-from app.services import contacts as contact_service
 from app.services import job_records
 from app.services.errors import NotFound
 from app.services.mentions import Page

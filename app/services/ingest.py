@@ -7,8 +7,11 @@ however big the file is: only one batch of records and a map of author keys to i
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,6 +23,7 @@ from app.ingest import (
     ParseWarning,
     RowError,
 )
+from app.ingest.vet import Vetter, storable
 from app.models import ImportRun, Workspace, utcnow
 from app.services import job_records
 from app.services.bulk import bulk_work
@@ -28,7 +32,6 @@ from app.services.errors import ServiceError
 from app.services.ingest_reader import (
     Batch,
     WorkerFailed,
-    check_limits,
     read_batches,
     read_batches_in_worker,
     worth_a_worker,
@@ -59,8 +62,8 @@ class ImportResult:
     def reject(self, file: str, line: int | None, reason: str) -> None:
         """Count a rejected row, keeping the first ``MAX_ERRORS`` reasons."""
         self.rejected += 1
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append({"file": file, "line": line, "reason": reason})
+        if len(self.errors) < MAX_ERRORS:  # a reason may quote a value no database stores
+            self.errors.append({"file": storable(file), "line": line, "reason": storable(reason)})
 
     @property
     def read_anything(self) -> bool:
@@ -117,7 +120,8 @@ def import_files(
     done_before, current = 0, None
     with bulk_work():
         try:
-            for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or []):
+            for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or [],
+                              expected=workspace.expected_languages or []):  # fmt: skip
                 if batch.file != current:
                     done_before += sizes.get(current, 0) if current else 0
                     current = batch.file
@@ -155,7 +159,7 @@ def _take(result: ImportResult, batch: Batch, single_file: bool) -> None:
     """Fold a batch's format, warnings and rejected rows into the result."""
     if batch.format:
         result.formats[batch.file] = batch.format
-    result.warnings.extend(batch.warnings)
+    result.warnings.extend(map(storable, batch.warnings))
     for line, reason in batch.rejected:
         result.reject(batch.file, line, reason)
     result.rejected += batch.rejected_count - len(batch.rejected)
@@ -180,19 +184,22 @@ def import_records(
     writer = BatchWriter(workspace)
     batch: list[MentionRecord] = []
 
+    expected = tuple(workspace.expected_languages or ())
+
     def write(records: list[MentionRecord]) -> None:
-        enrich(records)
+        enrich(records, expected)
         writer.write(prepare(records, writer.find_brands), result, run)
 
+    vet = Vetter(datetime.now(UTC))
     try:
         for item, where in records:
             if isinstance(item, RowError):
                 result.reject(where, item.line, item.reason)
                 continue
             if isinstance(item, ParseWarning):
-                result.warnings.append(f"{where}: {item.message}")
+                result.warnings.append(storable(f"{where}: {item.message}"))
                 continue
-            problem = check_limits(item)
+            problem = vet(item, where, lambda warning: result.warnings.append(storable(warning)))
             if problem:
                 result.reject(where, None, problem)
                 continue
@@ -202,6 +209,7 @@ def import_records(
                 batch = []
         if batch:
             write(batch)
+        result.warnings.extend(vet.summaries())
     finally:
         writer.finish()
         _new_mentions(workspace, result)
@@ -215,14 +223,64 @@ def _size(path: Path | str) -> int:
         return 0
 
 
-def start_run(workspace: Workspace, source: str, filenames: list[str], user=None) -> ImportRun:
-    """Create the record of an import before it starts, so its progress can be shown."""
+def this_process() -> str:
+    """Return ``host:pid`` of this process, as an import run remembers its runner."""
+    return f"{socket.gethostname()[:200]}:{os.getpid()}"
+
+
+def _gone(runner: str | None, host: str) -> bool:
+    """Say whether the process ``runner`` (``host:pid``) ran on ``host`` and has ended."""
+    where, _, pid = (runner or "").rpartition(":")
+    if where != host or not pid.isdigit():
+        return False  # another machine's process (an RQ worker): its time limit closes it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):  # PermissionError: alive, another user's
+        return False
+    try:  # a zombie (killed, not yet reaped by its parent) has ended too
+        with open(f"/proc/{int(pid)}/stat") as stat:
+            return stat.read().rsplit(") ", 1)[1][:1] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def close_orphaned_runs(workspace_id: int) -> None:
+    """Mark failed the workspace's imports still running whose process is gone (killed, or
+    its server stopped): the next start or look closes them at once, not an hour later."""
+    host = socket.gethostname()[:200]
+    orphans = [
+        run
+        for run in db.session.scalars(
+            select(ImportRun).where(
+                ImportRun.workspace_id == workspace_id,
+                ImportRun.status.in_(job_records.ACTIVE),
+                ImportRun.runner.is_not(None),
+            )
+        )
+        if _gone(run.runner, host)
+    ]
+    for run in orphans:
+        run.status, run.finished_at = "failed", utcnow()
+        run.message = job_records.lost("import")
+    if orphans:
+        db.session.commit()
+
+
+def start_run(
+    workspace: Workspace, source: str, filenames: list[str], user=None, *, queued: bool = False
+) -> ImportRun:
+    """Create the record of an import before it starts, so its progress can be shown (a
+    queued one waits for a background runner, which takes it up)."""
+    close_orphaned_runs(workspace.id)
     run = ImportRun(
         workspace_id=workspace.id,
         user_id=user.id if user is not None else None,
         source=source,
         filenames=filenames,
-        status="running",
+        status="queued" if queued else "running",
+        runner=None if queued else this_process(),
         bytes_total=0,
     )
     db.session.add(run)
@@ -246,6 +304,16 @@ def finish_run(run: ImportRun, result: ImportResult | None, message: str | None 
     run.bytes_done = run.bytes_total
     run.finished_at = utcnow()
     db.session.commit()
+
+
+def fail_run(run: ImportRun, error: BaseException) -> None:
+    """Mark an import failed by an unexpected error (logged with its trace), keeping what
+    landed before it."""
+    import logging
+
+    logging.getLogger(__name__).error("import %s failed", run.id, exc_info=error)
+    db.session.rollback()
+    finish_run(run, None, job_records.internal_error("import", type(error).__name__))
 
 
 def recent_runs(workspace: Workspace, limit: int = 20) -> list[ImportRun]:
@@ -292,8 +360,7 @@ def queue_upload_import(
     from app.services import jobs
 
     check_format(fmt)
-    run = start_run(workspace, "upload", [name for _, name in saved], user)
-    run.status = "queued"
+    run = start_run(workspace, "upload", [name for _, name in saved], user, queued=True)
     run.bytes_total = sum(_size(path) for path, _ in saved)
     db.session.commit()
     jobs.submit(
@@ -313,7 +380,7 @@ def run_upload_import(run_id: int, paths: list[str], names: list[str], fmt: str)
     if run is None:
         return
     workspace = db.session.get(Workspace, run.workspace_id)
-    run.status = "running"
+    run.status, run.runner = "running", this_process()
     db.session.commit()
 
     def progress(result: ImportResult, done: int) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.ingest import (
@@ -30,17 +31,17 @@ from app.ingest import (
     MentionRecord,
     ParseWarning,
     RowError,
-    detect_format,
+    detect_file_format,
     file_position,
     get_parser,
     open_text,
+    replaced_bytes,
 )
+from app.ingest.vet import Vetter
 from app.services.enrich import Job, Result, apply, compute, job_of
 from app.services.ingest_writer import RowMaker, as_rows, brand_matcher
 
 log = logging.getLogger(__name__)
-LIMITS = {"platform": 32, "id": 255, "author": 255}
-_PLATFORM_LIMIT, _ID_LIMIT, _AUTHOR_LIMIT = LIMITS["platform"], LIMITS["id"], LIMITS["author"]
 MAX_ERRORS_PER_BATCH = 100  # more than the import keeps in all; the rest are only counted
 WORKER_MIN_BYTES = 4 * 1024 * 1024  # below this, starting a process costs more than it saves
 # How long the reading process waits for the helper to finish one batch's languages and
@@ -71,20 +72,6 @@ class Batch:
         self.rejected_count += 1
         if len(self.rejected) < MAX_ERRORS_PER_BATCH:
             self.rejected.append((line, reason))
-
-
-def check_limits(record: MentionRecord) -> str | None:
-    """Return why a record cannot be stored (a field too long), or ``None``."""
-    if (
-        len(record.id) <= _ID_LIMIT
-        and len(record.author) <= _AUTHOR_LIMIT
-        and len(record.platform) <= _PLATFORM_LIMIT
-    ):
-        return None  # the usual case, checked without a loop
-    for name, limit in LIMITS.items():
-        if len(getattr(record, name)) > limit:
-            return f"{name} is longer than {limit} characters"
-    return None
 
 
 Start = Callable[[Job], Callable[[], Result]]
@@ -149,18 +136,20 @@ def read_batches(
     batch_size: int,
     brand_terms: list[str] = (),
     helper: bool = False,
+    expected: list[str] = (),
 ) -> Iterator[Batch]:
     """Yield batches of enriched records, as rows for the writer, from each file in turn.
 
     A file that cannot be read yields one batch with ``file_error`` set; every file yields at
     least one batch, which carries its detected format. With ``helper``, languages and
-    sentiments are computed in a helper process while the next batch is parsed.
+    sentiments are computed in a helper process while the next batch is parsed. ``expected``:
+    the languages the workspace expects, the prior for short posts.
     """
     make_rows = RowMaker(brand_matcher(list(brand_terms)))
     with _helper() if helper else nullcontext(_start_here) as start:
         pending = None
         for batch in _parsed_batches(paths, names, fmt, batch_size):
-            job = job_of(batch.records)
+            job = job_of(batch.records, tuple(expected))
             started = (batch, job, start(job) if job else None)
             if pending:
                 yield _finished(*pending, make_rows)
@@ -173,17 +162,19 @@ def _parsed_batches(
     paths: list[str], names: list[str], fmt: str, batch_size: int
 ) -> Iterator[Batch]:
     """Yield batches of parsed records (not yet enriched) from each file in turn."""
+    vet = Vetter(datetime.now(UTC))
     for path, name in zip(paths, names, strict=True):
         batch = Batch(name)
         try:
             with open_text(Path(path)) as (stream, head, raw):
-                batch.format = detect_format(head) if fmt == "auto" else fmt
+                batch.format = detect_file_format(path, head) if fmt == "auto" else fmt
+                replaced_before = replaced_bytes[0]
                 parser = get_parser(batch.format)
                 for count, item in enumerate(parser.parse(stream, name)):
                     if isinstance(item, MentionRecord):
-                        problem = check_limits(item)
+                        problem = vet(item, name, batch.warnings.append)
                         if problem:
-                            batch.reject(None, f"post {item.id[:40]}: {problem}")
+                            batch.reject(None, problem)
                         else:
                             batch.records.append(item)
                     elif isinstance(item, RowError):
@@ -199,18 +190,31 @@ def _parsed_batches(
                     elif count % 4096 == 0:
                         batch.position = file_position(raw)
                 batch.position = file_position(raw)
+                replaced = replaced_bytes[0] - replaced_before
+                if replaced:
+                    batch.warnings.append(
+                        f"{name}: {replaced:,} byte sequence(s) that are not UTF-8 were read as"
+                        " U+FFFD"
+                    )
         except FileError as error:
             batch.file_error = str(error)
+        except Exception as error:  # a parser's blind spot: this file stops, the others go on
+            log.exception("reading %s failed", name)
+            batch.file_error = (
+                f"reading stopped on an unexpected value ({type(error).__name__}; it was logged):"
+                " the rows before it are kept"
+            )
+        batch.warnings.extend(vet.summaries(name))
         yield batch
 
 
-def _work(out, paths, names, fmt: str, batch_size: int, brand_terms) -> None:
+def _work(out, paths, names, fmt: str, batch_size: int, brand_terms, expected=()) -> None:
     """The worker process: read and send batches, then ``None``; an error is sent as text."""
     _exit_with_parent(os.getppid())
     gc.disable()  # see bulk_work(): this process only makes short-lived rows
     helper = multiprocessing.cpu_count() > 1  # a third process pays only with a core for it
     try:
-        for batch in read_batches(paths, names, fmt, batch_size, brand_terms, helper):
+        for batch in read_batches(paths, names, fmt, batch_size, brand_terms, helper, expected):
             # Sent as plain tuples: pickling a named tuple calls Python code per row, on both
             # sides (a fifth of the reading process's time at a million rows).
             batch.records = list(map(tuple, batch.records))
@@ -225,7 +229,12 @@ class WorkerFailed(RuntimeError):
 
 
 def read_batches_in_worker(
-    paths: list[str], names: list[str], fmt: str, batch_size: int, brand_terms: list[str] = ()
+    paths: list[str],
+    names: list[str],
+    fmt: str,
+    batch_size: int,
+    brand_terms: list[str] = (),
+    expected: list[str] = (),
 ) -> Iterator[Batch]:
     """Like :func:`read_batches`, but read in a separate process, a few batches ahead."""
     # "spawn", not "fork": the language detector's thread pool does not survive a fork, and a
@@ -235,7 +244,8 @@ def read_batches_in_worker(
     # Not a daemon, so that it may start its helper; it never outlives this function (see the
     # finally below) nor this process (see _exit_with_parent).
     process = context.Process(
-        target=_work, args=(channel, paths, names, fmt, batch_size, list(brand_terms))
+        target=_work,
+        args=(channel, paths, names, fmt, batch_size, list(brand_terms), list(expected)),
     )
     process.start()
     try:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from app.extensions import db
 from app.ingest.record import MentionRecord, brand_topic, normalize_handle, normalize_topic
+from app.ingest.vet import ANALYSED_CHARS
 from app.models import ImportRun, Workspace
 from app.models.mention import pending_target
 from app.services import bulk_load, statistics
@@ -133,7 +134,10 @@ def record_topics(
 
     ``normalized`` caches tag -> stored form between records (tags repeat).
     """
-    tags, brands = record.tags, find_brands(record.text)
+    text = record.text
+    tags, brands = record.tags, find_brands(
+        text if len(text) <= ANALYSED_CHARS else text[:ANALYSED_CHARS]
+    )
     if not tags:
         return tuple(dict.fromkeys(term for term in brands if term)) if brands else ()
     topics = set(brands)

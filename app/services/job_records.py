@@ -205,6 +205,10 @@ def close_stale(kind: str, workspace_id: int) -> None:
         _close(found, lost(kind))
     if stale:
         db.session.commit()
+    if kind == "import":  # and, at once, those whose process is known to be gone
+        from app.services.ingest import close_orphaned_runs
+
+        close_orphaned_runs(workspace_id)
 
 
 # --- the list of recent work --------------------------------------------------------------

@@ -9,13 +9,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from app.extensions import db
+from app.ingest.record import EARLIEST_POST, FUTURE_TOLERANCE
+from app.ingest.vet import ANALYSED_CHARS
 from app.models import (
     SCORE_COLUMNS,
     AuthorScore,
@@ -81,16 +83,38 @@ def _rows(conn: Connection, statement: str, params: tuple):
     return cursor
 
 
-def latest_activity(conn: Connection, workspace_id: int) -> float | None:
-    """Return the time of the workspace's newest mention in Unix seconds, if any.
+def latest_activity(
+    conn: Connection, workspace_id: int, now: datetime | None = None
+) -> float | None:
+    """Return the time of the workspace's newest mention in Unix seconds, if any, but never
+    later than ``now`` (default: the wall clock).
 
-    The newest time is read off the (workspace_id, created_at) index and converted once:
-    converting every row first costs a full pass over a million mentions.
+    Posts dated before 2006 or more than a day after now are left out (app.ingest.vet: the
+    import kept them with a warning): one post dated 9999 would otherwise carry the window's
+    end there and leave every real post outside it. The newest time is read off the
+    (workspace_id, created_at) index and converted once: converting every row first costs a
+    full pass over a million mentions.
     """
+    now = now or datetime.now(UTC)
     newest = _epoch(conn, "MAX(created_at)")
-    return conn.exec_driver_sql(
-        _sql(conn, f"SELECT {newest} FROM mentions WHERE workspace_id = ?"), (workspace_id,)
+    bounds = [_stored_bound(conn, EARLIEST_POST), _stored_bound(conn, now + FUTURE_TOLERANCE)]
+    found = conn.exec_driver_sql(
+        _sql(
+            conn,
+            f"SELECT {newest} FROM mentions WHERE workspace_id = ?"
+            " AND created_at >= ? AND created_at <= ?",
+        ),
+        (workspace_id, *bounds),
     ).scalar()
+    return None if found is None else min(found, now.timestamp())
+
+
+def _stored_bound(conn: Connection, moment: datetime):
+    """Return a UTC time as a bound parameter compares with stored times (text on SQLite)."""
+    naive = moment.astimezone(UTC).replace(tzinfo=None)
+    if conn.dialect.name == "sqlite":
+        return naive.isoformat(" ", timespec="microseconds")
+    return naive
 
 
 def _scan_hint(conn: Connection, window_posts: int) -> str:
@@ -160,7 +184,7 @@ def _stored_rows(conn: Connection, table: str) -> int:
     return conn.exec_driver_sql(f"SELECT MAX(rowid) FROM {table}").scalar() or 0
 
 
-def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
+def _read_posts(conn: Connection, workspace_id: int, start_param, end_param) -> list:
     """Return the window's post columns: id, author, time, kind code, text, parent id (-1 for
     none), engagement, sentiment (``None`` when not scored) and the platform id of a parent
     that is not stored (``None`` otherwise).
@@ -175,7 +199,10 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
     at = _epoch(conn, "m.created_at")
     rows = _rows(
         conn,
-        f"SELECT m.id, m.author_id, {at}, {_kind_code('m.kind', POST_KINDS)}, m.text,"
+        # a text is read up to ANALYSED_CHARS, as the import read it: a 1 MB post costs the
+        # scoring's text steps (links, originals, hashtags) no more than a long one
+        f"SELECT m.id, m.author_id, {at}, {_kind_code('m.kind', POST_KINDS)},"
+        f" substr(m.text, 1, {ANALYSED_CHARS}),"
         " COALESCE(p.id, -1),"
         " COALESCE(m.likes, 0) + COALESCE(m.reposts, 0) + COALESCE(m.replies, 0),"
         " CASE WHEN m.sentiment = 'unknown' THEN NULL ELSE m.sentiment_score END,"
@@ -185,8 +212,8 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
         " FROM mentions m LEFT JOIN mentions p ON p.workspace_id = m.workspace_id"
         " AND p.platform = m.platform AND p.external_id ="
         " COALESCE(m.repost_of_external_id, m.quote_of_external_id, m.reply_to_external_id)"
-        " WHERE m.workspace_id = ? AND m.created_at >= ?",
-        (workspace_id, start_param),
+        " WHERE m.workspace_id = ? AND m.created_at >= ? AND m.created_at <= ?",
+        (workspace_id, start_param, end_param),
     ).fetchall()
     columns = _columns(rows, 9)
     del rows
@@ -195,15 +222,15 @@ def _read_posts(conn: Connection, workspace_id: int, start_param) -> list:
     return columns
 
 
-def _read_edges(conn: Connection, workspace_id: int, start_param, scan: str) -> list:
+def _read_edges(conn: Connection, workspace_id: int, start_param, end_param, scan: str) -> list:
     """Return the window's interaction columns: source, target, kind code, time, post id."""
     import numpy as np
 
     from graph.types import INTERACTION_KINDS
 
     kind = _kind_code("kind", INTERACTION_KINDS)
-    source = f"FROM interactions{scan} WHERE workspace_id = ? AND at >= ?"
-    params = (workspace_id, start_param)
+    source = f"FROM interactions{scan} WHERE workspace_id = ? AND at >= ? AND at <= ?"
+    params = (workspace_id, start_param, end_param)
     if conn.dialect.name == "sqlite":
         numbers = _integer_table(
             conn,
@@ -244,9 +271,12 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
     end = latest_activity(conn, workspace_id)
     if end is None:
         return data
-    start = end - window_days * 86400.0
+    start = max(end - window_days * 86400.0, EARLIEST_POST.timestamp())
     data.window = (start, end)
     start_at = datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
+    # posts after the end (dated after now, app.ingest.vet) are not read at all; a second of
+    # margin for the float round trip (the frame keeps exactly those up to ``end``)
+    end_param = _stored_bound(conn, datetime.fromtimestamp(end, tz=UTC) + timedelta(seconds=1))
     sqlite = conn.dialect.name == "sqlite"
     if sqlite:
         start_param = start_at.isoformat(" ", timespec="microseconds")
@@ -257,7 +287,7 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         start_param = start_at
     try:
         ids, authors, moments, kinds, texts, parents, engagement, sentiment, origins = (
-            _read_posts(conn, workspace_id, start_param)
+            _read_posts(conn, workspace_id, start_param, end_param)
         )
         if not len(ids):
             return data
@@ -272,7 +302,7 @@ def load_workspace(conn: Connection, workspace_id: int, window_days: float) -> L
         topic_post, topic_name = _columns(topics, 2)
         del topics
         sources, targets, edge_kinds, edge_at, edge_posts = _read_edges(
-            conn, workspace_id, start_param, scan
+            conn, workspace_id, start_param, end_param, scan
         )
         data.interactions = len(sources)
         platforms: dict[int, str] = {}

@@ -75,6 +75,27 @@ def clean_brand_terms(terms: list[str] | str) -> list[str]:
     return list(seen.values())
 
 
+def clean_languages(codes: list[str] | str) -> list[str]:
+    """Return language codes lower-cased and de-duplicated, in order; a string is split on
+    commas and spaces. Raises ``ServiceError`` naming a code the language detector cannot give."""
+    from app.nlp.language import KNOWN_LANGUAGES
+
+    if isinstance(codes, str):
+        codes = re.split(r"[,\s]+", codes)
+    cleaned: list[str] = []
+    for code in codes:
+        code = code.strip().lower()
+        if not code or code in cleaned:
+            continue
+        if code not in KNOWN_LANGUAGES:
+            raise ServiceError(
+                f"{code[:20]!r} is not a language the detector knows; use two-letter codes"
+                f" from: {', '.join(KNOWN_LANGUAGES)}"
+            )
+        cleaned.append(code)
+    return cleaned
+
+
 def create_workspace(
     slug: str,
     name: str,
@@ -110,8 +131,10 @@ def update_workspace(
     work_end: str,
     work_days: list[int] | None = None,
     score_window_days: int | None = None,
+    expected_languages: list[str] | str | None = None,
 ) -> Workspace:
-    """Change a workspace's name, brand terms, time zone, working hours and scoring window."""
+    """Change a workspace's name, brand terms, time zone, working hours, scoring window and
+    expected languages."""
     if not name.strip():
         raise ServiceError("the workspace needs a name")
     workspace.name = name.strip()[:200]
@@ -124,6 +147,8 @@ def update_workspace(
         if not 1 <= score_window_days <= 36500:
             raise ServiceError("the scoring window must be between 1 and 36,500 days")
         workspace.score_window_days = score_window_days
+    if expected_languages is not None:
+        workspace.expected_languages = clean_languages(expected_languages)
     db.session.commit()
     return workspace
 

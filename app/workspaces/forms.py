@@ -46,6 +46,12 @@ class WorkspaceSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=36500, message="between 1 and 36,500 days")],
         description="Authors are scored on the mentions of this many days before the newest one.",
     )
+    expected_languages = StringField(
+        "Expected languages",
+        validators=[Length(max=200)],
+        description="Two-letter codes, e.g. “ru, en”. Short posts whose language the detector "
+        "is unsure of are read as one of these. Leave empty to let each import judge by its posts.",
+    )
     submit = SubmitField("Save")
 
 

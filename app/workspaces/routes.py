@@ -47,6 +47,7 @@ def settings(access):
     form = WorkspaceSettingsForm(obj=workspace)
     if not form.is_submitted():
         form.brand_terms.data = "\n".join(workspace.brand_terms or [])
+        form.expected_languages.data = ", ".join(workspace.expected_languages or [])
     if form.validate_on_submit():
         if not access.allows("manager"):
             abort(403, "only managers and owners change workspace settings")
@@ -56,13 +57,15 @@ def settings(access):
                 timezone=form.timezone.data, work_start=form.work_start.data,
                 work_end=form.work_end.data, work_days=form.work_days.data,
                 score_window_days=form.score_window_days.data,
+                expected_languages=form.expected_languages.data or "",
             )  # fmt: skip
         except ServiceError as error:
             flash(str(error), "error")
         else:
             flash(
-                "Settings saved. New brand terms apply to mentions imported from now on.", "success"
-            )
+                "Settings saved. New brand terms and expected languages apply to mentions imported"
+                " from now on.", "success"
+            )  # fmt: skip
             return redirect(url_for("workspaces.settings", slug=workspace.slug))
     return render_template(
         "workspaces/settings.html", form=form, access=access,
@@ -108,7 +111,7 @@ def train_sentiment(access):
         except ServiceError as error:
             flash(f"Cannot train yet: {error}.", "error")
         else:
-            flash("Training started. The page stays usable; it tells you when it is done.", "info")
+            flash("Training is under way. The page stays usable; it tells you when it is done.", "info")
     return _to_sentiment_section(access)
 
 

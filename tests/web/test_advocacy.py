@@ -297,3 +297,18 @@ def test_the_command_line_rebuilds_and_prints_the_figures(runner, workspace):
     assert {key: json.loads(out.output)[key] for key in EXPECTED} == EXPECTED
     out = runner.invoke(args=["advocacy", "summary", "--workspace", "acme", "--from", "tomorrow"])
     assert out.exit_code != 0 and "from 'tomorrow' is not a date" in out.output
+
+
+@pytest.mark.parametrize("aggregate", [False, True], ids=["from mentions", "from the aggregate"])
+def test_people_already_in_the_relationship_manager_are_not_advocates_to_recruit(
+    client, workspace, token, owner, aggregate
+):
+    from app.crm.services import people
+    from app.services import workspaces as workspace_service
+
+    gina = db.session.scalar(db.select(Author.id).where(Author.handle == "gina"))
+    people.person_for_author(workspace_service.access_for(owner, "acme"), owner, gina)
+    daily.refresh(workspace) if aggregate else daily.mark_stale(workspace)
+    advocates = api(client, token, "advocates", **WEEK).get_json()
+    assert [a["handle"] for a in advocates["advocates"]] == ["alice"]
+    assert advocates["total"] == 1

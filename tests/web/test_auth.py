@@ -14,7 +14,8 @@ def test_pages_need_sign_in(app, client):
         url = rule.rule.replace("<slug>", "acme")
         for name in ("int:membership_id", "int:invitation_id", "int:run_id", "int:author_id",
                      "int:mention_id", "int:token_id", "int:snapshot_id", "int:contact_id",
-                     "int:export_id", "int:alert_id"):
+                     "int:export_id", "int:person_id", "int:account_id", "int:campaign_id",
+                     "int:placement_id", "int:template_id", "int:task_id", "int:alert_id"):
             url = url.replace(f"<{name}>", "1")
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)

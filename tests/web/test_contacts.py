@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.crm.models import Touch as Contact
+from app.crm.services import touches as contacts
 from app.extensions import db
-from app.models import Contact
-from app.services import contacts, ingest, scoring, users, workspaces
+from app.services import ingest, scoring, users, workspaces
 from app.services.mentions import find_author
 from factories import PASSWORD, login, make_user, make_workspace, mention, write_csv
 
@@ -82,7 +83,7 @@ def test_author_page_logs_a_contact_and_lists_it_escaped(workspace, client):
     assert 'datetime="2026-11-20T14:05:00+00:00"' in page and 'title="2026-11-20 14:05 UTC"' in page
     assert "Anna" in page  # who
     stored = db.session.scalar(select(Contact))
-    assert stored.channel == "direct_message" and stored.contacted_at == datetime(
+    assert stored.channel == "direct_message" and stored.at == datetime(
         2026, 11, 20, 14, 5, tzinfo=UTC
     )
 
@@ -198,7 +199,7 @@ def test_agents_delete_only_their_own_entries(workspace, client):
     page = client.get(f"/w/acme/authors/{hub}").get_data(as_text=True)
     assert page.count(">Delete<") == 1  # only on the agent's own entry
     assert client.post(f"/w/acme/contacts/{owners.id}/delete").status_code == 403
-    mine = db.session.scalar(select(Contact).where(Contact.user_id == agent.id))
+    mine = db.session.scalar(select(Contact).where(Contact.by_id == agent.id))
     response = client.post(f"/w/acme/contacts/{mine.id}/delete")
     assert response.status_code == 302 and response.headers["Location"].endswith("#contacts")
     assert [c.id for c in contacts.author_contacts(workspace, hub)] == [owners.id]

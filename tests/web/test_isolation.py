@@ -2,9 +2,10 @@
 
 from sqlalchemy import select
 
+from app.crm.services import touches as contacts
 from app.extensions import db
 from app.models import Author, Membership, Mention
-from app.services import contacts, graph_exports, ingest, scoring, workspaces
+from app.services import graph_exports, ingest, scoring, workspaces
 from app.services.network import NetworkFilters
 from factories import login, make_user, make_workspace, mention, write_csv
 

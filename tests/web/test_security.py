@@ -157,7 +157,12 @@ INLINE = [
 ]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "templates").rglob("*.html")), ids=lambda p: p.name)
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html")) + sorted(
+    (ROOT / "app").glob("*/templates/**/*.html")  # the domains' own templates
+)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
 def test_templates_have_no_inline_script_or_style(path):
     text = re.sub(r"{#.*?#}", "", path.read_text(encoding="utf-8"), flags=re.S)  # comments
     for pattern, what in INLINE:

@@ -103,3 +103,32 @@ def test_the_api_records_labels_as_corrections(workspace, client):
     viewer = {"Authorization": f"Bearer {token_for('viewer')}"}
     answer = client.post("/api/v1/workspaces/acme/mentions/labels", json=body, headers=viewer)
     assert answer.status_code == 403
+
+
+def test_an_upload_is_labelled_by_the_learned_model(workspace, client, tmp_path):
+    import io
+
+    from app.sentiment import services as sentiment
+    from factories import login
+
+    workspace_service.add_member(workspace, make_user(), "owner")
+    sentiment.import_labels(workspace, workspace.labels_file)
+    model = sentiment.train(workspace)
+    login(client)
+    later = [mention("u1", "voter", "What a disgrace of a debate, liars all of them", lang="en"),
+             mention("u2", "voter", "Ужасные дебаты", lang="ru"),
+             mention("u3", "voter", "Great speech tonight", lang="en", sentiment="positive")]  # fmt: skip
+    content = write_csv(tmp_path / "later.csv", later).read_bytes()
+    answer = client.post("/w/acme/import", content_type="multipart/form-data",
+                         data={"files": [(io.BytesIO(content), "later.csv")], "format": "auto"})  # fmt: skip
+    assert answer.status_code == 302  # the upload job ran inline, and label_new after it
+    db.session.expire_all()
+    found = dict(db.session.execute(
+        select(Mention.external_id, Mention.sentiment_source).where(Mention.external_id.like("u%"))
+    ).all())  # fmt: skip
+    # English, computed at import: the model's; Russian: no corrections, the base analyser's;
+    # the file's own label is kept
+    assert found == {"u1": "model", "u2": "computed", "u3": "imported"}
+    db.session.refresh(model)
+    newest = db.session.scalar(select(db.func.max(Mention.id)))
+    assert model.labelled_up_to == newest

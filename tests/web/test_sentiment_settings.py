@@ -98,6 +98,7 @@ def test_train_now_trains_in_the_background_and_the_page_shows_what_it_learned(w
     assert model.status == "done" and model.corrections == 300
     assert sources() == {"person": 300}  # every post was corrected: nothing left to label
     page = page_of(client)
+    assert "Training is under way." in page
     assert "labelled by the <strong>learned model</strong>, in en." in page
     assert "trained <time" in page and "<strong>300</strong> corrections" in page
     accuracy = model.quality["accuracy"] * 100

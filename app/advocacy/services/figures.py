@@ -526,14 +526,13 @@ def suspicious_condition(workspace: Workspace, snapshot) -> ColumnElement[bool]:
 
 def people_authors(workspace: Workspace):
     """Return a query of the ids of the workspace's authors who are already people in the
-    relationship manager, or ``None`` while there is none to ask.
+    relationship manager (an account of a person linked to them): :func:`advocates` excludes
+    them, on both of its paths. ``None`` would mean nobody to exclude."""
+    from app.crm.models import PersonAccount
 
-    The relationship manager (people linked to their social accounts) is built in ``app/crm``;
-    until its ``Person`` model exists in this code base no author is a person. This is the one
-    place to wire it (``select(<the person-account link>.author_id).where(<workspace>)``):
-    :func:`advocates` excludes whatever it returns, on both of its paths.
-    """
-    return None
+    return select(PersonAccount.author_id).where(
+        PersonAccount.workspace_id == workspace.id, PersonAccount.author_id.is_not(None)
+    )
 
 
 def _author_rows(workspace, scope, *, where, order, limit, offset=0):

@@ -204,3 +204,32 @@ def test_expected_languages_are_the_prior_even_in_a_small_batch():
 
 def test_posts_without_letters_stay_unknown():
     assert detect_languages(ENGLISH_BATCH + ["🙂🙂", "@anna https://t.co/x", "2024"])[-3:] == [None] * 3
+
+
+def test_only_the_opening_of_a_long_text_is_read():
+    from app.nlp.language import MAX_CHARS
+
+    english = "The delivery was quick and the courier was kind. " * (MAX_CHARS // 40)
+    russian = "Доставка была быстрой, курьер вежливый. " * 5000
+    assert detect_languages([english + russian, russian + english]) == ["en", "ru"]
+
+
+def test_an_expected_cyrillic_language_decides_short_posts_no_letter_decides():
+    # "Дякую" has no letter Russian lacks: read as Russian, unless the workspace expects
+    # Ukrainian and not Russian.
+    assert detect_languages(["Дякую, все добре"]) == ["ru"]
+    assert detect_languages(["Дякую, все добре"], expected=("uk", "en")) == ["uk"]
+    assert detect_languages(["Дякую, все добре"], expected=("uk", "ru")) == ["ru"]
+    # Letters still decide: Russian-only letters, and long posts, are not the prior's.
+    assert detect_languages(["Ты лучший"], expected=("uk",)) == ["ru"]
+    long_russian = "Спасибо вам большое за хорошую доставку, все пришло вовремя и в полном порядке"
+    assert detect_languages([long_russian], expected=("uk",)) == ["ru"]
+    # One or two Cyrillic letters: the one expected Cyrillic language, else unknown.
+    assert detect_languages(["Да!"]) == [None]
+    assert detect_languages(["Да!"], expected=("ru", "en")) == ["ru"]
+    assert detect_languages(["Да!"], expected=("ru", "uk")) == [None]
+
+
+def test_known_languages_are_every_code_a_text_can_get():
+    assert {"en", "ru", "uk", "kk", "ja", "zh", "ar", "he"} <= set(language.KNOWN_LANGUAGES)
+    assert set(language.LATIN_LANGUAGES) <= set(language.KNOWN_LANGUAGES)

@@ -504,3 +504,65 @@ def test_a_lone_surrogate_escape_does_not_stop_the_import(workspace, tmp_path):
     assert (result.imported, result.rejected) == (2, 0)
     texts = db.session.scalars(select(Mention.text).order_by(Mention.external_id)).all()
     assert texts == ["hi \ufffd there, the parcel came on time", "all good"]
+
+
+def test_language_and_sentiment_see_only_the_first_part_of_a_long_text(monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.ingest.record import MentionRecord
+    from app.ingest.vet import ANALYSED_CHARS
+    from app.services import enrich
+
+    seen = []
+
+    def detect(texts, *args):
+        seen.extend(map(len, texts))
+        return ["en"] * len(texts)
+
+    def analyze(texts, langs):
+        seen.extend(map(len, texts))
+        return [("neutral", 0.0)] * len(texts)
+
+    monkeypatch.setattr("app.nlp.detect_languages", detect)
+    monkeypatch.setattr("app.nlp.analyze_sentiment", analyze)
+    record = MentionRecord("x", "1", "a", datetime(2026, 11, 1, tzinfo=UTC), "a" * 1_000_000)
+    enrich.enrich([record])
+    assert seen == [ANALYSED_CHARS, ANALYSED_CHARS]
+    assert len(record.text) == 1_000_000 and record.lang == "en"
+
+
+def test_a_run_whose_process_was_killed_is_closed_on_the_next_start(workspace):
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    killed = ingest.start_run(workspace, "cli", ["big.jsonl"])
+    killed.runner = f"{ingest.this_process().rpartition(':')[0]}:{gone.pid}"
+    elsewhere = ingest.start_run(workspace, "cli", ["other.jsonl"])
+    elsewhere.runner = "another-host:1"
+    db.session.commit()
+    current = ingest.start_run(workspace, "cli", ["next.jsonl"])
+    db.session.refresh(killed)
+    assert (killed.status, current.status, elsewhere.status) == ("failed", "running", "running")
+    assert "did not finish" in killed.message and killed.finished_at is not None
+
+
+def test_the_jobs_list_closes_a_killed_import_at_once(workspace, runner):
+    import json
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    killed = ingest.start_run(workspace, "cli", ["big.jsonl"])
+    killed.runner = f"{ingest.this_process().rpartition(':')[0]}:{gone.pid}"
+    db.session.commit()
+    listed = [
+        json.loads(line)
+        for line in runner.invoke(
+            args=["jobs", "list", "--workspace", "acme", "--json"]
+        ).output.splitlines()
+    ]
+    assert [(job["kind"], job["status"]) for job in listed] == [("import", "failed")]
+    assert "did not finish" in listed[0]["message"]

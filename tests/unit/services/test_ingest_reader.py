@@ -70,3 +70,30 @@ def test_helper_ends_when_the_reading_process_is_killed():
     while _alive(helper) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(helper)
+
+
+def _import_and_hang(path, pids):
+    """Read the first batch through a reading process, report its pid, and wait to be killed."""
+    batches = ingest_reader.read_batches_in_worker([path], ["m.csv"], "auto", 2, [])
+    next(batches)
+    pids.put([child.pid for child in multiprocessing.active_children()])
+    time.sleep(600)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc"), reason="reads /proc")
+@pytest.mark.timeout(120)
+def test_reading_process_ends_when_the_import_is_killed(tmp_path):
+    # kill -9 of an import left its reading process (212 MB) blocked on its full queue.
+    path = write_csv(tmp_path / "m.csv", [mention(str(i), f"u{i}", "hello acme", sentiment="neutral") for i in range(60)])
+    context = multiprocessing.get_context("spawn")
+    pids = context.Queue()
+    importer = context.Process(target=_import_and_hang, args=(str(path), pids))
+    importer.start()
+    children = pids.get(timeout=60)
+    assert children and all(_alive(pid) for pid in children)
+    os.kill(importer.pid, signal.SIGKILL)
+    importer.join(timeout=10)
+    deadline = time.monotonic() + 10 * ingest_reader.PARENT_CHECK_SECONDS + 5
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)

@@ -272,3 +272,34 @@ def test_a_failed_worker_process_is_made_up_for_here(workspace, monkeypatch, cap
     assert "failed in a worker process" in caplog.text
     hub = influencers.author_score(workspace, influencers_id(workspace, "hub"))
     assert snapshot.status == "done" and hub.detail["reasons"]
+
+
+def test_a_post_dated_9999_neither_moves_the_window_nor_empties_the_list(workspace, tmp_path):
+    before = scoring.compute(workspace)
+    late = [mention("late", "clock", "@hub hi #delivery", created_at="9999-12-31T00:00:00Z"),
+            mention("early", "clock", "@hub hi", created_at="1999-01-01T00:00:00Z")]  # fmt: skip
+    result = ingest.import_files(workspace, [write_csv(tmp_path / "late.csv", late)])
+    assert result.imported == 2 and any("left out of the scores" in w for w in result.warnings)
+    after = scoring.compute(workspace)
+    assert after.window_end == before.window_end  # 2026-11-06: the newest post in range
+    assert after.counts["posts"] == before.counts["posts"] == 56  # the two are left out
+
+    def roles(snapshot):
+        return {
+            (s.author_id, s.role, s.networker)
+            for s in db.session.scalars(select(AuthorScore).where(AuthorScore.snapshot_id == snapshot.id))
+            if s.role != "user" or s.networker
+        }
+
+    assert roles(after) == roles(before) and len(roles(before)) >= 3
+
+
+def test_the_window_never_ends_after_now(app, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    workspace = make_workspace("soon")
+    soon = (datetime.now(UTC) + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = [mention("1", "anna", "@bob hi", created_at=soon), mention("2", "bob", "@anna hi")]
+    ingest.import_files(workspace, [write_csv(tmp_path / "soon.csv", rows)])
+    snapshot = scoring.compute(workspace)
+    assert snapshot.window_end.replace(tzinfo=UTC) <= datetime.now(UTC)

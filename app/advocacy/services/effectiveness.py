@@ -1,0 +1,311 @@
+"""What a campaign brought for its cost: attributed mentions, engagements, reach, views, new
+authors and sentiment, cost per engagement / thousand reached / view, and the lift of brand
+mentions during the campaign against the days right before it (issue 15, section 2).
+
+Attribution: a mention belongs to a campaign when it was posted between the campaign's start
+and its end + :data:`AFTER_END_DAYS` days (whole days in the workspace's time zone) and carries
+one of its tracked hashtags (as a topic), links or promo codes (in its text, any case), and
+every placement's linked post belongs to it whenever it was posted. Money is in the
+currency's units (fees and gift values are stored in cents). A ratio whose denominator is zero
+or unknown is ``None``.
+
+EMV (earned media value) needs rates per platform that the workspace sets; until then it and
+ROI are ``None`` (see :func:`emv`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import false, func, or_, select
+
+from app.advocacy.services.periods import local_midnight
+from app.crm import models as crm
+from app.crm.services.campaigns import get_campaign
+from app.extensions import db
+from app.ingest.record import normalize_topic
+from app.models import Author, Mention, MentionTopic, Workspace
+
+AFTER_END_DAYS = 7  # posts keep coming after a campaign ends: a week of them still counts
+SENTIMENTS = ("positive", "neutral", "negative", "unknown")
+RATE_KINDS = ("like", "repost", "reply", "view")  # a view's rate is per thousand views
+
+
+@dataclass
+class Tally:
+    """The figures of a set of attributed mentions."""
+
+    posts: int = 0
+    engagements: int = 0
+    reach: int = 0
+    views: int | None = None
+    new_authors: int = 0
+    sentiment: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SENTIMENTS, 0))
+    emv: float | None = None
+
+
+def window(
+    workspace: Workspace, campaign: crm.Campaign, today: date, after_end: int = AFTER_END_DAYS
+) -> tuple[datetime, datetime]:
+    """Return the UTC bounds ``[start, end)`` of a campaign's days, as local days of the
+    workspace: its start (today when it has none) to its end (today when it has none) plus
+    ``after_end`` days, whose posts it may claim."""
+    zone = ZoneInfo(workspace.timezone or "UTC")
+    start_day = campaign.start_on or today
+    end_day = (campaign.end_on or today) + timedelta(days=after_end)
+    return local_midnight(start_day, zone), local_midnight(end_day + timedelta(days=1), zone)
+
+
+def _tracked(campaign: crm.Campaign):
+    """The SQL condition "carries a tracked hashtag, link or promo code" (false with none)."""
+    conditions = []
+    tags = sorted({normalize_topic(tag) for tag in campaign.tags or [] if tag.strip()})
+    if tags:
+        conditions.append(
+            Mention.id.in_(
+                select(MentionTopic.mention_id).where(
+                    MentionTopic.workspace_id == campaign.workspace_id,
+                    MentionTopic.topic.in_(tags),
+                )
+            )
+        )
+    for needle in [*(campaign.links or []), *(campaign.promo_codes or [])]:
+        needle = needle.strip().lower()
+        if needle:
+            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(func.lower(Mention.text).like(f"%{escaped}%", escape="\\"))
+    return or_(*conditions) if conditions else false()
+
+
+def attributed_ids(workspace: Workspace, campaign: crm.Campaign, today: date) -> set[int]:
+    """Return the ids of the mentions attributed to a campaign (see the module's docstring)."""
+    start, end = window(workspace, campaign, today)
+    found = set(
+        db.session.scalars(
+            select(Mention.id).where(
+                Mention.workspace_id == workspace.id,
+                Mention.created_at >= start,
+                Mention.created_at < end,
+                _tracked(campaign),
+            )
+        )
+    )
+    linked = db.session.scalars(
+        select(crm.Placement.mention_id).where(
+            crm.Placement.campaign_id == campaign.id, crm.Placement.mention_id.is_not(None)
+        )
+    )
+    return found | set(linked)
+
+
+def emv_rates(workspace: Workspace) -> dict[str, dict[str, float]]:
+    """Return the workspace's EMV rates per platform (``{"twitter": {"like": 0.02, ...}}``)."""
+    from app.advocacy.models import AdvocacySettings
+
+    settings = db.session.get(AdvocacySettings, workspace.id)
+    return dict(getattr(settings, "emv_rates", None) or {})
+
+
+def set_rates(workspace: Workspace, platform: str, rates: dict[str, str]) -> None:
+    """Set a platform's EMV rates (``{"like": "0.02", ...}``); raise ``ValueError`` naming a
+    bad kind or value. Kinds not given keep their rate."""
+    from app.advocacy.models import AdvocacySettings
+
+    platform = platform.strip().lower()
+    if not platform:
+        raise ValueError("platform is missing")
+    parsed = {}
+    for kind, value in rates.items():
+        if kind not in RATE_KINDS:
+            raise ValueError(f"rate '{kind}' is not one of: {', '.join(RATE_KINDS)}")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"rate {kind}={value!r} is not a number") from None
+        if not 0 <= number < 1e9:
+            raise ValueError(f"rate {kind}={value} must be 0 or more")
+        parsed[kind] = number
+    settings = db.session.get(AdvocacySettings, workspace.id)
+    if settings is None:
+        settings = AdvocacySettings(workspace_id=workspace.id, competitors={})
+        db.session.add(settings)
+    current = dict(settings.emv_rates or {})
+    current[platform] = {**current.get(platform, {}), **parsed}
+    settings.emv_rates = current
+    db.session.commit()
+
+
+def emv(rows, rates: dict[str, dict[str, float]]) -> float | None:
+    """Σ likes × r_like + reposts × r_repost + replies × r_reply + views / 1000 × r_view, with
+    each platform's rates; ``None`` when the workspace has set no rates at all."""
+    if not rates:
+        return None
+    total = 0.0
+    for row in rows:
+        rate = rates.get(row.platform, {})
+        total += (
+            (row.likes or 0) * rate.get("like", 0.0)
+            + (row.reposts or 0) * rate.get("repost", 0.0)
+            + (row.replies or 0) * rate.get("reply", 0.0)
+            + (row.views or 0) / 1000 * rate.get("view", 0.0)
+        )
+    return round(total, 2)
+
+
+def tally(workspace: Workspace, mention_ids: set[int], start: datetime, end: datetime,
+          rates: dict[str, dict[str, float]]) -> Tally:  # fmt: skip
+    """Return the figures of some mentions; ``new_authors`` are their authors whose first
+    mention in the workspace falls inside ``[start, end)``."""
+    result = Tally()
+    if not mention_ids:
+        result.emv = emv([], rates)
+        return result
+    rows = db.session.execute(
+        select(Mention.author_id, Mention.platform, Mention.likes, Mention.reposts,
+               Mention.replies, Mention.views, Mention.sentiment)
+        .where(Mention.workspace_id == workspace.id, Mention.id.in_(sorted(mention_ids)))
+    ).all()  # fmt: skip
+    authors = {row.author_id for row in rows}
+    result.posts = len(rows)
+    result.engagements = sum((r.likes or 0) + (r.reposts or 0) + (r.replies or 0) for r in rows)
+    known_views = [r.views for r in rows if r.views is not None]
+    result.views = sum(known_views) if known_views else None
+    for row in rows:
+        result.sentiment[row.sentiment if row.sentiment in SENTIMENTS else "unknown"] += 1
+    followers = db.session.execute(
+        select(Author.id, Author.followers).where(Author.id.in_(sorted(authors)))
+    ).all()
+    result.reach = sum(count or 0 for _, count in followers)
+    first_posts = db.session.execute(
+        select(Mention.author_id, func.min(Mention.created_at))
+        .where(Mention.workspace_id == workspace.id, Mention.author_id.in_(sorted(authors)))
+        .group_by(Mention.author_id)
+    ).all()  # fmt: skip
+    result.new_authors = sum(
+        1 for _, first in first_posts if first is not None and start <= _aware(first) < end
+    )
+    result.emv = emv(rows, rates)
+    return result
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(scale * numerator / denominator, 4)
+
+
+def cost_of(placements) -> float:
+    """Fees and gift values of the placements that are not cancelled, in currency units."""
+    cents = sum(
+        (p.fee_cents or 0) + (p.gift_value_cents or 0) for p in placements if p.status != "cancelled"
+    )
+    return cents / 100
+
+
+def lift(workspace: Workspace, start: datetime, end: datetime, authors: list[int] | None = None) -> dict:
+    """Brand mentions per day inside ``[start, end)`` against the same number of days right
+    before it: ``lift = during / before - 1`` (``None`` when nothing came before)."""
+    days = max(1, round((end - start).total_seconds() / 86400))
+    before_start = start - timedelta(days=days)
+
+    def count(lo: datetime, hi: datetime) -> int:
+        query = select(func.count()).select_from(Mention).where(
+            Mention.workspace_id == workspace.id,
+            Mention.created_at >= lo,
+            Mention.created_at < hi,
+        )
+        if authors is not None:
+            query = query.where(Mention.author_id.in_(authors)) if authors else query.where(false())
+        return db.session.scalar(query) or 0
+
+    during, before = count(start, end), count(before_start, start)
+    per_day_during, per_day_before = during / days, before / days
+    return {
+        "days": days,
+        "during_per_day": round(per_day_during, 4),
+        "before_per_day": round(per_day_before, 4),
+        "lift": _ratio(per_day_during, per_day_before) - 1 if before else None,
+    }
+
+
+def _figures(t: Tally, cost: float) -> dict:
+    return {
+        "posts": t.posts,
+        "engagements": t.engagements,
+        "reach": t.reach,
+        "views": t.views,
+        "new_authors": t.new_authors,
+        "sentiment": t.sentiment,
+        "cost": round(cost, 2),
+        "cpe": _ratio(cost, t.engagements),
+        "cpm": _ratio(cost, t.reach, 1000),
+        "cpv": _ratio(cost, t.views),
+        "emv": t.emv,
+        "roi": _ratio(t.emv - cost, cost) if t.emv is not None else None,
+    }
+
+
+def campaign_report(workspace: Workspace, campaign_id: int, today: date | None = None) -> dict:
+    """Return a campaign's figures, its lift, and the same figures per placement and person."""
+    campaign = get_campaign(workspace, campaign_id)
+    today = today or datetime.now(ZoneInfo(workspace.timezone or "UTC")).date()
+    start, end = window(workspace, campaign, today)
+    rates = emv_rates(workspace)
+    ids = attributed_ids(workspace, campaign, today)
+    placements = list(
+        db.session.scalars(
+            select(crm.Placement).where(crm.Placement.campaign_id == campaign.id).order_by(crm.Placement.id)
+        )
+    )
+    accounts = db.session.execute(
+        select(crm.PersonAccount.person_id, crm.PersonAccount.author_id).where(
+            crm.PersonAccount.person_id.in_(sorted({p.person_id for p in placements if p.person_id})),
+            crm.PersonAccount.author_id.is_not(None),
+        )
+    ).all()
+    authors_of: dict[int, list[int]] = {}
+    for person_id, author_id in accounts:
+        authors_of.setdefault(person_id, []).append(author_id)
+    by_author: dict[int, set[int]] = {}
+    if ids:
+        for mention_id, author_id in db.session.execute(
+            select(Mention.id, Mention.author_id).where(Mention.id.in_(sorted(ids)))
+        ):
+            by_author.setdefault(author_id, set()).add(mention_id)
+
+    per_placement = []
+    for placement in placements:
+        own = {placement.mention_id} if placement.mention_id else set()
+        figures = _figures(tally(workspace, own, start, end, rates), cost_of([placement]))
+        per_placement.append({
+            "id": placement.id, "person_id": placement.person_id, "platform": placement.platform,
+            "deliverable": placement.deliverable, "status": placement.status,
+            "erid": placement.erid, "label_checked": placement.label_checked,
+            "post_linked": placement.mention_id is not None, **figures,
+        })  # fmt: skip
+    per_person = []
+    for person_id in sorted(authors_of):
+        theirs = set().union(*(by_author.get(a, set()) for a in authors_of[person_id]))
+        cost = cost_of([p for p in placements if p.person_id == person_id])
+        per_person.append({"person_id": person_id, **_figures(
+            tally(workspace, theirs, start, end, rates), cost)})  # fmt: skip
+    people_authors = sorted({a for authors in authors_of.values() for a in authors})
+    campaign_start, campaign_end = window(workspace, campaign, today, after_end=0)
+    return {
+        "campaign_id": campaign.id,
+        "from": start.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "to": end.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        **_figures(tally(workspace, ids, start, end, rates), cost_of(placements)),
+        "lift": lift(workspace, campaign_start, campaign_end),
+        "people_lift": lift(workspace, campaign_start, campaign_end, people_authors),
+        "per_placement": per_placement,
+        "per_person": per_person,
+        "emv_rates_set": bool(rates),
+    }
+

@@ -1,0 +1,75 @@
+"""Tasks on people: something to do, by a day, by a member; the "my day" lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.crm import models as m
+from app.crm.services import people
+from app.crm.services import values as v
+from app.crm.services.people import require
+from app.extensions import db
+from app.models import User, Workspace, utcnow
+from app.services.errors import NotFound
+from app.services.mentions import Page
+from app.services.workspaces import Access
+
+
+def create_task(access: Access, user: User | None, person_id: int, data: dict) -> m.Task:
+    """Add a task on a person (``title``, ``due_on``, ``assignee_id``: a member)."""
+    require(access, "agent", "add tasks")
+    person = people.get_person(access.workspace, person_id)
+    task = m.Task(
+        workspace_id=access.workspace.id, person_id=person.id,
+        title=v.text("title", data.get("title"), 300, required=True),
+        due_on=v.day("due_on", data.get("due_on")),
+        assignee_id=people._check_member(access.workspace, "assignee_id",
+                                         data.get("assignee_id") or (user.id if user else None)),
+        created_by_id=user.id if user else None, created_at=utcnow(),
+    )  # fmt: skip
+    db.session.add(task)
+    db.session.commit()
+    return task
+
+
+def get_task(workspace: Workspace, task_id: int) -> m.Task:
+    """Return one of the workspace's tasks, or raise ``NotFound``."""
+    task = db.session.get(m.Task, task_id)
+    if task is None or task.workspace_id != workspace.id:
+        raise NotFound("no such task in this workspace")
+    return task
+
+
+def set_done(access: Access, user: User | None, task_id: int, done: bool = True) -> m.Task:
+    """Mark a task done (or not done again)."""
+    require(access, "agent", "complete tasks")
+    task = get_task(access.workspace, task_id)
+    task.done_at = utcnow() if done else None
+    db.session.commit()
+    return task
+
+
+def person_tasks(workspace: Workspace, person_id: int) -> list[m.Task]:
+    """Return a person's tasks: open ones by due day, then done ones."""
+    return list(db.session.scalars(
+        select(m.Task).where(m.Task.workspace_id == workspace.id, m.Task.person_id == person_id)
+        .options(selectinload(m.Task.assignee))
+        .order_by(m.Task.done_at.is_not(None), m.Task.due_on.nulls_last(), m.Task.id).limit(200)
+    ))  # fmt: skip
+
+
+def my_tasks(workspace: Workspace, user: User, on: date | None = None, page: int = 1,
+             per_page: int = 50) -> Page:  # fmt: skip
+    """Return the member's open tasks due on ``on`` (today) or before, oldest due first."""
+    on = on or utcnow().date()
+    where = (m.Task.workspace_id == workspace.id, m.Task.assignee_id == user.id,
+             m.Task.done_at.is_(None), m.Task.due_on <= on)  # fmt: skip
+    total = db.session.scalar(select(func.count()).where(*where)) or 0
+    items = list(db.session.scalars(
+        select(m.Task).where(*where).order_by(m.Task.due_on, m.Task.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ))  # fmt: skip
+    return Page(items, total, page, per_page)
