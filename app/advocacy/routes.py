@@ -12,7 +12,6 @@ from app.advocacy.services import settings as settings_service
 from app.advocacy.services.periods import period_from_args
 from app.auth.forms import EmptyForm
 from app.params import Params
-from app.services import mentions as mention_service
 from app.services.errors import NotFound, ServiceError
 from app.web import notice_ignored, page_number, workspace_view
 
@@ -37,7 +36,8 @@ def index(access):
         chart=figures.chart_data(view), ack_form=EmptyForm(),
         alerts=alert_service.list_alerts(access.workspace, "open", limit=50),
         describe=alert_service.describe, alert_args=alert_service.mentions_query,
-        platforms=mention_service.platforms_of(access.workspace),
+        local_time=lambda moment: f"{moment.astimezone(scope.period.zone):%Y-%m-%d %H:%M}",
+        platforms=figures.platforms(access.workspace, scope),
         authors_url=lambda cls: _url("advocacy.authors", access, scope, **{"class": cls}),
         index_url=lambda **extra: _url("advocacy.index", access, scope, **extra),
     )  # fmt: skip

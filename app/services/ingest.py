@@ -136,7 +136,16 @@ def import_files(
             raise ServiceError(f"reading the files failed: {error}") from None
         finally:
             writer.finish()  # also after a failure: the batches that landed keep their authors right
+            _new_mentions(workspace, result)
     return result
+
+
+def _new_mentions(workspace: Workspace, result: ImportResult) -> None:
+    """Tell the domains that read mentions through aggregates that new ones arrived."""
+    if result.imported:
+        from app.advocacy.services import daily
+
+        daily.mark_stale(workspace)
 
 
 def _expected_rows(first: Batch, total_bytes: int) -> int:
@@ -203,6 +212,7 @@ def import_records(
         result.warnings.extend(vet.summaries())
     finally:
         writer.finish()
+        _new_mentions(workspace, result)
     return result
 
 

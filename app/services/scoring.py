@@ -656,3 +656,6 @@ def set_bot_verdict(workspace: Workspace, author_id: int, verdict: str | None, u
             )
         )  # fmt: skip
     db.session.commit()
+    from app.advocacy.services import daily
+
+    daily.invalidate(workspace)  # advocacy leaves confirmed bots out, and shows who is suspicious

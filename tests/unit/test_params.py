@@ -83,3 +83,13 @@ def test_errors_collect_in_order_and_name_their_parameter():
     assert params.errors[1].as_json() == {
         "parameter": "per_page", "message": "per_page must be a whole number from 1 to 1,000",
     }  # fmt: skip
+
+
+def test_an_instant_is_read_in_utc_and_a_bad_one_named():
+    params = Params({"after": "2026-11-30T13:00+03:00", "before": "2026-11-30 10:00",
+                     "when": "half past ten", "far": "9999-01-01T00:00Z"})  # fmt: skip
+    assert params.moment("after") == "2026-11-30T10:00:00Z"
+    assert params.moment("before") == "2026-11-30T10:00:00Z"  # no zone: UTC
+    assert params.moment("when") == "" and params.moment("far") == ""
+    assert [error.parameter for error in params.errors] == ["when", "far"]
+    assert "is not a time like 2026-11-23T14:00Z" in str(params.errors[0])

@@ -81,8 +81,8 @@ WEEK = {"from": "2026-11-02", "to": "2026-11-08"}
 
 @pytest.mark.parametrize("aggregate", [False, True], ids=["from mentions", "from the aggregate"])
 def test_the_api_answers_each_formula(client, workspace, token, aggregate):
-    if aggregate:
-        daily.refresh(workspace)
+    # the bot verdict of the fixture rebuilt the aggregate (a job, inline in tests)
+    daily.refresh(workspace) if aggregate else daily.mark_stale(workspace)
     assert daily.fresh(workspace) is aggregate
     body = api(client, token, "advocacy", **WEEK).get_json()
     assert {key: body[key] for key in EXPECTED} == EXPECTED
@@ -249,6 +249,17 @@ def test_the_page_shows_the_figures_lists_and_trajectory(client, workspace):
     assert "No mention with a known sentiment in this period" in empty
 
 
+def test_while_a_rebuild_runs_the_page_shows_the_previous_figures_saying_so(client, workspace):
+    login(client)
+    daily.refresh(workspace)
+    daily.mark_stale(workspace)  # say an import landed; its rebuild is queued
+    html = client.get("/w/acme/advocacy?from=2026-11-02&to=2026-11-08").get_data(as_text=True)
+    assert 'value="14.3"' in html and "are being counted now" in html
+    daily.refresh(workspace)
+    html = client.get("/w/acme/advocacy?from=2026-11-02&to=2026-11-08").get_data(as_text=True)
+    assert 'value="14.3"' in html and "are being counted now" not in html
+
+
 def test_a_bad_period_on_the_page_is_ignored_with_a_notice(client, workspace):
     login(client)
     html = client.get("/w/acme/advocacy?from=2026-11-09&to=2026-11-02").get_data(as_text=True)
@@ -273,3 +284,31 @@ def test_settings_need_a_manager_and_check_the_webhook(client, workspace, app):
     login(client, "v@example.com")
     assert client.get("/w/acme/advocacy/settings").status_code == 403
     assert client.get("/w/acme/advocacy").status_code == 200
+
+
+def test_the_command_line_rebuilds_and_prints_the_figures(runner, workspace):
+    out = runner.invoke(args=["advocacy", "refresh", "--workspace", "acme"])
+    assert out.exit_code == 0 and "advocacy aggregate of acme rebuilt" in out.output
+    out = runner.invoke(args=["advocacy", "summary", "--workspace", "acme", "--from",
+                              "2026-11-02", "--to", "2026-11-08"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    import json
+
+    assert {key: json.loads(out.output)[key] for key in EXPECTED} == EXPECTED
+    out = runner.invoke(args=["advocacy", "summary", "--workspace", "acme", "--from", "tomorrow"])
+    assert out.exit_code != 0 and "from 'tomorrow' is not a date" in out.output
+
+
+@pytest.mark.parametrize("aggregate", [False, True], ids=["from mentions", "from the aggregate"])
+def test_people_already_in_the_relationship_manager_are_not_advocates_to_recruit(
+    client, workspace, token, owner, aggregate
+):
+    from app.crm.services import people
+    from app.services import workspaces as workspace_service
+
+    gina = db.session.scalar(db.select(Author.id).where(Author.handle == "gina"))
+    people.person_for_author(workspace_service.access_for(owner, "acme"), owner, gina)
+    daily.refresh(workspace) if aggregate else daily.mark_stale(workspace)
+    advocates = api(client, token, "advocates", **WEEK).get_json()
+    assert [a["handle"] for a in advocates["advocates"]] == ["alice"]
+    assert advocates["total"] == 1

@@ -21,7 +21,18 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, case, cast, delete, func, insert, literal_column, select
+from sqlalchemy import (
+    Date,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    update,
+)
 
 from app.advocacy.models import (
     AdvocacyDay,
@@ -49,13 +60,21 @@ def state_of(workspace: Workspace) -> AdvocacyState | None:
 
 
 def verdicts_fingerprint(workspace: Workspace) -> str:
-    """Return a short text that changes whenever people's bot verdicts change."""
-    count, newest = db.session.execute(
-        select(func.count(BotVerdict.id), func.max(BotVerdict.id)).where(
-            BotVerdict.workspace_id == workspace.id
-        )
-    ).one()
-    return f"{count}:{newest or 0}"
+    """Return a short text that changes whenever people's bot verdicts change (a digest of
+    every verdict: people judge a few hundred accounts, not millions) or a scoring run ends
+    (the aggregate keeps each author's best role score and suspicion)."""
+    import hashlib
+
+    from app.services.scoring import latest_snapshot
+
+    pairs = db.session.execute(
+        select(BotVerdict.author_id, BotVerdict.verdict)
+        .where(BotVerdict.workspace_id == workspace.id)
+        .order_by(BotVerdict.author_id)
+    ).all()
+    digest = hashlib.sha1(repr([tuple(p) for p in pairs]).encode()).hexdigest()[:16]
+    snapshot = latest_snapshot(workspace)
+    return f"{len(pairs)}:{digest}:{snapshot.id if snapshot else 0}"
 
 
 def terms_of(workspace: Workspace) -> dict:
@@ -69,21 +88,10 @@ def terms_of(workspace: Workspace) -> dict:
     }
 
 
-def has_newer_mentions(workspace: Workspace, upto: int) -> bool:
-    """Say whether the workspace has mentions with an id above ``upto``."""
-    return (
-        db.session.scalar(
-            select(Mention.id)
-            .where(Mention.id > upto, Mention.workspace_id == workspace.id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def fresh(workspace: Workspace, timezone: str | None = None) -> bool:
     """Say whether the aggregate holds: built in ``timezone`` (the workspace's by default),
-    from every mention and bot verdict there is now, with no sentiment changed since."""
+    from every bot verdict there is now, with no import or sentiment change since (imports,
+    corrections and relabelling mark it stale: :func:`mark_stale`)."""
     state = state_of(workspace)
     zone = timezone or workspace.timezone or "UTC"
     return (
@@ -92,7 +100,18 @@ def fresh(workspace: Workspace, timezone: str | None = None) -> bool:
         and state.timezone == zone
         and state.timezone == (workspace.timezone or "UTC")
         and state.verdicts == verdicts_fingerprint(workspace)
-        and not has_newer_mentions(workspace, state.mentions_upto)
+    )
+
+
+def usable(workspace: Workspace, timezone: str | None = None) -> bool:
+    """Say whether an aggregate was built in ``timezone`` (and the workspace's), current or
+    not: what a page may show, saying when it was built, while a rebuild runs."""
+    state = state_of(workspace)
+    zone = timezone or workspace.timezone or "UTC"
+    return (
+        state is not None
+        and state.built_at is not None
+        and state.timezone == zone == (workspace.timezone or "UTC")
     )
 
 
@@ -103,12 +122,16 @@ def voice_fresh(workspace: Workspace) -> bool:
 
 
 def mark_stale(workspace: Workspace) -> None:
-    """Say that sentiments are changing: the aggregate is not read until it is rebuilt."""
-    state = state_of(workspace)
-    if state is None:
-        state = AdvocacyState(workspace_id=workspace.id, timezone=workspace.timezone or "UTC")
-        db.session.add(state)
-    state.stale = True
+    """Say that mentions or sentiments changed: the aggregate is not read until it is rebuilt.
+
+    (A workspace without an aggregate has nothing to mark; nor has a database migrated only
+    up to a revision before advocacy, as an upgrade's own tests import into.)
+    """
+    if not inspect(db.session.connection()).has_table(AdvocacyState.__tablename__):
+        return
+    db.session.execute(
+        update(AdvocacyState).where(AdvocacyState.workspace_id == workspace.id).values(stale=True)
+    )
     db.session.commit()
 
 

@@ -25,7 +25,7 @@ either way (a test holds them equal).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -108,6 +108,7 @@ class Scope:
     # whether the tallies come from the daily aggregate: decided once per answer by
     # :func:`prepared` (None: decided by each query)
     use_aggregate: bool | None = None
+    cube: object = field(default=None, compare=False, repr=False)  # the columns, once loaded
 
     def within(self, first: date, last: date) -> Scope:
         """Return the same scope over the days ``first`` to ``last`` of its period."""
@@ -147,85 +148,112 @@ def uses_aggregate(workspace: Workspace, scope: Scope) -> bool:
     return daily.fresh(workspace, scope.period.timezone)
 
 
-def prepared(workspace: Workspace, scope: Scope) -> Scope:
+def prepared(workspace: Workspace, scope: Scope, *, allow_stale: bool = False) -> Scope:
     """Return the scope with the choice of source made once, for the many queries of one
-    answer (a series asks once per week)."""
-    return replace(scope, use_aggregate=daily.fresh(workspace, scope.period.timezone))
+    answer (a series asks once per week). ``allow_stale`` reads an aggregate that is being
+    rebuilt (the page says so) rather than the mentions (seconds on a million of them)."""
+    if scope.use_aggregate is not None:
+        return scope
+    use = daily.fresh(workspace, scope.period.timezone)
+    if not use and allow_stale:
+        use = daily.usable(workspace, scope.period.timezone)
+    cube = None
+    if use:
+        from app.advocacy.services.cube import cube_for
+
+        cube = cube_for(workspace)
+        use = cube is not None
+    return replace(scope, use_aggregate=use, cube=cube)
 
 
 def _cube(workspace: Workspace, scope: Scope):
     """Return the aggregate's columns when the scope may read them, else ``None``."""
     if not uses_aggregate(workspace, scope):
         return None
+    if scope.cube is not None:
+        return scope.cube
     from app.advocacy.services.cube import cube_for
 
     return cube_for(workspace)
 
 
+def platforms(workspace: Workspace, scope: Scope) -> list[str]:
+    """Return the platforms the workspace's figures can be filtered by."""
+    cube = _cube(workspace, prepared(workspace, scope, allow_stale=True))
+    if cube is not None:
+        return list(cube.platforms)
+    from app.services.mentions import platforms_of
+
+    return platforms_of(workspace)
+
+
 @dataclass
 class Tally:
-    """The counted authors of a scope (indexes into the cube's authors) and their sums."""
+    """The counted authors of a scope (indexes into the cube's authors) and their sums;
+    ``cls`` is each one's class: 1 promoter, 0 passive, -1 detractor."""
 
     idx: np.ndarray
     positive: np.ndarray
     neutral: np.ndarray
     negative: np.ndarray
+    cls: np.ndarray = None  # worked out from the sums when not given
 
-    @property
-    def counted(self) -> np.ndarray:
-        return self.positive + self.neutral + self.negative
+    def __post_init__(self) -> None:
+        self.counted = self.positive + self.neutral + self.negative
+        if self.cls is None:
+            lead, counted = 2 * (self.positive - self.negative), self.counted
+            self.cls = (lead >= counted).astype(np.int8) - (lead <= -counted).astype(np.int8)
 
     def of_class(self, name: str) -> np.ndarray:
         """Return a mask of the authors of class ``name`` (compared in whole numbers)."""
-        lead, counted = 2 * (self.positive - self.negative), self.counted
-        if name == "promoter":
-            return lead >= counted
-        if name == "detractor":
-            return lead <= -counted
-        return (lead < counted) & (lead > -counted)
+        return self.cls == {"promoter": 1, "passive": 0, "detractor": -1}[name]
 
     def take(self, mask: np.ndarray) -> Tally:
-        return Tally(self.idx[mask], self.positive[mask], self.neutral[mask], self.negative[mask])
-
-
-def _bot_mask(workspace: Workspace, cube) -> np.ndarray:
-    bots = np.array(db.session.scalars(confirmed_bots(workspace)).all(), dtype=np.int64)
-    return np.isin(cube.authors, bots)
+        return Tally(self.idx[mask], self.positive[mask], self.neutral[mask],
+                     self.negative[mask], self.cls[mask])  # fmt: skip
 
 
 def fast_tally(workspace: Workspace, scope: Scope, cube) -> Tally:
     """Return the scope's tallies from the aggregate's columns (see :func:`tallies`)."""
     first, last = scope.period.first, scope.period.last
+    key = (first, last, scope.platform.lower(), scope.topic)
+    if key in cube.memo:
+        return cube.memo[key]
+    if len(cube.memo) > 256:
+        cube.memo.clear()
     if scope.topic:
         rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
-        a, counts = cube.t_a[rows], cube.t_counts[:, rows]
+        a, counts = cube.t_a[rows], [column[rows] for column in cube.t_counts]
     else:
         rows = cube.days(first, last)
-        a, counts = cube.a[rows], cube.counts[:, rows]
-    keep = ~_bot_mask(workspace, cube)[a]
+        a, counts = cube.a[rows], [column[rows] for column in cube.counts]
+    n = len(cube.authors)
+    sums = np.stack([np.bincount(a, weights=c, minlength=n) for c in counts])
+    # bots and other platforms are authors: their sums are dropped, rows are never filtered
+    left_out = cube.bots
     if scope.platform:
         name = scope.platform.lower()
         code = cube.platforms.index(name) if name in cube.platforms else -1
-        keep &= cube.platform[a] == code
-    a, counts = a[keep], counts[:, keep]
-    n = len(cube.authors)
-    sums = [np.bincount(a, weights=counts[i], minlength=n).astype(np.int64) for i in range(3)]
+        left_out = left_out | (cube.platform != code)
+    sums[:, left_out] = 0
     idx = np.flatnonzero(sums[0] + sums[1] + sums[2])
-    return Tally(idx, sums[0][idx], sums[1][idx], sums[2][idx])
+    sums = sums[:, idx].astype(np.int64)
+    cube.memo[key] = Tally(idx, sums[0], sums[1], sums[2])
+    return cube.memo[key]
 
 
 def _fast_figures(tally: Tally, cube, group: np.ndarray | None = None) -> dict:
     """Return :func:`_figures` of a tally (of the authors in ``group``, a mask, if given)."""
     if group is not None:
         tally = tally.take(group)
-    followers = cube.followers[tally.idx]
-    weight = np.where(followers < 0, 1, followers)
+    weight = cube.weight[tally.idx]
+    codes = tally.cls + 1  # 0 detractor, 1 passive, 2 promoter
+    heads = np.bincount(codes, minlength=3)
+    reach = np.bincount(codes, weights=weight, minlength=3)
     row = {"positive": int(tally.positive.sum()), "neutral": int(tally.neutral.sum()),
            "negative": int(tally.negative.sum())}  # fmt: skip
-    for name, label in (("promoter", "promoters"), ("passive", "passives"),
-                        ("detractor", "detractors")):  # fmt: skip
-        mask = tally.of_class(name)
-        row[label], row[f"{label}_reach"] = int(mask.sum()), int(weight[mask].sum())
+    for code, label in ((2, "promoters"), (1, "passives"), (0, "detractors")):
+        row[label], row[f"{label}_reach"] = int(heads[code]), int(round(reach[code]))
     return _figures(SimpleNamespace(**row))
 
 
@@ -345,10 +373,62 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
     """Return the summary of each week (from Monday) or month the period touches, each over
     the days of it inside the period: ``start`` (its first day), ``days`` and the figures."""
     scope, found = prepared(workspace, scope), []
-    for start in scope.period.buckets(grain):
-        part = scope.within(start, next_bucket(start, grain) - timedelta(days=1))
+    parts = [scope.within(start, next_bucket(start, grain) - timedelta(days=1))
+             for start in scope.period.buckets(grain)]  # fmt: skip
+    cube = _cube(workspace, scope)
+    if cube is not None:
+        figures_of = _parts_figures(workspace, scope, parts, cube)  # remembered: not changed
+        return [{"start": bucket_of(part.period.first, grain).isoformat(),
+                 "days": part.period.days} | figures
+                for part, figures in zip(parts, figures_of, strict=True)]  # fmt: skip
+    for part in parts:
+        start = bucket_of(part.period.first, grain)
         found.append({"start": start.isoformat(), "days": part.period.days}
                      | summary(workspace, part))  # fmt: skip
+    return found
+
+
+def _parts_figures(workspace: Workspace, scope: Scope, parts: list[Scope], cube) -> list[dict]:
+    """Return the figures of consecutive parts of the scope's period (its weeks or months):
+    each part's rows are one slice of the columns (they are sorted by day), counted with two
+    ``bincount``s, of ``positive - negative`` and of all known, which decide the classes."""
+    n, first, last = len(cube.authors), scope.period.first, scope.period.last
+    key = ("parts", tuple(p.period.first for p in parts), last, scope.platform.lower(), scope.topic)
+    if key in cube.memo:
+        return cube.memo[key]
+    if scope.topic:
+        rows = cube.topic_days(resolve_topic(workspace, scope.topic), first, last)
+        days, a, counts = cube.t_day[rows], cube.t_a[rows], [c[rows] for c in cube.t_counts]
+    else:
+        rows = cube.days(first, last)
+        days, a, counts = cube.day[rows], cube.a[rows], [c[rows] for c in cube.counts]
+    left_out = cube.bots
+    if scope.platform:
+        name = scope.platform.lower()
+        code = cube.platforms.index(name) if name in cube.platforms else -1
+        left_out = left_out | (cube.platform != code)
+    bounds = [p.period.first.toordinal() for p in parts] + [last.toordinal() + 1]
+    offsets = np.searchsorted(days, bounds, "left")
+    found = []
+    for i in range(len(parts)):
+        lo, hi = int(offsets[i]), int(offsets[i + 1])
+        part_a = a[lo:hi]
+        positive, neutral, negative = (c[lo:hi] for c in counts)
+        lead = np.bincount(part_a, weights=positive - negative, minlength=n)
+        counted = np.bincount(part_a, weights=positive + neutral + negative, minlength=n)
+        counted[left_out] = 0
+        idx = np.flatnonzero(counted)
+        lead, counted = 2 * lead[idx], counted[idx]
+        codes = (lead >= counted).astype(np.int8) - (lead <= -counted).astype(np.int8) + 1
+        heads = np.bincount(codes, minlength=3)
+        reach = np.bincount(codes, weights=cube.weight[idx], minlength=3)
+        kept = ~left_out[part_a] if left_out.any() else slice(None)
+        row = {"positive": int(positive[kept].sum()), "neutral": int(neutral[kept].sum()),
+               "negative": int(negative[kept].sum())}  # fmt: skip
+        for code, label in ((2, "promoters"), (1, "passives"), (0, "detractors")):
+            row[label], row[f"{label}_reach"] = int(heads[code]), int(round(reach[code]))
+        found.append(_figures(SimpleNamespace(**row)))
+    cube.memo[key] = found
     return found
 
 
@@ -382,7 +462,7 @@ def top_topics(workspace: Workspace, scope: Scope, limit: int = 10) -> list[str]
             code = cube.platforms.index(name) if name in cube.platforms else -1
             keep &= cube.platform[cube.t_a] == code
         codes = np.repeat(np.arange(len(cube.topics)), np.diff(cube.topic_start))
-        counts = np.bincount(codes[keep], weights=cube.t_counts[:, keep].sum(axis=0),
+        counts = np.bincount(codes[keep], weights=(cube.t_counts[0] + cube.t_counts[1] + cube.t_counts[2])[keep],
                              minlength=len(cube.topics))  # fmt: skip
         used = np.flatnonzero(counts)
         names = np.array(cube.topics, dtype=object)[used]
@@ -446,14 +526,13 @@ def suspicious_condition(workspace: Workspace, snapshot) -> ColumnElement[bool]:
 
 def people_authors(workspace: Workspace):
     """Return a query of the ids of the workspace's authors who are already people in the
-    relationship manager, or ``None`` while there is none to ask.
+    relationship manager (an account of a person linked to them): :func:`advocates` excludes
+    them, on both of its paths. ``None`` would mean nobody to exclude."""
+    from app.crm.models import PersonAccount
 
-    The relationship manager (people linked to their social accounts) is built in ``app/crm``;
-    until its ``Person`` model exists in this code base no author is a person. This is the one
-    place to wire it (``select(<the person-account link>.author_id).where(<workspace>)``):
-    :func:`advocates` excludes whatever it returns, on both of its paths.
-    """
-    return None
+    return select(PersonAccount.author_id).where(
+        PersonAccount.workspace_id == workspace.id, PersonAccount.author_id.is_not(None)
+    )
 
 
 def _author_rows(workspace, scope, *, where, order, limit, offset=0):
@@ -567,26 +646,33 @@ def _with_posts(workspace: Workspace, scope: Scope, people: list[dict], sentimen
     if not people:
         return
     start, end = scope.period.bounds()
-    query = (
-        select(Mention)
-        .where(Mention.workspace_id == workspace.id,
-               Mention.author_id.in_([p["author_id"] for p in people]),
-               Mention.created_at >= start, Mention.created_at < end,
-               Mention.sentiment == sentiment)
-        .order_by(Mention.created_at.desc(), Mention.id.desc())
+    newest = (
+        func.row_number()
+        .over(partition_by=Mention.author_id,
+              order_by=(Mention.created_at.desc(), Mention.id.desc()))
+        .label("n")
     )  # fmt: skip
+    query = select(
+        Mention.id, Mention.author_id, Mention.external_id, Mention.kind, Mention.created_at,
+        Mention.text, Mention.url, newest,
+    ).where(Mention.workspace_id == workspace.id,
+            Mention.author_id.in_([p["author_id"] for p in people]),
+            Mention.created_at >= start, Mention.created_at < end,
+            Mention.sentiment == sentiment)  # fmt: skip
     if scope.topic:
         topic = resolve_topic(workspace, scope.topic)
         query = query.where(Mention.id.in_(select(MentionTopic.mention_id).where(
             MentionTopic.workspace_id == workspace.id, MentionTopic.topic == topic)))  # fmt: skip
+    ranked = query.subquery()
     posts = defaultdict(list)
-    for mention in db.session.scalars(query):
-        if len(posts[mention.author_id]) < POSTS_PER_AUTHOR:
-            posts[mention.author_id].append({
-                "id": mention.id, "external_id": mention.external_id, "kind": mention.kind,
-                "created_at": mention.created_at.isoformat(), "text": mention.text,
-                "url": mention.url,
-            })  # fmt: skip
+    rows = db.session.execute(
+        select(ranked).where(ranked.c.n <= POSTS_PER_AUTHOR).order_by(ranked.c.author_id, ranked.c.n)
+    )  # fmt: skip
+    for row in rows:
+        posts[row.author_id].append({
+            "id": row.id, "external_id": row.external_id, "kind": row.kind,
+            "created_at": row.created_at.isoformat(), "text": row.text, "url": row.url,
+        })  # fmt: skip
     for person in people:
         person["posts"] = posts.get(person["author_id"], [])
 
@@ -766,8 +852,9 @@ def overview(workspace: Workspace, scope: Scope, *, topics: bool = False, lists:
     """Return everything the advocacy page shows for the scope: the summary, the weekly and
     monthly series, the figures per platform (and per topic when ``topics``), the top
     ``lists`` promoters and detractors, advocates to recruit, detractors to win back and
-    share of voice."""
-    scope = prepared(workspace, scope)
+    share of voice. While the aggregate is being rebuilt the page reads the previous one:
+    ``as_of`` says when that was built (``None`` when the figures are current)."""
+    scope = prepared(workspace, scope, allow_stale=True)
     promoters_total, promoters = authors(workspace, scope, "promoter", per_page=lists)
     detractors_total, detractors = authors(workspace, scope, "detractor", per_page=lists)
     advocates_total, to_recruit = advocates(workspace, scope, limit=lists)
@@ -783,7 +870,10 @@ def overview(workspace: Workspace, scope: Scope, *, topics: bool = False, lists:
         "advocates": (advocates_total, to_recruit),
         "win_back": (win_back_total, win_back),
         "voice": None if scope.topic or scope.platform else share_of_voice(workspace, scope.period),
-        "from_aggregate": uses_aggregate(workspace, scope),
+        "from_aggregate": scope.use_aggregate,
+        "as_of": daily.state_of(workspace).built_at
+        if scope.use_aggregate and not daily.fresh(workspace, scope.period.timezone)
+        else None,
     }
 
 
