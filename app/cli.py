@@ -237,9 +237,11 @@ def import_mentions(
             click.echo(
                 f"warning: the text-search index will catch up later ({error.orig})", err=True
             )
-        snapshot = scoring.compute(workspace, trigger="import")
+        snapshot = scoring.compute(workspace, trigger="import", refresh_advocacy=False)
         if not as_json:
             click.echo(f"scored {snapshot.counts['authors']:,} authors (snapshot {snapshot.id})")
+            click.echo("advocacy figures: brought up to date by the web app, or now with "
+                       f"flask --app wsgi advocacy refresh --workspace {workspace.slug}")  # fmt: skip
 
 
 @mentions_cli.command("label")
@@ -358,8 +360,9 @@ def compute_scores(slug: str, window_days: float | None, as_json: bool) -> None:
 
     try:
         snapshot = scoring.compute(
-            workspace, trigger="cli", window_days=window_days, progress=progress
-        )
+            workspace, trigger="cli", window_days=window_days, progress=progress,
+            refresh_advocacy=False,
+        )  # fmt: skip
     except ServiceError as error:
         _fail(str(error))
     if show:
@@ -380,6 +383,8 @@ def compute_scores(slug: str, window_days: float | None, as_json: bool) -> None:
     )
     for role, number in sorted(counts["roles"].items(), key=lambda item: -item[1]):
         click.echo(f"  {role}: {number:,}")
+    click.echo("advocacy figures: brought up to date by the web app, or now with "
+               f"flask --app wsgi advocacy refresh --workspace {slug}")  # fmt: skip
 
 
 @authors_cli.command("list")

@@ -401,8 +401,14 @@ def compute(
     trigger: str = "cli",
     window_days: float | None = None,
     progress: Progress | None = None,
+    refresh_advocacy: bool = True,
 ) -> ScoreSnapshot:
-    """Score the workspace now and store the snapshot; return it (status ``done``)."""
+    """Score the workspace now and store the snapshot; return it (status ``done``).
+
+    ``refresh_advocacy`` queues the rebuild of the advocacy figures' daily aggregate in the
+    background; a command passes ``False``, as a command waits for its background work before
+    it exits (a minute and a half at a million mentions) and the figures are counted from the
+    mentions meanwhile (``flask advocacy refresh`` rebuilds them)."""
     from graph import ScoringParams
 
     params = ScoringParams(window_days=window_days or workspace.score_window_days or 90)
@@ -434,9 +440,13 @@ def compute(
         job_records.fail(record, message)
         raise
     # the advocacy figures' daily aggregate follows the mentions and the new scores (alerts)
-    from app.services import jobs
+    from app.advocacy.services import daily
 
-    jobs.submit("app.advocacy.services.daily.refresh_job", workspace.id)
+    daily.mark_stale(workspace)
+    if refresh_advocacy:
+        from app.services import jobs
+
+        jobs.submit("app.advocacy.services.daily.refresh_job", workspace.id)
     return done
 
 
