@@ -31,7 +31,8 @@ NOT_PAGES = {
     "static", "favicon", "influencers.export_csv", "influencers.export_xlsx",
     "influencers.run_status", "network.data", "network.export_gexf", "network.export_graphml",
     "network.export_status", "network.download_export", "workspaces.import_status",
-    "workspaces.sentiment_status",
+    "workspaces.sentiment_status", "crm.people_export", "crm.placements_export",
+    "crm.timeline_export",
 }  # fmt: skip
 
 
@@ -68,8 +69,17 @@ def seeded(app, tmp_path):
         other, "someone@example.com", "agent", other_owner(other)
     )
     hub = db.session.scalar(select(Author.id).where(Author.handle == "hub"))
+    # the relationship manager's records: a person (from a contact with the hub), a campaign,
+    # a placement, a template and a task
+    from app.crm.services import touches
+    from factories import _crm_records
+
+    access = workspace_service.access_for(owner, "acme")
+    person = touches.log_contact(access, owner, hub, channel="email").person_id
+    crm = _crm_records(access, owner, person)
     return {
         "run": run.id, "export": export.id, "hub": hub, "invite": token, "invite_else": token_else,
+        **crm,
     }  # fmt: skip
 
 
@@ -98,6 +108,14 @@ def page_paths(seeded: dict) -> dict[str, str]:
         "advocacy.index": "/w/acme/advocacy",
         "advocacy.authors": "/w/acme/advocacy/authors",
         "advocacy.settings": "/w/acme/advocacy/settings",
+        "crm.my_day": "/w/acme/my-day",
+        "crm.people_list": "/w/acme/people",
+        "crm.person": f"/w/acme/people/{seeded['person_id']}",
+        "crm.stage_board": "/w/acme/people/board",
+        "crm.campaign_list": "/w/acme/campaigns",
+        "crm.campaign": f"/w/acme/campaigns/{seeded['campaign_id']}",
+        "crm.placement_page": f"/w/acme/placements/{seeded['placement_id']}",
+        "crm.template_list": "/w/acme/templates",
         "auth.account": "/account",
         "auth.invitation": f"/invitations/{seeded['invite']}",
         "auth.invitation (someone else's)": f"/invitations/{seeded['invite_else']}",
@@ -112,7 +130,7 @@ def test_the_page_list_covers_every_page_route(app, seeded):
     pages = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.endpoint.startswith("api.")
+        if "GET" in rule.methods and not rule.endpoint.startswith(("api.", "crm_api."))
     }
     missing = pages - covered - {"auth.login"}  # the login page is measured signed out
     assert not missing, f"pages not measured at both widths: {sorted(missing)}"
