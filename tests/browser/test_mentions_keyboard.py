@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -36,13 +37,13 @@ def test_select_three_mentions_by_keyboard_and_label_them_negative(
     # Newest first: 5, 4, 3, 2, 1. Select the first, the second and the fourth row.
     for key in ("j", "x", "j", "x", "j", "j", "x"):
         page.keyboard.press(key)
-    assert page.locator("[data-selected-count]").inner_text() == "3 selected"
+    expect(page.locator("[data-selected-count]")).to_have_text("3 selected")  # updated after the key
     assert page.locator("tr.is-current").get_attribute("data-mention") is not None
     page.keyboard.press("k")
     page.keyboard.press("k")
     page.keyboard.press("x")  # and unselect the second again...
     page.keyboard.press("x")  # ...and select it back
-    assert page.locator("[data-selected-count]").inner_text() == "3 selected"
+    expect(page.locator("[data-selected-count]")).to_have_text("3 selected")  # updated after the key
     with page.expect_navigation():
         page.keyboard.press("n")
     assert "Sentiment set to negative on 3 mentions." in page.inner_text(".flashes")

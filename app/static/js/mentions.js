@@ -93,10 +93,11 @@
 
   var NOT_TYPED = ["checkbox", "radio", "button", "submit", "reset"];
 
-  /** Whether keys pressed on ``target`` are meant for it: text fields, lists, the dialog. */
+  /** Whether keys pressed on ``target`` are meant for it: text fields, lists, an open dialog
+   * (a closed one may keep the focus for a moment after Escape). */
   function typing(target) {
     if (!target || !target.closest) return false;
-    if (target.closest("select, textarea, [contenteditable], dialog")) return true;
+    if (target.closest("select, textarea, [contenteditable], dialog[open]")) return true;
     return target.matches("input") && NOT_TYPED.indexOf(target.type) < 0;
   }
 
