@@ -4,8 +4,10 @@ Sign in, create a workspace, upload a file, watch the import finish, read the me
 """
 
 import os
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from factories import PASSWORD, make_user
 
@@ -65,7 +67,8 @@ def test_sign_in_create_workspace_upload_and_read_mentions(
     page.get_by_role("button", name=words["see"]).or_(
         page.get_by_role("link", name=words["see"])
     ).click()
-    assert page.title().startswith(words["title"])
+    # The click starts a navigation: wait for the new page's title, not the blank one between.
+    expect(page).to_have_title(re.compile("^" + words["title"]))
     assert "Доставка от Acme пришла вовремя!" in page.inner_text("table.mentions")
     assert page.locator("table.mentions b").count() == 0  # post HTML is text, not markup
     assert "<b>not bold</b>" in page.inner_text("table.mentions")
