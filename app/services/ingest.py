@@ -23,6 +23,7 @@ from app.ingest import (
     ParseWarning,
     RowError,
 )
+from app.ingest.rows import brand_matcher, prepare
 from app.ingest.vet import Vetter, storable
 from app.models import ImportRun, Workspace, utcnow
 from app.services import job_records
@@ -36,7 +37,7 @@ from app.services.ingest_reader import (
     read_batches_in_worker,
     worth_a_worker,
 )
-from app.services.ingest_writer import BatchWriter, brand_matcher, prepare
+from app.services.ingest_writer import BatchWriter
 
 __all__ = ["ImportResult", "brand_matcher", "import_files", "import_records"]
 

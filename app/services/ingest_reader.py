@@ -37,9 +37,9 @@ from app.ingest import (
     open_text,
     replaced_bytes,
 )
+from app.ingest.rows import RowMaker, as_rows, brand_matcher
 from app.ingest.vet import Vetter
 from app.services.enrich import Job, Result, apply, compute, job_of
-from app.services.ingest_writer import RowMaker, as_rows, brand_matcher
 
 log = logging.getLogger(__name__)
 MAX_ERRORS_PER_BATCH = 100  # more than the import keeps in all; the rest are only counted
@@ -55,7 +55,7 @@ class Batch:
     """Records read from one file, with the rows rejected and the warnings met on the way.
 
     ``records`` hold parsed records while the batch fills, and rows ready for the writer
-    (:class:`app.services.ingest_writer.Row`) once it is handed over.
+    (:class:`app.ingest.rows.Row`) once it is handed over.
     """
 
     file: str

@@ -404,7 +404,8 @@ def test_an_author_added_by_another_import_meanwhile_is_found(workspace):
     from datetime import UTC, datetime
 
     from app.ingest import MentionRecord
-    from app.services.ingest_writer import BatchWriter, prepare
+    from app.ingest.rows import prepare
+    from app.services.ingest_writer import BatchWriter
 
     def records(*pairs):
         at = datetime(2026, 11, 1, tzinfo=UTC)
@@ -473,7 +474,7 @@ def test_row_maker_remembers_keys_between_batches_within_its_bound(monkeypatch):
     from datetime import UTC, datetime
 
     from app.ingest import MentionRecord
-    from app.services.ingest_writer import RowMaker, brand_matcher, prepare
+    from app.ingest.rows import RowMaker, brand_matcher, prepare
 
     at = datetime(2025, 3, 1, tzinfo=UTC)
     batches = [
