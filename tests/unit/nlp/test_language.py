@@ -7,6 +7,8 @@ import os
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.nlp import detect_languages, language
 
@@ -233,3 +235,9 @@ def test_an_expected_cyrillic_language_decides_short_posts_no_letter_decides():
 def test_known_languages_are_every_code_a_text_can_get():
     assert {"en", "ru", "uk", "kk", "ja", "zh", "ar", "he"} <= set(language.KNOWN_LANGUAGES)
     assert set(language.LATIN_LANGUAGES) <= set(language.KNOWN_LANGUAGES)
+
+
+@given(st.text(max_size=200) | st.text(alphabet="ab1 #@яё.", max_size=120))
+def test_the_short_text_shortcut_counts_letters_as_a_full_count_does(text):
+    """_is_short looks at the first 64 characters first: it must answer as a full count."""
+    assert language._is_short(text) == (sum(char.isalpha() for char in text) < language.SHORT_LETTERS)
