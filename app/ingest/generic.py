@@ -59,6 +59,8 @@ def _short(value: Any) -> str:
 
 
 def _text(value: Any, field: str = "a field") -> str | None:
+    if type(value) is str:  # every CSV value: the usual case, quickly
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, dict | list):  # JSON: an object or array where text belongs
@@ -76,7 +78,9 @@ def _words(value: Any) -> list[str]:
 
 
 def _optional_text(value: Any, field: str = "a field") -> str | None:
-    return None if value is None or value == "" else _text(value, field)
+    if type(value) is str:
+        return value.strip() or None
+    return None if value is None else _text(value, field)
 
 
 def _handle(value: Any, field: str = "a field") -> str | None:
