@@ -160,9 +160,14 @@ GLOSSARY = {
     ),
     "adoption": (
         _l("Adopted a topic early"),
+        # The example's figures are variables: a bare "90% of" reads as a "% o" conversion to
+        # the catalog's python-format check, and pybabel compile refused the catalog.
         _l(
-            "The author used a hashtag or brand term before most others who used it: “before 90% "
-            "of its 31 adopters” means 9 in 10 of those 31 authors took it up later."
+            "The author used a hashtag or brand term before most others who used it: “before "
+            "%(share)s of its %(adopters)s adopters” means 9 in 10 of those %(adopters)s authors "
+            "took it up later.",
+            share="90%",
+            adopters=31,
         ),
     ),
     "two_way": (
