@@ -80,6 +80,7 @@ LABELS = {
         "api": _l("API"),
         "upload": _l("upload"),
         "demo": _l("demo data"),
+        "settings": _l("after a settings change"),
     },
 }
 
