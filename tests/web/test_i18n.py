@@ -80,6 +80,7 @@ def extracted_messages() -> set[str | tuple]:
             "gettext": None,
             "ngettext": (1, 2),
             "lazy_gettext": None,
+            "N_": None,  # texts stored in English, translated when shown (app.stored_texts)
         },  # fmt: skip
     ):
         found.add(message if isinstance(message, str) else tuple(message))
