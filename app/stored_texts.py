@@ -333,6 +333,13 @@ CRM = (
     N_("manage templates"),
     N_("merge people"),
     N_("set cadences"),
+    N_("published without an erid token"),
+    N_("the «Реклама» label is not checked"),
+    N_("the blogger is not in the registry of bloggers with over 10,000 subscribers"),
+    N_("nobody checked whether the blogger is in the registry of bloggers"),
+    N_("%(name)s is also in %(count)s other running campaign"),
+    N_("%(name)s is also in %(count)s other running campaigns"),
+    N_("the person"),
 )
 
 # zxcvbn's fixed feedback (its own gettext has no Russian).

@@ -203,3 +203,57 @@ def test_a_workspace_id_error_reads_in_russian(app):
         with pytest.raises(workspace_service.NotFound) as raised:
             workspace_service.get_by_slug("nowhere")
         assert translated(str(raised.value)) == "пространства 'nowhere' нет"
+
+
+@pytest.fixture
+def scored(app, client, tmp_path):
+    from app.services import ingest, scoring
+    from factories import mention, write_csv
+
+    owner = make_user()
+    workspace = make_workspace("acme", owner=owner)
+    rows = [mention(str(i), "hub" if i % 2 else f"fan{i}", f"@hub привет #доставка {i}",
+                    created_at=f"2026-11-0{1 + i % 5}T10:00:00Z") for i in range(1, 13)]  # fmt: skip
+    rows += [mention(f"r{i}", "hub", f"@fan{i} спасибо", reply_to_id=str(i), reply_to_author=f"fan{i}",
+                     created_at=f"2026-11-0{1 + i % 5}T11:00:00Z") for i in range(2, 13, 2)]  # fmt: skip
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows)])
+    scoring.compute(workspace, trigger="manual")
+    login(client)
+    return workspace
+
+
+def test_every_feature_has_a_name_in_both_languages():
+    from app.labels import LABELS
+    from graph.roles import FEATURES
+
+    assert set(LABELS["feature"]) == set(FEATURES)
+
+
+def test_the_author_pages_features_read_in_russian(scored, client):
+    from app.services.mentions import find_author
+
+    hub = find_author(scored, "twitter", "hub")
+    page = client.get(f"/w/acme/authors/{hub.id}", headers=RU).get_data(as_text=True)
+    tables = page.split('<details class="features"')[1:]  # "The numbers behind it"
+    features = [
+        cell for table in tables
+        for cell in re.findall(r"<tr[^>]*>\s*<td>([^<]*)</td>", table.split("</table>")[0])
+    ]  # fmt: skip
+    assert len(features) >= 10
+    for text in features:
+        # PageRank is the method's name in both languages
+        assert not re.search(r"[A-Za-z]{3,}", text.replace("PageRank", "")), text
+    assert "люди, которые к ним обращаются: 6" in features
+
+
+def test_why_they_matter_is_written_in_the_language_of_whoever_adds_the_person(scored, client):
+    from app.crm import models as crm_models
+    from app.extensions import db
+    from app.services.mentions import find_author
+
+    hub = find_author(scored, "twitter", "hub")
+    client.post(f"/w/acme/authors/{hub.id}/person", headers=RU)
+    person = db.session.scalars(db.select(crm_models.Person)).one()
+    assert person.why_they_matter, "nothing prefilled"
+    assert person.why_they_matter.startswith("Роль: сетевик.")
+    assert not re.search(r"\b(the|of|with|people|percentile|Top topics)\b", person.why_they_matter)
