@@ -225,6 +225,9 @@ def init_app(app: Flask) -> None:
     from app.reasons import reason
 
     app.jinja_env.filters["in_words"] = reason
+    from app.stored_texts import translated
+
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["glossary_entry"] = glossary_entry
     app.jinja_env.globals["glossary_terms"] = glossary_terms
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks ignore line breaks

@@ -19,6 +19,27 @@ LABELS = {
         "amplifier": _l("Amplifier"),
         "user": _l("User"),
     },
+    # The features behind the scores (graph.roles.FEATURES), named where no sentence can be
+    # made of one (its context is kept for notable authors only).
+    "feature": {
+        "partners": _l("Conversation partners"),
+        "reciprocated": _l("Two-way ties"),
+        "coreness": _l("Core of the conversation"),
+        "addressed_by": _l("People who address them"),
+        "bridging": _l("Other communities reached"),
+        "endorsed_by": _l("People who repost, quote or reply to them"),
+        "influence_rank": _l("PageRank against the average"),
+        "replies_per_post": _l("Replies and quotes per post"),
+        "repliers": _l("People who reply to or quote them"),
+        "topical_focus": _l("Focus on their main topic"),
+        "earliness": _l("Early adoption of topics"),
+        "followers_after": _l("People who took up their topics after them"),
+        "trend_rank": _l("Trendsetter rank against the average"),
+        "repost_share": _l("Share of reposts"),
+        "reposted_authors": _l("Authors reposted"),
+        "media_share": _l("Share of posts linking to media"),
+        "second_hand_reach": _l("Second-hand reach"),
+    },
     "role_hint": {
         "networker": _l("Connects otherwise separate groups"),
         "thought_leader": _l("Others reply to and quote them"),
@@ -51,6 +72,13 @@ LABELS = {
         "repost": _l("reposts"),
         "quote": _l("quotes"),
     },
+    "deliverable": {
+        "post": _l("post"),
+        "story": _l("story"),
+        "video": _l("video"),
+        "repost": _l("repost"),
+        "event": _l("event"),
+    },
     "channel": {
         "email": _l("email"),
         "direct_message": _l("direct message"),
@@ -80,6 +108,7 @@ LABELS = {
         "api": _l("API"),
         "upload": _l("upload"),
         "demo": _l("demo data"),
+        "settings": _l("after a settings change"),
     },
 }
 
@@ -160,9 +189,14 @@ GLOSSARY = {
     ),
     "adoption": (
         _l("Adopted a topic early"),
+        # The example's figures are variables: a bare "90% of" reads as a "% o" conversion to
+        # the catalog's python-format check, and pybabel compile refused the catalog.
         _l(
-            "The author used a hashtag or brand term before most others who used it: “before 90% "
-            "of its 31 adopters” means 9 in 10 of those 31 authors took it up later."
+            "The author used a hashtag or brand term before most others who used it: “before "
+            "%(share)s of its %(adopters)s adopters” means 9 in 10 of those %(adopters)s authors "
+            "took it up later.",
+            share="90%",
+            adopters=31,
         ),
     ),
     "two_way": (

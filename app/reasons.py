@@ -109,10 +109,20 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     return made + [(re.compile(f"^{regex}$"), russian) for regex, russian in OTHER_RU]
 
 
+# A feature without the context for its sentence: its name and value ("addressed by: 14").
+NAMED_FEATURE = re.compile(r"^(?P<name>[a-z ]+): (?P<v>-?[\d.e+]+)$")
+
+
 def _russian(text: str) -> str:
     match = PERCENTILE.match(text)
     if match:
         return f"{_russian(match.group('body'))} ({match.group('n')}-й перцентиль)"
+    match = NAMED_FEATURE.match(text)
+    if match and match.group("name").replace(" ", "_") in FEATURES:
+        from app.labels import label
+
+        name = label("feature", match.group("name").replace(" ", "_"))
+        return f"{name[:1].lower()}{name[1:]}: {match.group('v')}"
     for pattern, russian in _patterns():
         match = pattern.match(text)
         if match:

@@ -114,10 +114,15 @@ def is_topic_word(tag: str) -> bool:
     )
 
 
-def brand_topic(term: str) -> str:
+def brand_topic(term: str, *, apart: bool = False) -> str:
     """Return the topic a brand term is stored as: a one-word term is the same topic as its
-    hashtag ("Python" and "#python" are one topic), a phrase stays itself ("yandex market")."""
+    hashtag ("Python" and "#python" are one topic), a phrase stays itself ("yandex market").
+
+    ``apart`` (a workspace's choice) keeps every term itself: "python" beside "#python".
+    """
     term = term.strip().lower()
+    if apart:
+        return term
     if term and not any(char.isspace() for char in term) and is_topic_word(term):
         return normalize_topic(term)
     return term

@@ -91,9 +91,10 @@ def as_rows(values: list[tuple]) -> list[Row]:
     return list(map(_new_row, values))
 
 
-def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
+def brand_matcher(terms: list[str], *, apart: bool = False) -> Callable[[str], list[str]]:
     """Return a function listing the topics of the brand terms found in a text (see
-    :func:`~app.ingest.record.brand_topic`: "#python" for the term "Python").
+    :func:`~app.ingest.record.brand_topic`: "#python" for the term "Python", or "python" when
+    the workspace keeps brand terms ``apart`` from their hashtags).
 
     A term matches at word boundaries; a Cyrillic term may carry a short inflection ending
     ("Яндекс" finds "Яндексу"), since Russian declines brand names.
@@ -103,7 +104,7 @@ def brand_matcher(terms: list[str]) -> Callable[[str], list[str]]:
         escaped = re.escape(term.lower())
         ending = r"\w{0,3}" if re.search("[а-яё]", term.lower()) else r"(?:'s)?"
         pattern = re.compile(rf"(?<!\w){escaped}{ending}(?!\w)")
-        patterns.append((term.lower(), brand_topic(term), pattern))
+        patterns.append((term.lower(), brand_topic(term, apart=apart), pattern))
     if not patterns:
         return lambda text: []
 

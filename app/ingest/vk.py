@@ -339,8 +339,11 @@ def summary(tally: Tally) -> Iterator[ParseWarning]:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(tally.skipped.items()))
         yield ParseWarning(f"skipped newsfeed items that are not posts: {kinds}")
     if tally.empty:
-        what = "the VK response holds" if tally.empty == 1 else f"{tally.empty} VK responses hold"
-        yield ParseWarning(f"{what} no posts or comments")
+        # whole sentences, for the pages to translate (app.stored_texts)
+        if tally.empty == 1:
+            yield ParseWarning("the VK response holds no posts or comments")
+        else:
+            yield ParseWarning(f"{tally.empty} VK responses hold no posts or comments")
 
 
 def parse(stream: TextIO, filename: str) -> Iterator[ParseItem]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -35,6 +35,12 @@ class Workspace(Base):
     # Deferred: read only by the locale selector, and code that runs against an older schema
     # (tests of earlier migrations) keeps working.
     language: Mapped[str | None] = mapped_column(String(8), deferred=True)
+    # Whether a one-word brand term stays a topic of its own beside its hashtag ("python" and
+    # "#python"); by default they are one topic (app.ingest.record.brand_topic). Deferred for
+    # the reason above.
+    brand_hashtags_apart: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), deferred=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

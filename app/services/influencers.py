@@ -491,8 +491,10 @@ def describe_feature(name: str, value: float) -> str:
     spec = FEATURES.get(name)
     if spec is None:
         return f"{name.replace('_', ' ')}: {value:g}"
-    # Per-author context (which topic, how many posts) is kept for notable authors only.
-    context = {"topic": "their main topic", "adopters": "", "posts": ""}
+    # Per-author context (how many adopters, posts, which share) is kept for notable authors
+    # only: a sentence that needs it is the feature's name and value instead ("addressed by:
+    # 14"; app.reasons names it in Russian), not a sentence with a hole in it.
+    context = {"topic": "their main topic"}
     try:
         text = spec[2].format(v=value, **context)
     except (ValueError, KeyError, IndexError):

@@ -122,7 +122,8 @@ def import_files(
     with bulk_work():
         try:
             for batch in read(paths, names, fmt, batch_size, workspace.brand_terms or [],
-                              expected=workspace.expected_languages or []):  # fmt: skip
+                              expected=workspace.expected_languages or [],
+                              brands_apart=workspace.brand_hashtags_apart):  # fmt: skip
                 if batch.file != current:
                     done_before += sizes.get(current, 0) if current else 0
                     current = batch.file

@@ -137,15 +137,17 @@ def read_batches(
     brand_terms: list[str] = (),
     helper: bool = False,
     expected: list[str] = (),
+    brands_apart: bool = False,
 ) -> Iterator[Batch]:
     """Yield batches of enriched records, as rows for the writer, from each file in turn.
 
     A file that cannot be read yields one batch with ``file_error`` set; every file yields at
     least one batch, which carries its detected format. With ``helper``, languages and
     sentiments are computed in a helper process while the next batch is parsed. ``expected``:
-    the languages the workspace expects, the prior for short posts.
+    the languages the workspace expects, the prior for short posts. ``brands_apart``: the
+    workspace keeps its brand terms apart from their hashtags (see brand_topic).
     """
-    make_rows = RowMaker(brand_matcher(list(brand_terms)))
+    make_rows = RowMaker(brand_matcher(list(brand_terms), apart=brands_apart))
     with _helper() if helper else nullcontext(_start_here) as start:
         pending = None
         for batch in _parsed_batches(paths, names, fmt, batch_size):
@@ -208,13 +210,17 @@ def _parsed_batches(
         yield batch
 
 
-def _work(out, paths, names, fmt: str, batch_size: int, brand_terms, expected=()) -> None:
+def _work(
+    out, paths, names, fmt: str, batch_size: int, brand_terms, expected=(), brands_apart=False
+) -> None:
     """The worker process: read and send batches, then ``None``; an error is sent as text."""
     _exit_with_parent(os.getppid())
     gc.disable()  # see bulk_work(): this process only makes short-lived rows
     helper = multiprocessing.cpu_count() > 1  # a third process pays only with a core for it
     try:
-        for batch in read_batches(paths, names, fmt, batch_size, brand_terms, helper, expected):
+        for batch in read_batches(
+            paths, names, fmt, batch_size, brand_terms, helper, expected, brands_apart
+        ):
             # Sent as plain tuples: pickling a named tuple calls Python code per row, on both
             # sides (a fifth of the reading process's time at a million rows).
             batch.records = list(map(tuple, batch.records))
@@ -235,6 +241,7 @@ def read_batches_in_worker(
     batch_size: int,
     brand_terms: list[str] = (),
     expected: list[str] = (),
+    brands_apart: bool = False,
 ) -> Iterator[Batch]:
     """Like :func:`read_batches`, but read in a separate process, a few batches ahead."""
     # "spawn", not "fork": the language detector's thread pool does not survive a fork, and a
@@ -245,7 +252,10 @@ def read_batches_in_worker(
     # finally below) nor this process (see _exit_with_parent).
     process = context.Process(
         target=_work,
-        args=(channel, paths, names, fmt, batch_size, list(brand_terms), list(expected)),
+        args=(
+            channel, paths, names, fmt, batch_size, list(brand_terms), list(expected),
+            brands_apart,
+        ),
     )
     process.start()
     try:

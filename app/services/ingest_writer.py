@@ -72,7 +72,9 @@ class BatchWriter:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace_id = workspace.id
-        self.find_brands = brand_matcher(workspace.brand_terms or [])
+        self.find_brands = brand_matcher(
+            workspace.brand_terms or [], apart=workspace.brand_hashtags_apart
+        )
         self.authors: dict[tuple[str, str], int] = {}  # (platform, handle key) -> author id
         self._all_loaded = False
         self.written = 0

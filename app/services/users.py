@@ -81,6 +81,9 @@ def check_password(password: str, user_inputs=()) -> None:
         )
     warning = _guessable(password, user_inputs)
     if warning is not None:
+        # zxcvbn's warnings are fixed English sentences; the catalog has them
+        # (app.stored_texts.PASSWORDS)
+        warning = _(warning) if warning else warning
         reason = f" ({warning[:1].lower()}{warning[1:].rstrip('.')})" if warning else ""
         raise FieldError(
             "password",

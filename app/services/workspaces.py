@@ -139,9 +139,14 @@ def update_workspace(
     work_days: list[int] | None = None,
     score_window_days: int | None = None,
     expected_languages: list[str] | str | None = None,
+    brand_hashtags_apart: bool | None = None,
 ) -> Workspace:
-    """Change a workspace's name, brand terms, time zone, working hours, scoring window and
-    expected languages."""
+    """Change a workspace's name, brand terms, time zone, working hours, scoring window,
+    expected languages and whether brand terms stay apart from their hashtags.
+
+    Changing the last regroups the topics of the mentions already imported in the background,
+    then recomputes the scores (app.services.topics).
+    """
     if not name.strip():
         raise ServiceError(_("the workspace needs a name"))
     workspace.name = name.strip()[:200]
@@ -156,7 +161,17 @@ def update_workspace(
         workspace.score_window_days = score_window_days
     if expected_languages is not None:
         workspace.expected_languages = clean_languages(expected_languages)
+    regroup = (
+        brand_hashtags_apart is not None
+        and bool(brand_hashtags_apart) != workspace.brand_hashtags_apart
+    )
+    if regroup:
+        workspace.brand_hashtags_apart = bool(brand_hashtags_apart)
     db.session.commit()
+    if regroup:
+        from app.services import topics
+
+        topics.queue_regroup(workspace)
     return workspace
 
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import (
+    BooleanField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -36,6 +37,17 @@ class WorkspaceSettingsForm(FlaskForm):
         description=_l(
             "One per line (or separated by commas): names, products, misspellings. "
             "Mentions containing them get them as topics."
+        ),
+    )
+    brand_hashtags_apart = BooleanField(
+        _l("Keep brand terms apart from their hashtags"),
+        description=_l(
+            "Unticked, a one-word brand term and its hashtag are one topic: “Python” and "
+            "“#python” count as #python. Ticked, they are two topics. Changing this regroups "
+            "the topics of the mentions already imported, in the background, and then recomputes "
+            "the scores. A post whose text names the term gets the term; it keeps the hashtag "
+            "if its text carries it. A hashtag given only in an import’s tags column, on a post "
+            "whose text also names the term, cannot be told apart and becomes the term."
         ),
     )
     timezone = StringField(
@@ -94,6 +106,7 @@ class WorkspaceCreateForm(WorkspaceSettingsForm):
         description=SLUG_HELP,
     )
     language = None  # chosen later in the settings
+    brand_hashtags_apart = None
     submit = SubmitField(_l("Create workspace"))
 
 

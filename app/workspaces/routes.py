@@ -55,6 +55,7 @@ def settings(access):
         form.brand_terms.data = "\n".join(workspace.brand_terms or [])
         form.expected_languages.data = ", ".join(workspace.expected_languages or [])
         form.language.data = workspace.language or ""
+    apart_before = workspace.brand_hashtags_apart
     if form.validate_on_submit():
         if not access.allows("manager"):
             abort(403, _("only managers and owners change workspace settings"))
@@ -65,6 +66,7 @@ def settings(access):
                 work_end=form.work_end.data, work_days=form.work_days.data,
                 score_window_days=form.score_window_days.data,
                 expected_languages=form.expected_languages.data or "",
+                brand_hashtags_apart=form.brand_hashtags_apart.data,
             )  # fmt: skip
             workspace_service.set_language(workspace, form.language.data)
         except ServiceError as error:
@@ -77,11 +79,27 @@ def settings(access):
                 ),
                 "success",
             )
+            if apart_before != workspace.brand_hashtags_apart:
+                flash(_regrouping_message(workspace.brand_hashtags_apart), "info")
             return redirect(url_for("workspaces.settings", slug=workspace.slug))
     return render_template(
         "workspaces/settings.html", form=form, access=access,
         runs=ingest_service.recent_runs(workspace, limit=10), **_sentiment_context(access),
     )  # fmt: skip
+
+
+def _regrouping_message(apart: bool) -> str:
+    if apart:
+        return _(
+            "Brand terms are now topics apart from their hashtags. The mentions already imported "
+            "are being regrouped in the background, and the scores recomputed after: the topic "
+            "lists and rankings change in a few moments."
+        )
+    return _(
+        "Brand terms and their hashtags are now one topic. The mentions already imported are "
+        "being regrouped in the background, and the scores recomputed after: the topic lists "
+        "and rankings change in a few moments."
+    )
 
 
 def _sentiment_context(access) -> dict:

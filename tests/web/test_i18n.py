@@ -80,6 +80,7 @@ def extracted_messages() -> set[str | tuple]:
             "gettext": None,
             "ngettext": (1, 2),
             "lazy_gettext": None,
+            "N_": None,  # texts stored in English, translated when shown (app.stored_texts)
         },  # fmt: skip
     ):
         found.add(message if isinstance(message, str) else tuple(message))
@@ -136,6 +137,29 @@ def test_catalogs_compile_when_changed(tmp_path):
     )
     assert compile_catalogs(tmp_path / "translations") == [folder / "messages.mo"]
     assert compile_catalogs(tmp_path / "translations") == []  # up to date: nothing to do
+
+
+def test_the_catalogs_pass_babels_checks_as_pybabel_compile_runs_them(tmp_path):
+    """`make translations` ends with `pybabel compile`, which refuses a catalog whose
+    translation breaks a python-format message (an entry with "90% of" once read as a "% o"
+    conversion, and the command exited 1)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    problems = []
+    for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        problems += [
+            (po_path.parent.parent.name, message.id, [str(error) for error in errors])
+            for message, errors in catalog.check()
+        ]
+        copy = tmp_path / po_path.relative_to(TRANSLATIONS)
+        copy.parent.mkdir(parents=True)
+        copy.write_bytes(po_path.read_bytes())
+    assert not problems, f"entries pybabel compile refuses: {problems[:5]}"
+    status = CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(tmp_path)])
+    assert not status, "pybabel compile failed"
+    assert list(tmp_path.glob("*/LC_MESSAGES/messages.mo"))
 
 
 @pytest.fixture

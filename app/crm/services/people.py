@@ -563,17 +563,23 @@ def suggested_accounts(workspace: Workspace, person: m.Person, limit: int = 10) 
 
 
 def why_they_matter(workspace: Workspace, author_id: int) -> str:
-    """Return a first "why they matter" from the author's role reasons and top topics."""
+    """Return a first "why they matter" from the author's role reasons and top topics, in the
+    language of whoever adds the person (it is stored as their text, to edit): English for
+    the API."""
+    from flask_babel import gettext as _
+
+    from app.labels import label
+    from app.reasons import reason
     from app.services import influencers
 
     score = influencers.author_score(workspace, author_id)
     lines = []
     if score is not None and score.role != "user":
-        lines.append(f"Role: {score.role.replace('_', ' ')}.")
-    lines += [f"{reason}." for reason in influencers.reasons_of(score)]
+        lines.append(_("Role: %(role)s.", role=label("role", score.role).lower()))
+    lines += [f"{reason(text)}." for text in influencers.reasons_of(score)]
     topics = [t.topic for t in influencers.author_topics(workspace, author_id)[:5]]
     if topics:
-        lines.append("Top topics: " + ", ".join(topics) + ".")
+        lines.append(_("Top topics: %(topics)s.", topics=", ".join(topics)))
     return "\n".join(lines)
 
 

@@ -96,7 +96,8 @@ def placeholders_of(workspace: Workspace, person: m.Person,
     authors = people.author_ids_of(person)
     top_topic = latest_post = ""
     # the brand itself is not "their" topic: a message names what they write about
-    brand = [brand_topic(term) for term in workspace.brand_terms or []] or [""]
+    apart = workspace.brand_hashtags_apart
+    brand = [brand_topic(term, apart=apart) for term in workspace.brand_terms or []] or [""]
     if authors:
         from app.services.scoring import latest_snapshot
 

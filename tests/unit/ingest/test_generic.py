@@ -194,3 +194,9 @@ def test_a_brand_term_and_its_hashtag_are_one_topic():
     assert brand_topic("Python") == "#python" == normalize_topic("#python")
     assert brand_topic("Яндекс") == "#яндекс"
     assert brand_topic("Yandex Market") == "yandex market"
+
+
+def test_a_workspace_may_keep_brand_terms_apart_from_their_hashtags():
+    assert brand_topic(" Python ", apart=True) == "python" != normalize_topic("#python")
+    assert brand_topic("Яндекс", apart=True) == "яндекс"
+    assert brand_topic("Yandex Market", apart=True) == "yandex market"

@@ -97,3 +97,20 @@ def test_reading_process_ends_when_the_import_is_killed(tmp_path):
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in children)
+
+
+@pytest.mark.timeout(120)
+def test_the_reading_process_keeps_brand_terms_apart_when_the_workspace_does(tmp_path):
+    path = str(write_csv(tmp_path / "m.csv", [mention("1", "ann", "Acme and #acme", sentiment="neutral")]))
+
+    def topics(read_batches, **apart):
+        return {
+            topic
+            for batch in read_batches([path], ["m.csv"], "auto", 7, ["Acme"], **apart)
+            for row in batch.records
+            for topic in row[-2]  # Row.topics, also when the worker sends plain tuples
+        }
+
+    assert topics(ingest_reader.read_batches) == {"#acme"}
+    assert topics(ingest_reader.read_batches, brands_apart=True) == {"acme", "#acme"}
+    assert topics(ingest_reader.read_batches_in_worker, brands_apart=True) == {"acme", "#acme"}
