@@ -59,6 +59,20 @@ LABELS = {
         "meeting": _l("meeting"),
         "other": _l("other"),
     },
+    "deliverable": {
+        "post": _l("post"),
+        "story": _l("story"),
+        "video": _l("video"),
+        "repost": _l("repost"),
+        "event": _l("event"),
+    },
+    "placement_status": {
+        "proposed": _l("proposed"),
+        "agreed": _l("agreed"),
+        "published": _l("published"),
+        "paid": _l("paid"),
+        "cancelled": _l("cancelled"),
+    },
     "status": {
         "queued": _l("queued"),
         "running": _l("running"),

@@ -18,6 +18,7 @@ from app.crm.i18n import gettext as _
 from app.crm.i18n import template_helpers
 from app.crm.services import audit, campaigns, people, tasks, templates, timeline, touches
 from app.extensions import db
+from app.labels import label
 from app.params import MAX_PAGE, Params
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.web import notice_ignored, page_number, workspace_view
@@ -434,7 +435,8 @@ def placement_move(access, placement_id: int):
     if request.headers.get("X-Requested-With") == "fetch":
         return ("", 204) if not problem else ("", 409 if problem == "conflict" else 422)
     if not problem:
-        flash(_("Placement moved to %(status)s.", status=placement.status), "success")
+        flash(_("Placement moved to %(status)s.", status=label("placement_status", placement.status)),
+              "success")  # fmt: skip
     record = db.session.get(m.Placement, placement_id)
     return redirect(url_for("crm.campaign", slug=access.workspace.slug,
                             campaign_id=record.campaign_id if record else 0))  # fmt: skip

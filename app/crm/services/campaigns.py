@@ -14,10 +14,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.crm import models as m
+from app.crm.i18n import gettext as _
 from app.crm.services import audit, people
 from app.crm.services import values as v
 from app.crm.services.people import check_version, require
 from app.extensions import db
+from app.i18n import ngettext
 from app.models import Mention, User, Workspace, utcnow
 from app.services.errors import FieldError, NotFound
 from app.services.mentions import Page
@@ -379,20 +381,40 @@ def warnings(placement: m.Placement, person: m.Person | None = None,
     found = []
     published = placement.status in ("published", "paid")
     if published and not placement.erid:
-        found.append({"code": "no_erid", "message": "published without an erid token"})
+        found.append({"code": "no_erid", "message": _("published without an erid token")})
     if published and not placement.label_checked:
-        found.append({"code": "no_label", "message": "the «Реклама» label is not checked"})
+        found.append({"code": "no_label", "message": _("the «Реклама» label is not checked")})
     if person is not None and placement.status != "cancelled":
         if person.registry_status == "no":
-            found.append({"code": "not_in_registry", "message": "the blogger is not in the "
-                          "registry of bloggers with over 10,000 subscribers"})  # fmt: skip
+            found.append(
+                {
+                    "code": "not_in_registry",
+                    "message": _(
+                        "the blogger is not in the registry of bloggers with over 10,000 subscribers"
+                    ),
+                }
+            )
         elif person.registry_status == "unknown" and published:
-            found.append({"code": "registry_unknown", "message": "nobody checked whether the "
-                          "blogger is in the registry of bloggers"})  # fmt: skip
+            found.append(
+                {
+                    "code": "registry_unknown",
+                    "message": _(
+                        "nobody checked whether the blogger is in the registry of bloggers"
+                    ),
+                }
+            )
     if running_elsewhere:
-        found.append({"code": "two_campaigns", "message": f"{person.name if person else 'the person'}"
-                      f" is also in {running_elsewhere} other running campaign"
-                      f"{'s' if running_elsewhere > 1 else ''}"})  # fmt: skip
+        found.append(
+            {
+                "code": "two_campaigns",
+                "message": ngettext(
+                    "%(name)s is also in %(num)s other running campaign",
+                    "%(name)s is also in %(num)s other running campaigns",
+                    running_elsewhere,
+                    name=person.name if person else _("the person"),
+                ),
+            }
+        )
     return found
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.crm import models as m
 from app.crm.errors import Conflict
+from app.crm.i18n import gettext as _
 from app.crm.services import audit
 from app.crm.services import values as v
 from app.extensions import db
@@ -563,17 +564,20 @@ def suggested_accounts(workspace: Workspace, person: m.Person, limit: int = 10) 
 
 
 def why_they_matter(workspace: Workspace, author_id: int) -> str:
-    """Return a first "why they matter" from the author's role reasons and top topics."""
+    """Return a first "why they matter" from the author's role reasons and top topics, in the
+    language of the member who adds the person (it is their note to edit from then on)."""
+    from app.labels import label
+    from app.reasons import reason
     from app.services import influencers
 
     score = influencers.author_score(workspace, author_id)
     lines = []
     if score is not None and score.role != "user":
-        lines.append(f"Role: {score.role.replace('_', ' ')}.")
-    lines += [f"{reason}." for reason in influencers.reasons_of(score)]
+        lines.append(_("Role: %(role)s.", role=label("role", score.role)))
+    lines += [f"{reason(text)}." for text in influencers.reasons_of(score)]
     topics = [t.topic for t in influencers.author_topics(workspace, author_id)[:5]]
     if topics:
-        lines.append("Top topics: " + ", ".join(topics) + ".")
+        lines.append(_("Top topics: %(topics)s.", topics=", ".join(topics)))
     return "\n".join(lines)
 
 
