@@ -159,6 +159,12 @@ def test_log_a_touch_from_a_template_and_see_a_person_turn_overdue(app, signed_i
     check_translated(page, language)
     page.goto(person_url)
     assert words["overdue"] in page.locator("h1").inner_text()
+    page.goto(f"{signed_in}/w/acme/my-day")  # they are among my people losing touch
+    assert words["overdue"] in page.locator("main").inner_text()
+    check_translated(page, language)
+    for path in ("people", "people/board", "campaigns"):
+        page.goto(f"{signed_in}/w/acme/{path}")
+        check_translated(page, language)
     db.session.expire_all()
     person = db.session.scalar(db.select(m.Person))
     assert person.cadence_days == 14 and person.next_touch_due < datetime.now(UTC)
