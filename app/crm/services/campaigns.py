@@ -466,9 +466,11 @@ def due_this_week(workspace: Workspace, owner_id: int | None = None, limit: int 
         .order_by(P.planned_at, P.id).limit(limit)
     )  # fmt: skip
     if owner_id is not None:
-        owned = select(m.Person.id).where(m.Person.workspace_id == workspace.id,
-                                          m.Person.owner_id == owner_id)  # fmt: skip
-        query = query.where(or_(P.person_id.in_(owned), P.person_id.is_(None)))
+        # Joined, not "person in (the owner's people)": the week's few placements each look
+        # their person up, where the set of an owner's people would be built from a scan.
+        query = query.outerjoin(m.Person, m.Person.id == P.person_id).where(
+            or_(m.Person.owner_id == owner_id, P.person_id.is_(None))
+        )
     return list(db.session.scalars(query))
 
 
