@@ -19,6 +19,7 @@ from app.crm.i18n import template_helpers
 from app.crm.services import audit, campaigns, people, tasks, templates, timeline, touches
 from app.extensions import db
 from app.labels import label
+from app.models import utcnow
 from app.params import MAX_PAGE, Params
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.web import notice_ignored, page_number, workspace_view
@@ -83,12 +84,15 @@ def people_list(access):
     filters, errors = people.PeopleFilters.from_args(request.args)
     notice_ignored(errors)
     people.link_arrived_authors(access.workspace)
-    page = people.list_people(access.workspace, filters, per_page=PER_PAGE)
+    now = utcnow()
+    counts = people.due_counts(access.workspace, now)
+    page = people.list_people(access.workspace, filters, per_page=PER_PAGE, now=now,
+                              counts=counts)  # fmt: skip
     slug = access.workspace.slug
     return render_template(
         "crm/people.html", access=access, page=page, filters=filters, stages=m.STAGES,
-        members=people.members(access.workspace), due=people.due_of,
-        counts=people.due_counts(access.workspace), form=CsrfForm(),
+        members=people.members(access.workspace), due=lambda person: people.due_of(person, now),
+        counts=counts, form=CsrfForm(),
         url_for_view=lambda **changes: url_for("crm.people_list", slug=slug,
                                                **filters.query_args(**changes)),
         url_for_page=lambda n: url_for("crm.people_list", slug=slug, **filters.query_args(page=n)),
@@ -439,8 +443,8 @@ def placement_move(access, placement_id: int):
     if request.headers.get("X-Requested-With") == "fetch":
         return ("", 204) if not problem else ("", 409 if problem == "conflict" else 422)
     if not problem:
-        flash(_("Placement moved to %(status)s.", status=label("placement_status", placement.status)),
-              "success")  # fmt: skip
+        status = label("placement_status", placement.status)
+        flash(_("Placement moved to %(status)s.", status=status), "success")
     record = db.session.get(m.Placement, placement_id)
     return redirect(url_for("crm.campaign", slug=access.workspace.slug,
                             campaign_id=record.campaign_id if record else 0))  # fmt: skip

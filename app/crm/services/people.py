@@ -163,11 +163,20 @@ def people_query(workspace: Workspace, filters: PeopleFilters, now: datetime | N
 
 
 def list_people(workspace: Workspace, filters: PeopleFilters, per_page: int = 50,
-                now: datetime | None = None) -> Page:  # fmt: skip
-    """Return one page of the people in the view, with their accounts and tags."""
+                now: datetime | None = None,
+                counts: dict[str, int] | None = None) -> Page:  # fmt: skip
+    """Return one page of the people in the view, with their accounts and tags.
+
+    ``counts`` (``due_counts`` at the same ``now``) spares counting a due list again when it
+    is the whole view: the overdue list of a large workspace is most of its people."""
     query = people_query(workspace, filters, now)
-    total = db.session.scalar(select(func.count()).select_from(
-        query.order_by(None).with_only_columns(m.Person.id).subquery())) or 0  # fmt: skip
+    only_due = filters.due and not (filters.stage or filters.tag or filters.owner or filters.q
+                                    or filters.quiet_days)  # fmt: skip
+    if counts is not None and only_due and filters.due in counts:
+        total = counts[filters.due]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).with_only_columns(m.Person.id).subquery())) or 0  # fmt: skip
     items = list(db.session.scalars(
         query.options(selectinload(m.Person.accounts), selectinload(m.Person.tag_rows),
                       selectinload(m.Person.owner))
