@@ -87,6 +87,13 @@ LABELS = {
         "meeting": _l("meeting"),
         "other": _l("other"),
     },
+    "placement_status": {
+        "proposed": _l("proposed"),
+        "agreed": _l("agreed"),
+        "published": _l("published"),
+        "paid": _l("paid"),
+        "cancelled": _l("cancelled"),
+    },
     "status": {
         "queued": _l("queued"),
         "running": _l("running"),

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -224,6 +225,10 @@ class Touch(Base):
         return CHANNELS.get(self.channel, self.channel)
 
 
+OPEN = "done_at IS NULL"
+"""The tasks not done yet (the partial indexes' condition)."""
+
+
 class Task(Base):
     """Something to do about a person, by a member, by a day."""
 
@@ -231,7 +236,13 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_person", "workspace_id", "person_id", "created_at"),
         Index("ix_tasks_assignee", "workspace_id", "assignee_id", "done_at", "due_on"),
-    )
+        # Open tasks in the order the lists show them (by due day): a member's day and a
+        # person's page read the first few in order instead of sorting all of them.
+        Index("ix_tasks_open_assignee", "workspace_id", "assignee_id", "due_on", "id",
+              sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+        Index("ix_tasks_open_person", "workspace_id", "person_id", "due_on", "id",
+              sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -18,6 +18,8 @@ from app.crm.i18n import gettext as _
 from app.crm.i18n import template_helpers
 from app.crm.services import audit, campaigns, people, tasks, templates, timeline, touches
 from app.extensions import db
+from app.labels import label
+from app.models import utcnow
 from app.params import MAX_PAGE, Params
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.web import notice_ignored, page_number, workspace_view
@@ -82,12 +84,15 @@ def people_list(access):
     filters, errors = people.PeopleFilters.from_args(request.args)
     notice_ignored(errors)
     people.link_arrived_authors(access.workspace)
-    page = people.list_people(access.workspace, filters, per_page=PER_PAGE)
+    now = utcnow()
+    counts = people.due_counts(access.workspace, now)
+    page = people.list_people(access.workspace, filters, per_page=PER_PAGE, now=now,
+                              counts=counts)  # fmt: skip
     slug = access.workspace.slug
     return render_template(
         "crm/people.html", access=access, page=page, filters=filters, stages=m.STAGES,
-        members=people.members(access.workspace), due=people.due_of,
-        counts=people.due_counts(access.workspace), form=CsrfForm(),
+        members=people.members(access.workspace), due=lambda person: people.due_of(person, now),
+        counts=counts, form=CsrfForm(),
         url_for_view=lambda **changes: url_for("crm.people_list", slug=slug,
                                                **filters.query_args(**changes)),
         url_for_page=lambda n: url_for("crm.people_list", slug=slug, **filters.query_args(page=n)),
@@ -175,6 +180,10 @@ def person(access, person_id: int):
     page = params.integer("page", 1, 1, MAX_PAGE)
     template_id = params.identifier("template")
     notice_ignored(params.errors)
+    # The view is recorded first: a commit expires every row the session holds, and each
+    # row read before it would be read again, one query each, as the page shows it.
+    audit.record(access.workspace, current_user, "view", record.id)
+    db.session.commit()
     line = timeline.timeline(access.workspace, record, kinds, page, PER_PAGE)
     chosen = prefill = None
     if template_id:
@@ -191,21 +200,21 @@ def person(access, person_id: int):
                 chosen, templates.placeholders_of(access.workspace, record, campaign)
             )
 
-    audit.record(access.workspace, current_user, "view", record.id)
-    db.session.commit()
     cadence = people.effective_cadence(record, people.tag_cadences(access.workspace))
     placements = campaigns.person_placements(access.workspace, record.id)
     slug = access.workspace.slug
     return render_template(
         "crm/person.html", access=access, person=record, line=line, kinds=kinds,
         all_kinds=timeline.KINDS, stages=m.STAGES, channels=m.CHANNELS,
+        statuses=m.PLACEMENT_STATUSES, deliverables=m.DELIVERABLES,
         directions=m.DIRECTIONS, registry=m.REGISTRY_STATUSES,
         due=people.due_of(record, cadence=cadence), cadence=cadence,
         members=people.members(access.workspace),
         templates=templates.list_templates(access.workspace).items, chosen=chosen,
         prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
         placements=placements,
-        campaigns=campaigns.list_campaigns(access.workspace, 1, 100).items,
+        campaigns=campaigns.list_campaigns(access.workspace, 1, 100).items
+        if access.allows("manager") else [],
         audit_log=audit.entries(access.workspace, record.id, 1, 20).items
         if access.allows("manager") else [],
         warnings=campaigns.placement_warnings(access.workspace, placements),
@@ -434,7 +443,8 @@ def placement_move(access, placement_id: int):
     if request.headers.get("X-Requested-With") == "fetch":
         return ("", 204) if not problem else ("", 409 if problem == "conflict" else 422)
     if not problem:
-        flash(_("Placement moved to %(status)s.", status=placement.status), "success")
+        status = label("placement_status", placement.status)
+        flash(_("Placement moved to %(status)s.", status=status), "success")
     record = db.session.get(m.Placement, placement_id)
     return redirect(url_for("crm.campaign", slug=access.workspace.slug,
                             campaign_id=record.campaign_id if record else 0))  # fmt: skip

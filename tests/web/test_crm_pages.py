@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.crm import models as m
 from app.crm.services import people, touches
 from app.extensions import db
+from app.models import User
 from app.services import ingest, scoring, workspaces
 from app.services.mentions import find_author
 from factories import login, make_user, make_workspace, mention, write_csv
@@ -238,3 +239,45 @@ def test_a_placements_contract_and_marking_page(client, site):
     board = page(client, f"/w/acme/campaigns/{campaign.id}")
     assert f'href="/w/acme/placements/{placement.id}"' in board
     assert f'action="/w/acme/placements/{placement.id}/move"' in board
+
+
+def test_a_persons_tasks_open_by_due_day_then_undated_then_done(client, site):
+    from app.crm.services import tasks
+
+    client.post(f"/w/acme/authors/{author(site, 'dora')}/person")
+    person = db.session.scalar(select(m.Person))
+    today = datetime.now(UTC).date()
+    for title, due in (("Б позже", today + timedelta(days=5)), ("Г без срока", None),
+                       ("А скоро", today + timedelta(days=1)), ("Д сделано", today)):  # fmt: skip
+        client.post(f"/w/acme/people/{person.id}/tasks",
+                    data={"title": title, "due_on": due.isoformat() if due else ""})  # fmt: skip
+    done = db.session.scalar(select(m.Task).where(m.Task.title == "Д сделано"))
+    client.post(f"/w/acme/tasks/{done.id}/done", data={"done": "1"})
+    section = page(client, f"/w/acme/people/{person.id}").split('id="tasks"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    order = [section.index(t) for t in ("А скоро", "Б позже", "Г без срока", "Д сделано")]
+    assert order == sorted(order)  # open by due day, open without one, then done
+    workspace = site["workspace"]
+    assert [t.title for t in tasks.person_tasks(workspace, person.id, limit=3)] == [
+        "А скоро", "Б позже", "Г без срока"]  # fmt: skip
+    assert [t.title for t in tasks.person_tasks(workspace, person.id, limit=1)] == ["А скоро"]
+
+
+def test_my_day_shows_the_placements_of_my_people_this_week(client, site):
+    from app.crm.services import campaigns
+
+    owner = site["owner"]
+    agent = db.session.scalar(select(User).where(User.email == "agent@example.com"))
+    access = workspaces.access_for(owner, "acme")
+    for handle, member in (("carl", owner), ("dora", agent)):
+        client.post(f"/w/acme/authors/{author(site, handle)}/person")
+        person = people.person_of_author(site["workspace"], author(site, handle))
+        people.update_person(access, owner, person.id, {"owner_id": member.id}, person.version)
+    campaign = campaigns.create_campaign(access, owner, {"name": "Неделя"})
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    for person in db.session.scalars(select(m.Person)):
+        campaigns.create_placement(access, owner, campaign.id,
+                                   {"person_id": person.id, "planned_at": tomorrow})  # fmt: skip
+    section = page(client, "/w/acme/my-day").split('id="placements-title"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    assert "@carl" in section and "@dora" not in section  # dora is the agent's

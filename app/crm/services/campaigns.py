@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.crm import models as m
+from app.crm.i18n import gettext as _
 from app.crm.services import audit, people
 from app.crm.services import values as v
 from app.crm.services.people import check_version, require
 from app.extensions import db
+from app.i18n import ngettext
 from app.models import Mention, User, Workspace, utcnow
 from app.services.errors import FieldError, NotFound
 from app.services.mentions import Page
@@ -323,9 +325,13 @@ def list_placements(workspace: Workspace, campaign_id: int, status: str = "",
     return Page(items, total, page, per_page)
 
 
+CARD_PERSON = (m.Person.id, m.Person.name, m.Person.registry_status, m.Person.workspace_id)
+"""What a card (and its warnings) shows of the person: read in the placements' own query."""
+
+
 def board(workspace: Workspace, campaign_id: int, per_status: int = 50) -> dict[str, Page]:
     """Return the campaign board: each status's first placements and its count (the counts
-    in one grouped query)."""
+    in one grouped query), each card with its person in the same query."""
     P = m.Placement
     counts = dict(db.session.execute(
         select(P.status, func.count()).where(P.workspace_id == workspace.id,
@@ -338,7 +344,7 @@ def board(workspace: Workspace, campaign_id: int, per_status: int = 50) -> dict[
             items = list(db.session.scalars(
                 select(P).where(P.workspace_id == workspace.id, P.campaign_id == campaign_id,
                                 P.status == status)
-                .options(selectinload(P.person))
+                .options(joinedload(P.person).load_only(*CARD_PERSON))
                 .order_by(P.planned_at.nulls_last(), P.id).limit(per_status)
             ))  # fmt: skip
         columns[status] = Page(items, counts.get(status, 0), 1, per_status)
@@ -372,27 +378,48 @@ def _link_posts(workspace: Workspace, placements: list[m.Placement], commit: boo
         db.session.commit()
 
 
+def warning_messages() -> dict[str, str]:
+    """Return the warnings' words in the page's language (translated once for a whole board)."""
+    return {
+        "no_erid": _("published without an erid token"),
+        "no_label": _("the «Реклама» label is not checked"),
+        "not_in_registry": _(
+            "the blogger is not in the registry of bloggers with over 10,000 subscribers"
+        ),
+        "registry_unknown": _("nobody checked whether the blogger is in the registry of bloggers"),
+    }
+
+
 def warnings(placement: m.Placement, person: m.Person | None = None,
-             running_elsewhere: int = 0) -> list[dict]:  # fmt: skip
+             running_elsewhere: int = 0, messages: dict | None = None) -> list[dict]:  # fmt: skip
     """Return what is wrong with a placement's ad-marking record, in plain words."""
     person = person if person is not None else placement.person
-    found = []
+    codes = []
     published = placement.status in ("published", "paid")
     if published and not placement.erid:
-        found.append({"code": "no_erid", "message": "published without an erid token"})
+        codes.append("no_erid")
     if published and not placement.label_checked:
-        found.append({"code": "no_label", "message": "the «Реклама» label is not checked"})
+        codes.append("no_label")
     if person is not None and placement.status != "cancelled":
         if person.registry_status == "no":
-            found.append({"code": "not_in_registry", "message": "the blogger is not in the "
-                          "registry of bloggers with over 10,000 subscribers"})  # fmt: skip
+            codes.append("not_in_registry")
         elif person.registry_status == "unknown" and published:
-            found.append({"code": "registry_unknown", "message": "nobody checked whether the "
-                          "blogger is in the registry of bloggers"})  # fmt: skip
+            codes.append("registry_unknown")
+    if codes and messages is None:
+        messages = warning_messages()
+    found = [{"code": code, "message": messages[code]} for code in codes]
     if running_elsewhere:
-        found.append({"code": "two_campaigns", "message": f"{person.name if person else 'the person'}"
-                      f" is also in {running_elsewhere} other running campaign"
-                      f"{'s' if running_elsewhere > 1 else ''}"})  # fmt: skip
+        found.append(
+            {
+                "code": "two_campaigns",
+                "message": ngettext(
+                    "%(name)s is also in %(num)s other running campaign",
+                    "%(name)s is also in %(num)s other running campaigns",
+                    running_elsewhere,
+                    name=person.name if person else _("the person"),
+                ),
+            }
+        )
     return found
 
 
@@ -417,11 +444,13 @@ def running_campaigns_of(workspace: Workspace, person_ids: list[int],
 def placement_warnings(workspace: Workspace, placements: list[m.Placement]) -> dict[int, list]:
     """Return the warnings of several placements (one query for the running campaigns)."""
     running = running_campaigns_of(workspace, [p.person_id for p in placements if p.person_id])
-    out = {}
+    messages = warning_messages() if placements else {}
+    out, live = {}, {}
     for p in placements:
         others = len(running.get(p.person_id, set()) - {p.campaign_id}) if p.person_id else 0
-        campaign = db.session.get(m.Campaign, p.campaign_id)
-        out[p.id] = warnings(p, p.person, others if is_running(campaign) else 0)
+        if p.campaign_id not in live:
+            live[p.campaign_id] = is_running(db.session.get(m.Campaign, p.campaign_id))
+        out[p.id] = warnings(p, p.person, others if live[p.campaign_id] else 0, messages)
     return out
 
 
@@ -437,9 +466,11 @@ def due_this_week(workspace: Workspace, owner_id: int | None = None, limit: int 
         .order_by(P.planned_at, P.id).limit(limit)
     )  # fmt: skip
     if owner_id is not None:
-        owned = select(m.Person.id).where(m.Person.workspace_id == workspace.id,
-                                          m.Person.owner_id == owner_id)  # fmt: skip
-        query = query.where(or_(P.person_id.in_(owned), P.person_id.is_(None)))
+        # Joined, not "person in (the owner's people)": the week's few placements each look
+        # their person up, where the set of an owner's people would be built from a scan.
+        query = query.outerjoin(m.Person, m.Person.id == P.person_id).where(
+            or_(m.Person.owner_id == owner_id, P.person_id.is_(None))
+        )
     return list(db.session.scalars(query))
 
 

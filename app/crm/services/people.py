@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.crm import models as m
 from app.crm.errors import Conflict
+from app.crm.i18n import gettext as _
 from app.crm.services import audit
 from app.crm.services import values as v
 from app.extensions import db
@@ -162,11 +163,20 @@ def people_query(workspace: Workspace, filters: PeopleFilters, now: datetime | N
 
 
 def list_people(workspace: Workspace, filters: PeopleFilters, per_page: int = 50,
-                now: datetime | None = None) -> Page:  # fmt: skip
-    """Return one page of the people in the view, with their accounts and tags."""
+                now: datetime | None = None,
+                counts: dict[str, int] | None = None) -> Page:  # fmt: skip
+    """Return one page of the people in the view, with their accounts and tags.
+
+    ``counts`` (``due_counts`` at the same ``now``) spares counting a due list again when it
+    is the whole view: the overdue list of a large workspace is most of its people."""
     query = people_query(workspace, filters, now)
-    total = db.session.scalar(select(func.count()).select_from(
-        query.order_by(None).with_only_columns(m.Person.id).subquery())) or 0  # fmt: skip
+    only_due = filters.due and not (filters.stage or filters.tag or filters.owner or filters.q
+                                    or filters.quiet_days)  # fmt: skip
+    if counts is not None and only_due and filters.due in counts:
+        total = counts[filters.due]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).with_only_columns(m.Person.id).subquery())) or 0  # fmt: skip
     items = list(db.session.scalars(
         query.options(selectinload(m.Person.accounts), selectinload(m.Person.tag_rows),
                       selectinload(m.Person.owner))
@@ -564,10 +574,7 @@ def suggested_accounts(workspace: Workspace, person: m.Person, limit: int = 10) 
 
 def why_they_matter(workspace: Workspace, author_id: int) -> str:
     """Return a first "why they matter" from the author's role reasons and top topics, in the
-    language of whoever adds the person (it is stored as their text, to edit): English for
-    the API."""
-    from flask_babel import gettext as _
-
+    language of the member who adds the person (it is their note to edit from then on)."""
     from app.labels import label
     from app.reasons import reason
     from app.services import influencers

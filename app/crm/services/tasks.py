@@ -52,13 +52,29 @@ def set_done(access: Access, user: User | None, task_id: int, done: bool = True)
     return task
 
 
-def person_tasks(workspace: Workspace, person_id: int) -> list[m.Task]:
-    """Return a person's tasks: open ones by due day, then done ones."""
-    return list(db.session.scalars(
-        select(m.Task).where(m.Task.workspace_id == workspace.id, m.Task.person_id == person_id)
-        .options(selectinload(m.Task.assignee))
-        .order_by(m.Task.done_at.is_not(None), m.Task.due_on.nulls_last(), m.Task.id).limit(200)
-    ))  # fmt: skip
+def person_tasks(workspace: Workspace, person_id: int, limit: int = 200) -> list[m.Task]:
+    """Return a person's first ``limit`` tasks: open ones by due day (those without one
+    after), then done ones.
+
+    Each part is its own query, asked only for what the parts before left room for: the
+    open tasks with a due day are read in order from their index, where one query ordering
+    them all would sort every task the person ever had."""
+    T = m.Task
+    mine = (T.workspace_id == workspace.id, T.person_id == person_id)
+    parts = (
+        ((T.done_at.is_(None), T.due_on.is_not(None)), (T.due_on, T.id)),
+        ((T.done_at.is_(None), T.due_on.is_(None)), (T.id,)),
+        ((T.done_at.is_not(None),), (T.due_on.nulls_last(), T.id)),
+    )
+    found: list[m.Task] = []
+    for where, order in parts:
+        if len(found) >= limit:
+            break
+        found += db.session.scalars(
+            select(T).where(*mine, *where).options(selectinload(T.assignee))
+            .order_by(*order).limit(limit - len(found))
+        )  # fmt: skip
+    return found
 
 
 def my_tasks(workspace: Workspace, user: User, on: date | None = None, page: int = 1,
