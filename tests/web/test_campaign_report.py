@@ -88,6 +88,12 @@ def test_the_report_of_a_campaign(campaign, app):
     assert report["lift"] == {"days": 3, "during_per_day": 0.6667, "before_per_day": 0.3333,
                               "lift": 1.0}  # fmt: skip
     assert report["people_lift"]["lift"] is None and report["people_lift"]["during_per_day"] == 0.3333
+    daily = report["daily"]
+    assert [row["day"] for row in daily] == ["2026-11-07", "2026-11-08", "2026-11-09",
+                                             "2026-11-10", "2026-11-11", "2026-11-12"]  # fmt: skip
+    assert [row["mentions"] for row in daily] == [0, 1, 0, 1, 1, 0]  # m4; m1, m6 (Moscow days)
+    assert [row["people"] for row in daily] == [0, 0, 0, 1, 0, 0]  # Anna's m1
+    assert {row["phase"] for row in daily[:3]} == {"before"} and daily[3]["phase"] == "during"
     placements = {p["person_id"]: p for p in report["per_placement"]}
     assert placements[campaign["frank"]]["post_linked"] and placements[campaign["frank"]]["posts"] == 1
     assert placements[campaign["frank"]]["engagements"] == 10 and placements[campaign["frank"]]["cost"] == 1500
