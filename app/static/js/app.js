@@ -319,7 +319,7 @@
       Chart.js, the canvas or the data is missing (the page's table then says it all).
       lines: [{key, label, colour (a CSS variable), dash: [..], type: "bar"|"line"}], each
       key a list in the data (data.series[key] when the data has series); options: {type,
-      yMin, yMax, minPoints}. Lines differ by dash or fill as well as colour. */
+      yMin, yMax, minPoints, integer (counts: no fractional ticks)}. Lines differ by dash or fill as well as colour. */
   function drawChart(dataId, canvasId, lines, options) {
     options = options || {};
     var source = document.getElementById(dataId);
@@ -354,6 +354,7 @@
     var y = { ticks: { color: text }, grid: { color: grid } };
     if (options.yMin !== undefined) y.min = options.yMin;
     if (options.yMax !== undefined) y.max = options.yMax;
+    if (options.integer) y.ticks.precision = 0;
     canvas.parentElement.hidden = false;
     var chart = new window.Chart(canvas, {
       type: options.type || "line",

@@ -24,7 +24,7 @@
       { key: "before", label: names.before, colour: "--pico-muted-color", dash: [4, 3], type: "bar" },
       { key: "during", label: names.during, colour: "--badge-leader-fg", type: "bar" },
       { key: "people", label: names.people, colour: "--badge-positive-fg", dash: [6, 3], type: "line" },
-    ], { type: "bar", yMin: 0 });
+    ], { type: "bar", yMin: 0, integer: true });
     if (chart) {
       // "before" bars: an outline only, so that the two phases differ by more than colour
       chart.data.datasets[0].backgroundColor = "transparent";
