@@ -99,3 +99,5 @@ def test_open_a_campaign_report_and_download_it_as_excel(campaign, reader):
     page.wait_for_url("**/report/print")
     assert page.get_by_role("button", name=words["button"]).is_visible()
     assert not page.locator(".app-header").is_visible()
+    if shots := os.environ.get("SCREENSHOTS"):
+        page.pdf(path=f"{shots}/campaign-report-{language}.pdf", format="A4")

@@ -312,3 +312,64 @@ def test_people_already_in_the_relationship_manager_are_not_advocates_to_recruit
     advocates = api(client, token, "advocates", **WEEK).get_json()
     assert [a["handle"] for a in advocates["advocates"]] == ["alice"]
     assert advocates["total"] == 1
+
+
+# ---------------------------------------------------------------- EMV rates on the settings page
+
+
+def test_a_manager_sets_emv_rates_per_platform_on_the_settings_page(client, workspace):
+    from app.advocacy.services import effectiveness
+
+    login(client)
+    page = client.get("/w/acme/advocacy/settings").get_data(as_text=True)
+    assert 'id="emv-rates"' in page and "EMV = likes × r" in page
+    assert 'name="rate-twitter-like"' in page  # a row per platform the workspace has posts from
+    assert "$10.80" in page and "info.duel.tech" in page and "113.45" in page
+    saved = client.post("/w/acme/advocacy/settings/emv-rates", data={
+        "rate-twitter-like": "0,02", "rate-twitter-repost": "0.1", "rate-twitter-reply": "",
+        "rate-twitter-view": "10.80", "new_platform": "Instagram", "rate-__new__-view": "1 000",
+    })  # fmt: skip
+    assert saved.status_code == 302 and saved.location.endswith("/w/acme/advocacy/settings#emv-rates")
+    assert effectiveness.emv_rates(workspace) == {
+        "twitter": {"like": 0.02, "repost": 0.1, "view": 10.8}, "instagram": {"view": 1000.0}}  # fmt: skip
+    page = client.get("/w/acme/advocacy/settings").get_data(as_text=True)
+    assert "EMV rates saved." in page
+    assert 'name="rate-instagram-view" id="rate-instagram-view" value="1000"' in page
+    assert 'name="rate-twitter-like" id="rate-twitter-like" value="0.02"' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rate-twitter-like", "-1", "twitter, a like: a rate cannot be negative (“-1”)."),
+        ("rate-twitter-reply", "abc", "twitter, a reply: “abc” is not a number; write it like 0.02 or 0,02."),
+        ("rate-twitter-view", "NaN", "twitter, a thousand views: “NaN” is not a number"),
+        ("rate-twitter-repost", "5000000", "twitter, a repost: “5000000” is too large"),
+        ("new_platform", "Твиттер!", "Name the new platform in lowercase letters"),
+    ],
+)  # fmt: skip
+def test_a_bad_rate_is_refused_naming_its_field_and_nothing_is_saved(client, workspace, field,
+                                                                     value, message):  # fmt: skip
+    from app.advocacy.services import effectiveness
+
+    login(client)
+    data = {"rate-twitter-like": "0.5", field: value}
+    if field == "new_platform":
+        data["rate-__new__-like"] = "1"
+    page = client.post("/w/acme/advocacy/settings/emv-rates", data=data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "Nothing was saved" in html
+    assert message in html and f'aria-describedby="{field}-error"' in html
+    assert f'value="{value}"' in html  # what was typed stays, to correct it
+    assert effectiveness.emv_rates(workspace) == {}
+
+
+def test_only_managers_set_emv_rates(client, workspace):
+    from app.advocacy.services import effectiveness
+    from app.services import workspaces as workspace_service
+
+    make_user("agent@example.com", "Agent")
+    workspace_service.add_member(workspace, user_service.get_by_email("agent@example.com"), "agent")
+    login(client, "agent@example.com")
+    response = client.post("/w/acme/advocacy/settings/emv-rates", data={"rate-twitter-like": "1"})
+    assert response.status_code == 403 and effectiveness.emv_rates(workspace) == {}

@@ -219,6 +219,6 @@ def test_the_printable_page_has_no_navigation_and_a_print_button(campaign, clien
     login(client)
     html = client.get(f"/w/acme/campaigns/{campaign['id']}/report/print").get_data(as_text=True)
     assert 'class="campaign-report printable"' in html and "data-print" in html
-    assert "Download Excel" not in html and "css/report.css" in html
+    assert "Download Excel" not in html and "css/advocacy.css" in html
     # on paper there is no "?" to open: each figure's meaning is written out
     assert "Likes + reposts + replies of the attributed posts" in html
