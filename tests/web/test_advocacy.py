@@ -373,3 +373,70 @@ def test_only_managers_set_emv_rates(client, workspace):
     login(client, "agent@example.com")
     response = client.post("/w/acme/advocacy/settings/emv-rates", data={"rate-twitter-like": "1"})
     assert response.status_code == 403 and effectiveness.emv_rates(workspace) == {}
+
+
+# ---------------------------------------------------------------- the OpenAPI document
+
+
+def test_every_advocacy_route_is_in_the_openapi_document(app, client):
+    import re
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    found = 0
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if not rule.endpoint.startswith("api.") or not view.__module__.startswith("app.advocacy"):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        assert path in document["paths"], path
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in document["paths"][path], (method, path)
+        found += 1
+    assert found == 8  # advocacy, authors, advocates, detractors, share of voice, alerts, ack, report
+
+
+def test_real_advocacy_responses_match_the_openapi_document(client, workspace, token, app):
+    from datetime import UTC, datetime
+
+    from openapi_support import validate
+
+    from app.advocacy.models import AdvocacyAlert
+    from app.models import Mention
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    advocacy_settings.update_settings(workspace, competitors="Globex, globex.com")
+    erin = db.session.scalar(db.select(Author).where(Author.handle == "erin"))
+    post = db.session.scalar(db.select(Mention).where(Mention.author_id == erin.id).limit(1))
+    at = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    alert = AdvocacyAlert(workspace_id=workspace.id, key=f"mention:{post.id}", kind="influencer",
+                          starts_at=at, ends_at=at, count=1, mention_id=post.id,
+                          author_id=erin.id, best_score=85.0)  # fmt: skip
+    db.session.add(alert)
+    db.session.commit()
+    W = "/api/v1/workspaces/{slug}"
+    checks = [
+        ("GET", "/advocacy", "advocacy", WEEK),
+        ("GET", "/advocacy", "advocacy", WEEK | {"by": "week"}),
+        ("GET", "/advocacy", "advocacy", WEEK | {"by": "platform"}),
+        ("GET", "/advocacy", "advocacy", WEEK | {"by": "topic"}),
+        ("GET", "/advocacy", "advocacy", {"from": "yesterday"}),  # 400
+        ("GET", "/advocacy/authors", "advocacy/authors", WEEK | {"class": "detractor"}),
+        ("GET", "/advocacy/authors", "advocacy/authors", {"class": "fan"}),  # 400
+        ("GET", "/advocates", "advocates", WEEK),
+        ("GET", "/advocacy/detractors", "advocacy/detractors", WEEK),
+        ("GET", "/advocacy/share-of-voice", "advocacy/share-of-voice", WEEK),
+        ("GET", "/alerts", "alerts", {"status": "all"}),
+    ]
+    statuses = set()
+    for method, template, path, params in checks:
+        response = api(client, token, path, **params)
+        validate(document, W + template, method, response)
+        statuses.add(response.status_code)
+    assert statuses == {200, 400}
+    assert api(client, token, "advocates", **WEEK).get_json()["advocates"][0]["posts"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for alert_id, status in ((alert.id, 200), (999_999, 404)):
+        response = client.post(f"/api/v1/workspaces/acme/alerts/{alert_id}/ack", headers=headers)
+        assert response.status_code == status
+        validate(document, W + "/alerts/{alert_id}/ack", "POST", response)
+    validate(document, W + "/alerts", "GET", client.get("/api/v1/workspaces/acme/alerts"))  # 401

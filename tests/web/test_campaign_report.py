@@ -222,3 +222,21 @@ def test_the_printable_page_has_no_navigation_and_a_print_button(campaign, clien
     assert "Download Excel" not in html and "css/advocacy.css" in html
     # on paper there is no "?" to open: each figure's meaning is written out
     assert "Likes + reposts + replies of the attributed posts" in html
+
+
+def test_the_report_matches_the_openapi_document(campaign, client, app):
+    from openapi_support import validate
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    path = "/api/v1/workspaces/{slug}/campaigns/{campaign_id}/report"
+    token = user_service.create_token(user_service.get_by_email("anna@example.com"), "doc")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    for cid, status in ((campaign["id"], 200), (999_999, 404)):
+        response = client.get(f"/api/v1/workspaces/acme/campaigns/{cid}/report", headers=headers)
+        assert response.status_code == status
+        validate(document, path, "GET", response)
+    app.test_cli_runner().invoke(args=["advocacy", "rates", "--workspace", "acme", "twitter",
+                                       "like=1"])  # fmt: skip
+    response = client.get(f"/api/v1/workspaces/acme/campaigns/{campaign['id']}/report", headers=headers)
+    assert response.get_json()["emv"] is not None
+    validate(document, path, "GET", response)
