@@ -267,6 +267,89 @@ GLOSSARY = {
             "another. They are the lines of the network."
         ),
     ),
+    # a campaign's report (app/advocacy/services/effectiveness.py)
+    "campaign_posts": (
+        _l("Attributed posts"),
+        _l(
+            "Mentions that belong to the campaign: posted from its start to a week after its end "
+            "and carrying one of its hashtags, links or promo codes, plus each placement's linked "
+            "post whenever it was posted."
+        ),
+    ),
+    "campaign_engagements": (
+        _l("Engagements"),
+        _l("Likes + reposts + replies of the attributed posts, as the import reported them."),
+    ),
+    "campaign_reach": (
+        _l("Reach"),
+        _l(
+            "Followers of the attributed posts' authors, each author counted once (an author "
+            "whose followers are unknown adds nothing)."
+        ),
+    ),
+    "campaign_views": (
+        _l("Views"),
+        _l("Views of the attributed posts whose platform reports them; “—” when none does."),
+    ),
+    "campaign_new_authors": (
+        _l("New authors"),
+        _l("Authors of attributed posts whose first mention of the brand ever falls in the period."),
+    ),
+    "campaign_cost": (
+        _l("Cost"),
+        _l("Fees plus gift values of the campaign's placements that are not cancelled."),
+    ),
+    "campaign_cpe": (
+        _l("CPE (cost per engagement)"),
+        _l("Cost / engagements: what one like, repost or reply cost. “—” with no engagement."),
+    ),
+    "campaign_cpm": (
+        _l("CPM (cost per thousand reached)"),
+        _l("1000 × cost / reach: what reaching a thousand followers cost. “—” when reach is 0."),
+    ),
+    "campaign_cpv": (
+        _l("CPV (cost per view)"),
+        _l("Cost / views, counting the posts whose views are known. “—” when no views are known."),
+    ),
+    "campaign_emv": (
+        _l("EMV (earned media value)"),
+        _l(
+            "What the attention would have cost as advertising: the sum over attributed posts of "
+            "likes × the like rate + reposts × the repost rate + replies × the reply rate + views "
+            "/ 1000 × the rate per thousand views, with the rates of each platform that the "
+            "workspace sets in the advocacy settings. “—” until rates are set."
+        ),
+    ),
+    "campaign_roi": (
+        _l("ROI (return on investment)"),
+        _l(
+            "(EMV − cost) / cost: 0.5 means the attention was worth one and a half times what it "
+            "cost, −0.5 half of it. “—” without EMV rates or without a cost."
+        ),
+    ),
+    "campaign_lift": (
+        _l("Lift"),
+        _l(
+            "Brand mentions per day during the campaign against the same number of days right "
+            "before it: during / before − 1. +0.5 means half as many again; “—” when nothing "
+            "came before, or the campaign has not started. A running campaign counts its days "
+            "up to today."
+        ),
+    ),
+    "campaign_people_lift": (
+        _l("Lift of the campaign's people"),
+        _l(
+            "The same lift, counting only the mentions posted by the accounts of the people who "
+            "have a placement in the campaign."
+        ),
+    ),
+    "campaign_sentiment": (
+        _l("Sentiment of the attributed posts"),
+        _l(
+            "How many attributed posts are positive, neutral or negative (a person's correction "
+            "wins over the model); “unknown” when no sentiment could be told."
+        ),
+    ),
 }
 """Plain words for every metric the pages show, by key: (title, explanation)."""
 

@@ -14,4 +14,4 @@ from flask import Blueprint
 
 bp = Blueprint("advocacy", __name__, template_folder="templates")
 
-from app.advocacy import routes  # noqa: E402,F401
+from app.advocacy import report_views, routes  # noqa: E402,F401

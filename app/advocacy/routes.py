@@ -9,6 +9,7 @@ from app.advocacy.forms import AdvocacySettingsForm
 from app.advocacy.services import alerts as alert_service
 from app.advocacy.services import figures
 from app.advocacy.services import settings as settings_service
+from app.advocacy.services.effectiveness import RATE_KINDS
 from app.advocacy.services.periods import period_from_args
 from app.auth.forms import EmptyForm
 from app.params import Params
@@ -110,7 +111,32 @@ def settings(access):
         else:
             flash(_("Advocacy settings saved."), "success")
             return redirect(url_for("advocacy.settings", slug=access.workspace.slug))
+    return _settings_page(access, form)
+
+
+@bp.post("/w/<slug>/advocacy/settings/emv-rates")
+@workspace_view("manager")
+def emv_rates(access):
+    if not EmptyForm().validate_on_submit():
+        abort(400, "the form expired: reload the page and try again")
+    errors = settings_service.save_rates(access.workspace, request.form)
+    if not errors:
+        flash(_("EMV rates saved."), "success")
+        return redirect(url_for("advocacy.settings", slug=access.workspace.slug) + "#emv-rates")
+    current = settings_service.settings_of(access.workspace)
+    form = AdvocacySettingsForm(
+        competitors=settings_service.competitors_text(current), webhook_url=current.webhook_url
+    )
+    return _settings_page(access, form, rate_errors=errors, submitted=request.form), 422
+
+
+def _settings_page(access, form, rate_errors=None, submitted=None):
+    """Render the settings page; after refused rates, with what was typed and the errors."""
     return render_template(
         "advocacy/settings.html", access=access, form=form,
         settings=settings_service.settings_of(access.workspace),
+        rate_rows=settings_service.rate_rows(access.workspace), rate_field=settings_service.rate_field,
+        rate_kinds=RATE_KINDS, rate_errors=rate_errors or {}, submitted=submitted,
+        rates_form=EmptyForm(), rate_text=settings_service.rate_text, new_row=settings_service.NEW,
     )  # fmt: skip
+

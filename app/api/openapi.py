@@ -585,14 +585,185 @@ PATHS = {
     },
 }
 
+# ---------------------------------------------------------------- advocacy and effectiveness
+# (app/advocacy/api.py, app/advocacy/effectiveness_api.py). Their errors carry no ``field``;
+# a refused query parameter names it in ``parameter`` (and each in ``parameters``).
+
+
+def period_list(key: str, item: str) -> dict:
+    """The advocacy lists' shape: ``{period, total, <key>: [item, ...]}``."""
+    return obj({"period": ref("Scope"), "total": INT, key: {"type": "array", "items": ref(item)}},
+               ["period", "total", key])  # fmt: skip
+
+
+NULL_NUM, NULL_INT, NULL_STR = nullable(NUM), nullable(INT), nullable(STR)
+FIGURES = {
+    "promoters": INT, "passives": INT, "detractors": INT, "score": NULL_NUM,
+    "score_reach_weighted": NULL_NUM, "net_sentiment": NULL_NUM, "positive": INT,
+    "neutral": INT, "negative": INT,
+}  # fmt: skip
+FIGURE_KEYS = ["promoters", "passives", "detractors", "score", "score_reach_weighted",
+               "net_sentiment"]  # fmt: skip
+PERIOD = {"from": DATE, "to": DATE, "timezone": STR}
+LIFT = obj({"days": INT, "during_per_day": NULL_NUM, "before_per_day": NULL_NUM,
+            "lift": NULL_NUM}, ["days", "during_per_day", "before_per_day", "lift"])  # fmt: skip
+SENTIMENT_SPLIT = obj({k: INT for k in ("positive", "neutral", "negative", "unknown")},
+                      ["positive", "neutral", "negative", "unknown"])  # fmt: skip
+EFFECT = {
+    "posts": INT, "engagements": INT, "reach": INT, "views": NULL_INT, "new_authors": INT,
+    "sentiment": SENTIMENT_SPLIT, "cost": NUM, "cpe": NULL_NUM, "cpm": NULL_NUM,
+    "cpv": NULL_NUM, "emv": NULL_NUM, "roi": NULL_NUM,
+}  # fmt: skip
+EFFECT_KEYS = list(EFFECT)
+
+SCHEMAS.update({
+    "ApiError": obj({"error": obj(
+        {"code": STR, "message": STR, "field": NULL_STR, "parameter": NULL_STR,
+         "parameters": {"type": "array", "items": obj({"parameter": STR, "message": STR},
+                                                       ["parameter", "message"])}},
+        ["code", "message"])}, ["error"]),
+    "Period": obj(PERIOD, ["from", "to", "timezone"]),
+    "Scope": obj({**PERIOD, "platform": NULL_STR, "topic": NULL_STR}, ["from", "to", "timezone"]),
+    "AdvocacyFigures": obj({**FIGURES, "period": ref("Scope"), "groups": {
+        "type": "array",
+        "items": obj({**FIGURES, "start": DATE, "days": INT, "platform": STR, "topic": STR},
+                     FIGURE_KEYS),
+    }}, [*FIGURE_KEYS, "period"]),
+    "AdvocacyPost": obj({"id": INT, "external_id": STR, "kind": STR, "created_at": STR,
+                         "text": STR, "url": NULL_STR},
+                        ["id", "external_id", "kind", "created_at", "text"]),
+    "AdvocacyAuthor": obj({
+        "author_id": INT, "handle": STR, "name": NULL_STR, "platform": STR,
+        "followers": NULL_INT, "class": {"enum": ["promoter", "passive", "detractor"]},
+        "net": NUM, "positive": INT, "neutral": INT, "negative": INT, "counted": INT,
+        "role": NULL_STR, "best_score": NULL_NUM, "suspicious": BOOL,
+        "posts": {"type": "array", "items": ref("AdvocacyPost")},
+    }, ["author_id", "handle", "platform", "class", "net", "positive", "neutral", "negative",
+        "counted", "best_score", "suspicious"]),
+    "AdvocacyAuthorList": obj({
+        "period": ref("Scope"), "class": {"enum": ["promoter", "passive", "detractor"]},
+        "total": INT, "page": INT, "authors": {"type": "array", "items": ref("AdvocacyAuthor")},
+    }, ["period", "class", "total", "page", "authors"]),
+    "AdvocateList": period_list("advocates", "AdvocacyAuthor"),
+    "DetractorList": period_list("detractors", "AdvocacyAuthor"),
+    "ShareOfVoice": obj({
+        "period": ref("Period"),
+        "competitors": nullable({"type": "array", "items": STR}),
+        "weeks": nullable({"type": "array", "items": obj(
+            {"start": DATE, "brand": INT, "total": INT, "share": NULL_NUM,
+             "brands": {"type": "object", "additionalProperties": INT}},
+            ["start", "brand", "total", "share", "brands"])}),
+    }, ["period", "competitors", "weeks"]),
+    "Alert": obj({
+        "id": INT, "kind": {"enum": ["spike", "influencer"]}, "workspace": STR,
+        "starts_at": STR, "ends_at": STR, "negative_mentions": INT,
+        "baseline_mean": NULL_NUM, "baseline_sd": NULL_NUM, "threshold": NULL_NUM,
+        "author": nullable(obj({"id": INT, "platform": STR, "handle": STR,
+                                "best_score": NULL_NUM}, ["id", "platform", "handle"])),
+        "mention": nullable(obj({"id": INT, "external_id": STR, "url": NULL_STR, "text": STR,
+                                 "created_at": STR}, ["id", "external_id", "text", "created_at"])),
+        "mentions_path": STR, "created_at": STR, "acknowledged_at": NULL_STR,
+        "delivery": {"enum": ["none", "queued", "sent", "failed"]}, "attempts": INT,
+    }, ["id", "kind", "starts_at", "ends_at", "negative_mentions", "mentions_path",
+        "acknowledged_at", "delivery"]),
+    "AlertList": obj({"alerts": {"type": "array", "items": ref("Alert")}}, ["alerts"]),
+    "CampaignReport": obj({
+        "campaign_id": INT, "from": TIME, "to": TIME, **EFFECT, "lift": LIFT,
+        "people_lift": LIFT,
+        "per_placement": {"type": "array", "items": obj({
+            "id": INT, "person_id": NULL_INT, "platform": STR, "deliverable": STR,
+            "status": {"enum": list(crm_models.PLACEMENT_STATUSES)}, "erid": STR,
+            "label_checked": BOOL, "post_linked": BOOL, **EFFECT,
+        }, ["id", "person_id", "status", "post_linked", *EFFECT_KEYS])},
+        "per_person": {"type": "array", "items": obj({"person_id": INT, **EFFECT},
+                                                      ["person_id", *EFFECT_KEYS])},
+        "daily": {"type": "array", "items": obj(
+            {"day": DATE, "phase": {"enum": ["before", "during"]}, "mentions": INT,
+             "people": INT}, ["day", "phase", "mentions", "people"])},
+        "emv_rates_set": BOOL,
+    }, ["campaign_id", "from", "to", *EFFECT_KEYS, "lift", "people_lift", "per_placement",
+        "per_person", "daily", "emv_rates_set"]),
+})  # fmt: skip
+
+API_ERRORS = {
+    str(code): {"description": text, "content": {"application/json": {"schema": ref("ApiError")}}}
+    for code, text in (  # fmt: skip
+        (400, "a query parameter cannot be read (`parameter` names it)"),
+        (401, "no valid token"),
+        (403, "the role does not allow this"),
+        (404, "no such record (or workspace) of yours"),
+    )
+}
+
+
+def api_answer(schema: str) -> dict:
+    """A 200 answer with ``schema``, and the errors of the advocacy endpoints."""
+    return {"200": {"description": "done",
+                    "content": {"application/json": {"schema": ref(schema)}}}, **API_ERRORS}  # fmt: skip
+
+
+SCOPE = [
+    param("from", "first local day, YYYY-MM-DD (default: 90 days before `to`)", DATE),
+    param("to", "last local day, YYYY-MM-DD (default: the newest mention's day)", DATE),
+    param("tz", "IANA time zone of the days (default: the workspace's)"),
+    param("platform", "one platform"),
+    param("topic", "one topic (#tag or brand term)"),
+]
+LIMIT = param("limit", "1 to 500 (50)", INT)
+PATHS.update({
+    f"{W}/advocacy": {"parameters": [SLUG], "get": {
+        "summary": "Promoters, passives, detractors, advocacy score (plain and reach-weighted) "
+                   "and net sentiment of a period",
+        "parameters": [*SCOPE, param("by", "adds `groups`", {"enum": ["week", "month",
+                                                                    "platform", "topic"]})],
+        "responses": api_answer("AdvocacyFigures"),
+    }},
+    f"{W}/advocacy/authors": {"parameters": [SLUG], "get": {
+        "summary": "The period's authors of one class, most mentions counted first",
+        "parameters": [*SCOPE, param("class", "promoter (default), passive or detractor",
+                                     {"enum": ["promoter", "passive", "detractor"]}),
+                       param("page", "page number from 1", INT),
+                       param("per_page", "1 to 1000 (100)", INT)],
+        "responses": api_answer("AdvocacyAuthorList"),
+    }},
+    f"{W}/advocates": {"parameters": [SLUG], "get": {
+        "summary": "Advocates to recruit, best role score first, with their positive posts",
+        "parameters": [*SCOPE, LIMIT], "responses": api_answer("AdvocateList"),
+    }},
+    f"{W}/advocacy/detractors": {"parameters": [SLUG], "get": {
+        "summary": "Detractors to win back, best role score first, with their negative posts",
+        "parameters": [*SCOPE, LIMIT], "responses": api_answer("DetractorList"),
+    }},
+    f"{W}/advocacy/share-of-voice": {"parameters": [SLUG], "get": {
+        "summary": "Share of voice by week (`weeks` null without tracked competitors)",
+        "parameters": SCOPE[:3], "responses": api_answer("ShareOfVoice"),
+    }},
+    f"{W}/alerts": {"parameters": [SLUG], "get": {
+        "summary": "Crisis alerts, newest first",
+        "parameters": [param("status", "open (default) or all", {"enum": ["open", "all"]}),
+                       param("limit", "1 to 1000 (100)", INT)],
+        "responses": api_answer("AlertList"),
+    }},
+    f"{W}/alerts/{{alert_id}}/ack": {"parameters": [SLUG, path_id("alert_id")], "post": {
+        "summary": "Acknowledge an alert (agents and above)", "responses": api_answer("Alert"),
+    }},
+    f"{W}/campaigns/{{campaign_id}}/report": {"parameters": [SLUG, path_id("campaign_id")], "get": {
+        "summary": "What a campaign brought for its cost: posts, engagements, reach, views, new "
+                   "authors, cost, CPE, CPM, CPV, EMV, ROI, lift (null where a ratio has no "
+                   "denominator), per placement and person, and brand mentions per day",
+        "responses": api_answer("CampaignReport"),
+    }},
+})  # fmt: skip
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {
         "title": "Influence CRM API",
         "version": "1",
         "description": "Token auth: `Authorization: Bearer <token>` (from the account page or "
-        "`flask --app wsgi tokens create`). Lists answer `{items, page, per_page, "
-        "total}`; errors `{error: {code, message, field}}`.",
+        "`flask --app wsgi tokens create`). The relationship manager's lists answer "
+        "`{items, page, per_page, total}`, advocacy's `{period, total, <name>: [...]}`; "
+        "errors `{error: {code, message, field}}` (a refused query parameter: `parameter`).",
     },  # fmt: skip
     "components": {
         "schemas": SCHEMAS,

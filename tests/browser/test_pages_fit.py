@@ -32,7 +32,7 @@ NOT_PAGES = {
     "influencers.run_status", "network.data", "network.export_gexf", "network.export_graphml",
     "network.export_status", "network.download_export", "workspaces.import_status",
     "workspaces.sentiment_status", "crm.people_export", "crm.placements_export",
-    "crm.timeline_export",
+    "crm.timeline_export", "advocacy.campaign_report_xlsx",
 }  # fmt: skip
 
 
@@ -114,6 +114,8 @@ def page_paths(seeded: dict) -> dict[str, str]:
         "crm.stage_board": "/w/acme/people/board",
         "crm.campaign_list": "/w/acme/campaigns",
         "crm.campaign": f"/w/acme/campaigns/{seeded['campaign_id']}",
+        "advocacy.campaign_report": f"/w/acme/campaigns/{seeded['campaign_id']}/report",
+        "advocacy.campaign_report_print": f"/w/acme/campaigns/{seeded['campaign_id']}/report/print",
         "crm.placement_page": f"/w/acme/placements/{seeded['placement_id']}",
         "crm.template_list": "/w/acme/templates",
         "auth.account": "/account",

@@ -312,3 +312,131 @@ def test_people_already_in_the_relationship_manager_are_not_advocates_to_recruit
     advocates = api(client, token, "advocates", **WEEK).get_json()
     assert [a["handle"] for a in advocates["advocates"]] == ["alice"]
     assert advocates["total"] == 1
+
+
+# ---------------------------------------------------------------- EMV rates on the settings page
+
+
+def test_a_manager_sets_emv_rates_per_platform_on_the_settings_page(client, workspace):
+    from app.advocacy.services import effectiveness
+
+    login(client)
+    page = client.get("/w/acme/advocacy/settings").get_data(as_text=True)
+    assert 'id="emv-rates"' in page and "EMV = likes × r" in page
+    assert 'name="rate-twitter-like"' in page  # a row per platform the workspace has posts from
+    assert "$10.80" in page and "info.duel.tech" in page and "113.45" in page
+    saved = client.post("/w/acme/advocacy/settings/emv-rates", data={
+        "rate-twitter-like": "0,02", "rate-twitter-repost": "0.1", "rate-twitter-reply": "",
+        "rate-twitter-view": "10.80", "new_platform": "Instagram", "rate-__new__-view": "1 000",
+    })  # fmt: skip
+    assert saved.status_code == 302 and saved.location.endswith("/w/acme/advocacy/settings#emv-rates")
+    assert effectiveness.emv_rates(workspace) == {
+        "twitter": {"like": 0.02, "repost": 0.1, "view": 10.8}, "instagram": {"view": 1000.0}}  # fmt: skip
+    page = client.get("/w/acme/advocacy/settings").get_data(as_text=True)
+    assert "EMV rates saved." in page
+    assert 'name="rate-instagram-view" id="rate-instagram-view" value="1000"' in page
+    assert 'name="rate-twitter-like" id="rate-twitter-like" value="0.02"' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rate-twitter-like", "-1", "twitter, a like: a rate cannot be negative (“-1”)."),
+        ("rate-twitter-reply", "abc", "twitter, a reply: “abc” is not a number; write it like 0.02 or 0,02."),
+        ("rate-twitter-view", "NaN", "twitter, a thousand views: “NaN” is not a number"),
+        ("rate-twitter-repost", "5000000", "twitter, a repost: “5000000” is too large"),
+        ("new_platform", "Твиттер!", "Name the new platform in lowercase letters"),
+    ],
+)  # fmt: skip
+def test_a_bad_rate_is_refused_naming_its_field_and_nothing_is_saved(client, workspace, field,
+                                                                     value, message):  # fmt: skip
+    from app.advocacy.services import effectiveness
+
+    login(client)
+    data = {"rate-twitter-like": "0.5", field: value}
+    if field == "new_platform":
+        data["rate-__new__-like"] = "1"
+    page = client.post("/w/acme/advocacy/settings/emv-rates", data=data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "Nothing was saved" in html
+    assert message in html and f'aria-describedby="{field}-error"' in html
+    assert f'value="{value}"' in html  # what was typed stays, to correct it
+    assert effectiveness.emv_rates(workspace) == {}
+
+
+def test_only_managers_set_emv_rates(client, workspace):
+    from app.advocacy.services import effectiveness
+    from app.services import workspaces as workspace_service
+
+    make_user("agent@example.com", "Agent")
+    workspace_service.add_member(workspace, user_service.get_by_email("agent@example.com"), "agent")
+    login(client, "agent@example.com")
+    response = client.post("/w/acme/advocacy/settings/emv-rates", data={"rate-twitter-like": "1"})
+    assert response.status_code == 403 and effectiveness.emv_rates(workspace) == {}
+
+
+# ---------------------------------------------------------------- the OpenAPI document
+
+
+def test_every_advocacy_route_is_in_the_openapi_document(app, client):
+    import re
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    found = 0
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if not rule.endpoint.startswith("api.") or not view.__module__.startswith("app.advocacy"):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        assert path in document["paths"], path
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in document["paths"][path], (method, path)
+        found += 1
+    assert found == 8  # advocacy, authors, advocates, detractors, share of voice, alerts, ack, report
+
+
+def test_real_advocacy_responses_match_the_openapi_document(client, workspace, token, app):
+    from datetime import UTC, datetime
+
+    from openapi_support import validate
+
+    from app.advocacy.models import AdvocacyAlert
+    from app.models import Mention
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    advocacy_settings.update_settings(workspace, competitors="Globex, globex.com")
+    erin = db.session.scalar(db.select(Author).where(Author.handle == "erin"))
+    post = db.session.scalar(db.select(Mention).where(Mention.author_id == erin.id).limit(1))
+    at = datetime(2026, 11, 3, 10, tzinfo=UTC)
+    alert = AdvocacyAlert(workspace_id=workspace.id, key=f"mention:{post.id}", kind="influencer",
+                          starts_at=at, ends_at=at, count=1, mention_id=post.id,
+                          author_id=erin.id, best_score=85.0)  # fmt: skip
+    db.session.add(alert)
+    db.session.commit()
+    W = "/api/v1/workspaces/{slug}"
+    checks = [
+        ("GET", "/advocacy", "advocacy", WEEK),
+        ("GET", "/advocacy", "advocacy", WEEK | {"by": "week"}),
+        ("GET", "/advocacy", "advocacy", WEEK | {"by": "platform"}),
+        ("GET", "/advocacy", "advocacy", WEEK | {"by": "topic"}),
+        ("GET", "/advocacy", "advocacy", {"from": "yesterday"}),  # 400
+        ("GET", "/advocacy/authors", "advocacy/authors", WEEK | {"class": "detractor"}),
+        ("GET", "/advocacy/authors", "advocacy/authors", {"class": "fan"}),  # 400
+        ("GET", "/advocates", "advocates", WEEK),
+        ("GET", "/advocacy/detractors", "advocacy/detractors", WEEK),
+        ("GET", "/advocacy/share-of-voice", "advocacy/share-of-voice", WEEK),
+        ("GET", "/alerts", "alerts", {"status": "all"}),
+    ]
+    statuses = set()
+    for method, template, path, params in checks:
+        response = api(client, token, path, **params)
+        validate(document, W + template, method, response)
+        statuses.add(response.status_code)
+    assert statuses == {200, 400}
+    assert api(client, token, "advocates", **WEEK).get_json()["advocates"][0]["posts"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for alert_id, status in ((alert.id, 200), (999_999, 404)):
+        response = client.post(f"/api/v1/workspaces/acme/alerts/{alert_id}/ack", headers=headers)
+        assert response.status_code == status
+        validate(document, W + "/alerts/{alert_id}/ack", "POST", response)
+    validate(document, W + "/alerts", "GET", client.get("/api/v1/workspaces/acme/alerts"))  # 401

@@ -30,7 +30,7 @@ import pytest
 
 from app.services import ingest
 from app.services import users as user_service
-from factories import HEADER, make_user, make_workspace, mention, write_csv
+from factories import HEADER, login, make_user, make_workspace, mention, write_csv
 
 POSTS = [
     mention("m1", "anna", "Весна! #spring", created_at="2026-11-10T08:00:00Z", likes="10",
@@ -88,6 +88,12 @@ def test_the_report_of_a_campaign(campaign, app):
     assert report["lift"] == {"days": 3, "during_per_day": 0.6667, "before_per_day": 0.3333,
                               "lift": 1.0}  # fmt: skip
     assert report["people_lift"]["lift"] is None and report["people_lift"]["during_per_day"] == 0.3333
+    daily = report["daily"]
+    assert [row["day"] for row in daily] == ["2026-11-07", "2026-11-08", "2026-11-09",
+                                             "2026-11-10", "2026-11-11", "2026-11-12"]  # fmt: skip
+    assert [row["mentions"] for row in daily] == [0, 1, 0, 1, 1, 0]  # m4; m1, m6 (Moscow days)
+    assert [row["people"] for row in daily] == [0, 0, 0, 1, 0, 0]  # Anna's m1
+    assert {row["phase"] for row in daily[:3]} == {"before"} and daily[3]["phase"] == "during"
     placements = {p["person_id"]: p for p in report["per_placement"]}
     assert placements[campaign["frank"]]["post_linked"] and placements[campaign["frank"]]["posts"] == 1
     assert placements[campaign["frank"]]["engagements"] == 10 and placements[campaign["frank"]]["cost"] == 1500
@@ -116,3 +122,121 @@ def test_a_report_of_another_workspaces_campaign_is_not_found(campaign, app, cli
     response = client.get(f"/api/v1/workspaces/other/campaigns/{campaign['id']}/report",
                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+# ---------------------------------------------------------------- the page, Excel and print
+
+
+def test_the_report_page_shows_every_figure_explained(campaign, client):
+    login(client)
+    html = client.get(f"/w/acme/campaigns/{campaign['id']}").get_data(as_text=True)
+    assert f'href="/w/acme/campaigns/{campaign["id"]}/report"' in html  # linked from the campaign
+    page = client.get(f"/w/acme/campaigns/{campaign['id']}/report")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Весна" in html
+    assert 'id="figure-posts"' in html and 'value="4"' in html and 'value="5300"' in html
+    assert 'value="57.6923"' in html and 'value="283.0189"' in html  # CPE, CPM
+    # no rates: EMV and ROI are "—" with the reason, and a manager is shown where to set them
+    emv = html.split('id="figure-emv"')[1].split("</tr>")[0]
+    assert "—" in emv and "no EMV rates set" in emv and "Set the EMV rates" in html
+    assert "What is “EMV (earned media value)”?" in html and "What is “Lift”?" in html
+    lift = html.split('id="lift"')[1].split("</tr>")[0]
+    assert 'value="3"' in lift and 'value="0.3333"' in lift and 'value="0.6667"' in lift
+    assert 'value="1.0"' in lift and "+1.00" in lift
+    people = html.split('id="people-lift"')[1].split("</tr>")[0]
+    assert "no mentions in the days before" in people
+    assert 'id="report-data"' in html and "chart.umd.min.js" in html
+    assert "2026-11-08" in html and "2026-11-12" in html  # the day-by-day table
+    # placements: most engagements first, with their ad-marking status
+    frank = html.index(f'id="placement-{_placement(campaign, "frank")}"')
+    anna = html.index(f'id="placement-{_placement(campaign, "anna")}"')
+    assert frank < anna
+    row = html[frank:].split("</tr>")[0]
+    assert "published without an erid token" in row and "the «Реклама» label is not checked" in row
+
+
+def _placement(campaign, who: str) -> int:
+    report = campaign["api"]("GET", f"/campaigns/{campaign['id']}/report")
+    return next(p["id"] for p in report["per_placement"] if p["person_id"] == campaign[who])
+
+
+def test_the_report_page_in_russian(campaign, client):
+    login(client)
+    html = client.get(f"/w/acme/campaigns/{campaign['id']}/report",
+                      headers={"Accept-Language": "ru"}).get_data(as_text=True)  # fmt: skip
+    assert "Что принесла кампания" in html and "опубликовано без токена erid" in html
+
+
+def test_viewers_read_the_report_and_other_workspaces_do_not(campaign, client):
+    from app.services import workspaces as workspace_service
+
+    viewer = make_user("v@example.com", "V")
+    workspace_service.add_member(workspace_service.get_by_slug("acme"), viewer, "viewer")
+    login(client, "v@example.com")
+    html = client.get(f"/w/acme/campaigns/{campaign['id']}/report").get_data(as_text=True)
+    assert "Весна" in html and "Set the EMV rates" not in html
+    assert client.get(f"/w/acme/campaigns/{campaign['id']}/report.xlsx").status_code == 200
+    client.post("/logout")
+    make_workspace("other", owner=make_user("o@example.com"))
+    login(client, "o@example.com")
+    for suffix in ("", ".xlsx", "/print"):
+        assert client.get(f"/w/other/campaigns/{campaign['id']}/report{suffix}").status_code == 404
+        assert client.get(f"/w/acme/campaigns/{campaign['id']}/report{suffix}").status_code == 404
+
+
+def test_the_excel_download_holds_the_figures(campaign, client, app):
+    import io
+
+    from openpyxl import load_workbook
+
+    app.test_cli_runner().invoke(args=["advocacy", "rates", "--workspace", "acme", "twitter",
+                                       "like=0.5", "repost=1", "reply=2", "view=10"])  # fmt: skip
+    campaign["api"]("PATCH", f"/campaigns/{campaign['id']}", name="=HYPERLINK(\"x\")")
+    login(client)
+    response = client.get(f"/w/acme/campaigns/{campaign['id']}/report.xlsx")
+    assert response.status_code == 200
+    assert f'acme-campaign-{campaign["id"]}-report.xlsx' in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Figures", "Mentions by day", "Placements"]
+    figures = {row[0]: row[1] for row in book["Figures"].iter_rows(values_only=True) if row}
+    assert figures["Campaign"] == '=HYPERLINK("x")'  # text, not a formula
+    assert book["Figures"]["B1"].data_type == "s"
+    assert figures["Attributed posts"] == 4 and figures["Engagements"] == 26
+    assert figures["Reach"] == 5300 and figures["Cost"] == 1500 and figures["CPE (cost per engagement)"] == 57.6923
+    assert figures["EMV (earned media value)"] == 31.0 and figures["ROI (return on investment)"] == -0.9793
+    assert figures["Lift"] == 1.0 and figures["Lift: days counted"] == 3
+    days = list(book["Mentions by day"].iter_rows(values_only=True))
+    assert len(days) == 7 and days[2][2] == 1 and days[4][1] == "during"
+    placements = list(book["Placements"].iter_rows(values_only=True))
+    assert placements[1][0] == "Frank" and placements[1][6] == 10  # most engagements first
+    assert "published without an erid token" in placements[1][-1]
+    ru = client.get(f"/w/acme/campaigns/{campaign['id']}/report.xlsx",
+                    headers={"Accept-Language": "ru"})  # fmt: skip
+    assert load_workbook(io.BytesIO(ru.data)).sheetnames == ["Показатели", "Упоминания по дням", "Размещения"]
+
+
+def test_the_printable_page_has_no_navigation_and_a_print_button(campaign, client):
+    login(client)
+    html = client.get(f"/w/acme/campaigns/{campaign['id']}/report/print").get_data(as_text=True)
+    assert 'class="campaign-report printable"' in html and "data-print" in html
+    assert "Download Excel" not in html and "css/advocacy.css" in html
+    # on paper there is no "?" to open: each figure's meaning is written out
+    assert "Likes + reposts + replies of the attributed posts" in html
+
+
+def test_the_report_matches_the_openapi_document(campaign, client, app):
+    from openapi_support import validate
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    path = "/api/v1/workspaces/{slug}/campaigns/{campaign_id}/report"
+    token = user_service.create_token(user_service.get_by_email("anna@example.com"), "doc")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    for cid, status in ((campaign["id"], 200), (999_999, 404)):
+        response = client.get(f"/api/v1/workspaces/acme/campaigns/{cid}/report", headers=headers)
+        assert response.status_code == status
+        validate(document, path, "GET", response)
+    app.test_cli_runner().invoke(args=["advocacy", "rates", "--workspace", "acme", "twitter",
+                                       "like=1"])  # fmt: skip
+    response = client.get(f"/api/v1/workspaces/acme/campaigns/{campaign['id']}/report", headers=headers)
+    assert response.get_json()["emv"] is not None
+    validate(document, path, "GET", response)

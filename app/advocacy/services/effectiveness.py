@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import case, false, func, or_, select
 
+from app.advocacy.services.daily import local_day_sql
 from app.advocacy.services.periods import local_midnight
 from app.crm import models as crm
 from app.crm.services.campaigns import get_campaign
@@ -208,11 +209,24 @@ def cost_of(placements) -> float:
     return cents / 100
 
 
+def lift_window(workspace: Workspace, campaign: crm.Campaign, today: date) -> tuple[date, int]:
+    """Return the first local day of a campaign's lift window and how many days it has: its
+    start to its end, or to today while it runs (days still to come have no mentions yet);
+    0 days when it has not started."""
+    first = campaign.start_on or today
+    last = min(campaign.end_on or today, today)
+    return first, max(0, (last - first).days + 1)
+
+
 def lift(workspace: Workspace, start: datetime, end: datetime, authors: list[int] | None = None) -> dict:
-    """Brand mentions per day inside ``[start, end)`` against the same number of days right
-    before it: ``lift = during / before - 1`` (``None`` when nothing came before)."""
-    days = max(1, round((end - start).total_seconds() / 86400))
-    before_start = start - timedelta(days=days)
+    """Brand mentions per day inside ``[start, end)`` (bounds at local midnights of the
+    workspace) against the same number of local days right before it: ``lift = during /
+    before - 1`` (``None`` when nothing came before, or the window has no day yet)."""
+    zone = ZoneInfo(workspace.timezone or "UTC")
+    first = start.astimezone(zone).date()
+    days = max(0, (end.astimezone(zone).date() - first).days)
+    # local days, not 24-hour steps: a window across a clock change still starts at midnight
+    before_start = local_midnight(first - timedelta(days=days), zone)
 
     def count(lo: datetime, hi: datetime) -> int:
         query = select(func.count()).select_from(Mention).where(
@@ -224,6 +238,8 @@ def lift(workspace: Workspace, start: datetime, end: datetime, authors: list[int
             query = query.where(Mention.author_id.in_(authors)) if authors else query.where(false())
         return db.session.scalar(query) or 0
 
+    if not days:
+        return {"days": 0, "during_per_day": None, "before_per_day": None, "lift": None}
     during, before = count(start, end), count(before_start, start)
     per_day_during, per_day_before = during / days, before / days
     return {
@@ -232,6 +248,45 @@ def lift(workspace: Workspace, start: datetime, end: datetime, authors: list[int
         "before_per_day": round(per_day_before, 4),
         "lift": _ratio(per_day_during, per_day_before) - 1 if before else None,
     }
+
+
+def daily_mentions(workspace: Workspace, first: date, days: int,
+                   authors: list[int] | None = None) -> list[dict]:  # fmt: skip
+    """Return brand mentions per local day of the ``days`` days from ``first`` (the campaign's
+    lift window) and of as many days right before, oldest first: ``{"day", "phase"
+    ("before" or "during"), "mentions", "people"}``, ``people`` counting those by ``authors``
+    (the campaign's people's accounts). The sums per phase are the counts behind :func:`lift`.
+
+    Days are the workspace's local days (a day when clocks change lasts 23 or 25 hours)."""
+    if days <= 0:
+        return []
+    zone = ZoneInfo(workspace.timezone or "UTC")
+    before_first = first - timedelta(days=days)
+    lo, hi = local_midnight(before_first, zone), local_midnight(first + timedelta(days=days), zone)
+    dialect = db.session.get_bind().dialect.name
+    day = local_day_sql(Mention.created_at, zone, lo, hi, dialect).label("day")
+    theirs = Mention.author_id.in_(authors) if authors else false()
+    counts = {
+        _as_date(found): (total, people or 0)
+        for found, total, people in db.session.execute(
+            select(day, func.count(), func.sum(case((theirs, 1), else_=0)))
+            .where(Mention.workspace_id == workspace.id, Mention.created_at >= lo,
+                   Mention.created_at < hi)
+            .group_by(day)
+        )
+    }  # fmt: skip
+    rows = []
+    for offset in range(2 * days):
+        current = before_first + timedelta(days=offset)
+        total, people = counts.get(current, (0, 0))
+        rows.append({"day": current, "phase": "before" if offset < days else "during",
+                     "mentions": total, "people": people})  # fmt: skip
+    return rows
+
+
+def _as_date(value) -> date:
+    """A day as SQL returns it: a date (PostgreSQL) or ``YYYY-MM-DD`` text (SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _figures(t: Tally, cost: float) -> dict:
@@ -252,7 +307,8 @@ def _figures(t: Tally, cost: float) -> dict:
 
 
 def campaign_report(workspace: Workspace, campaign_id: int, today: date | None = None) -> dict:
-    """Return a campaign's figures, its lift, and the same figures per placement and person."""
+    """Return a campaign's figures, its lift, the same figures per placement and person, and
+    the brand mentions of each day of its lift window and of the days before it (``daily``)."""
     campaign = get_campaign(workspace, campaign_id)
     today = today or datetime.now(ZoneInfo(workspace.timezone or "UTC")).date()
     start, end = window(workspace, campaign, today)
@@ -296,7 +352,10 @@ def campaign_report(workspace: Workspace, campaign_id: int, today: date | None =
         per_person.append({"person_id": person_id, **_figures(
             tally(workspace, theirs, start, end, rates), cost)})  # fmt: skip
     people_authors = sorted({a for authors in authors_of.values() for a in authors})
-    campaign_start, campaign_end = window(workspace, campaign, today, after_end=0)
+    first, days = lift_window(workspace, campaign, today)
+    zone = ZoneInfo(workspace.timezone or "UTC")
+    campaign_start = local_midnight(first, zone)
+    campaign_end = local_midnight(first + timedelta(days=days), zone)
     return {
         "campaign_id": campaign.id,
         "from": start.astimezone(UTC).isoformat().replace("+00:00", "Z"),
@@ -306,6 +365,8 @@ def campaign_report(workspace: Workspace, campaign_id: int, today: date | None =
         "people_lift": lift(workspace, campaign_start, campaign_end, people_authors),
         "per_placement": per_placement,
         "per_person": per_person,
+        "daily": [row | {"day": row["day"].isoformat()}
+                  for row in daily_mentions(workspace, first, days, people_authors)],
         "emv_rates_set": bool(rates),
     }
 

@@ -1,4 +1,4 @@
-/* Influence CRM — the advocacy page's weekly chart (Chart.js, vendored UMD: window.Chart).
+/* Influence CRM — the advocacy page's weekly chart (InfluenceCRM.drawChart in app.js).
  *
  * Reads the data the page embeds as JSON in <script type="application/json" id="advocacy-data">
  * ({labels: [...], score: [...], score_reach_weighted: [...], net_sentiment: [...]}, net
@@ -7,67 +7,15 @@
  */
 (function () {
   "use strict";
+  var crm = window.InfluenceCRM;
+  if (!crm || !crm.drawChart) return;
+  var tr = function (text) { return crm.t(text, text); };
 
-  // The page's words (app.js reads them from base.html); English is the fallback.
-  function tr(text) {
-    return window.InfluenceCRM && window.InfluenceCRM.t ? window.InfluenceCRM.t(text, text) : text;
-  }
-
-  var LINES = [
-    ["score", tr("Advocacy score"), "--badge-positive-fg", []],
-    ["score_reach_weighted", tr("Reach-weighted score"), "--badge-leader-fg", [6, 3]],
-    ["net_sentiment", tr("Net sentiment ×100"), "--badge-negative-fg", [2, 2]],
-  ];
-
-  function draw() {
-    var source = document.getElementById("advocacy-data");
-    var canvas = document.getElementById("advocacy-chart");
-    if (!source || !canvas || !window.Chart) return;
-    var data;
-    try {
-      data = JSON.parse(source.textContent);
-    } catch (e) {
-      return;
-    }
-    if (!data.labels || data.labels.length < 2) return; // one week: the table says it all
-    var style = getComputedStyle(document.documentElement);
-    var text = style.getPropertyValue("--pico-muted-color").trim() || "#666";
-    var grid = style.getPropertyValue("--pico-muted-border-color").trim() || "#ddd";
-    var datasets = LINES.map(function (line) {
-      var colour = style.getPropertyValue(line[2]).trim() || "#2a6fdb";
-      return {
-        label: line[1],
-        data: data[line[0]] || [],
-        borderColor: colour,
-        backgroundColor: colour,
-        borderDash: line[3],
-        borderWidth: 2,
-        pointRadius: 3,
-        spanGaps: false,
-        tension: 0.2,
-      };
-    });
-    canvas.parentElement.hidden = false;
-    new window.Chart(canvas, {
-      type: "line",
-      data: { labels: data.labels, datasets: datasets },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        interaction: { mode: "index", intersect: false },
-        scales: {
-          y: { min: -100, max: 100, ticks: { color: text }, grid: { color: grid } },
-          x: { ticks: { color: text, maxRotation: 0, autoSkip: true }, grid: { color: grid } },
-        },
-        plugins: { legend: { labels: { color: text, usePointStyle: true } } },
-      },
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  crm.ready(function () {
+    crm.drawChart("advocacy-data", "advocacy-chart", [
+      { key: "score", label: tr("Advocacy score"), colour: "--badge-positive-fg" },
+      { key: "score_reach_weighted", label: tr("Reach-weighted score"), colour: "--badge-leader-fg", dash: [6, 3] },
+      { key: "net_sentiment", label: tr("Net sentiment ×100"), colour: "--badge-negative-fg", dash: [2, 2] },
+    ], { yMin: -100, yMax: 100, minPoints: 2 }); // one week: the table says it all
+  });
 })();

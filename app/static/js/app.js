@@ -10,6 +10,8 @@
  *  - <input type="file" data-max-bytes="200000000"> stops its form before sending files
  *    larger than the server takes, and says so (the server refuses them anyway, but a
  *    browser cut off mid-upload shows a bare "connection reset").
+ *  - InfluenceCRM.drawChart: the pages' Chart.js charts from the JSON they embed.
+ *  - <button data-print> prints the page.
  */
 (function () {
   "use strict";
@@ -310,6 +312,89 @@
     });
   }
 
+  /* ---------- Charts: the shared set-up of the pages' Chart.js charts (vendored UMD). */
+
+  /** Draw a chart from the JSON a page embeds in <script type="application/json" id=dataId>
+      on the <canvas id=canvasId>, showing its (hidden) box; return the chart, or null when
+      Chart.js, the canvas or the data is missing (the page's table then says it all).
+      lines: [{key, label, colour (a CSS variable), dash: [..], type: "bar"|"line"}], each
+      key a list in the data (data.series[key] when the data has series); options: {type,
+      yMin, yMax, minPoints, integer (counts: no fractional ticks)}. Lines differ by dash or fill as well as colour. */
+  function drawChart(dataId, canvasId, lines, options) {
+    options = options || {};
+    var source = document.getElementById(dataId);
+    var canvas = document.getElementById(canvasId);
+    if (!source || !canvas || !window.Chart) return null;
+    var data;
+    try {
+      data = JSON.parse(source.textContent);
+    } catch (e) {
+      return null;
+    }
+    if (!data.labels || data.labels.length < (options.minPoints || 1)) return null;
+    var style = getComputedStyle(document.documentElement);
+    var text = style.getPropertyValue("--pico-muted-color").trim() || "#666";
+    var grid = style.getPropertyValue("--pico-muted-border-color").trim() || "#ddd";
+    var datasets = lines.map(function (line) {
+      var colour = style.getPropertyValue(line.colour).trim() || "#2a6fdb";
+      var values = (data.series ? data.series[line.key] : data[line.key]) || [];
+      return {
+        type: line.type || options.type || "line",
+        label: line.label,
+        data: values,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderDash: line.dash || [],
+        borderWidth: 2,
+        pointRadius: 3,
+        spanGaps: false,
+        tension: 0.2,
+      };
+    });
+    var y = { ticks: { color: text }, grid: { color: grid } };
+    if (options.yMin !== undefined) y.min = options.yMin;
+    if (options.yMax !== undefined) y.max = options.yMax;
+    if (options.integer) y.ticks.precision = 0;
+    canvas.parentElement.hidden = false;
+    var chart = new window.Chart(canvas, {
+      type: options.type || "line",
+      data: { labels: data.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          y: y,
+          x: { ticks: { color: text, maxRotation: 0, autoSkip: true }, grid: { color: grid } },
+        },
+        plugins: { legend: { labels: { color: text, usePointStyle: true } } },
+      },
+    });
+    // printing lays the page out anew (A4): let the chart take its printed width
+    window.addEventListener("beforeprint", function () { chart.resize(); });
+    window.addEventListener("afterprint", function () { chart.resize(); });
+    return chart;
+  }
+
+  /** Run fn once the page is parsed. */
+  function ready(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  /* A button with data-print prints the page (inline handlers are forbidden by the CSP). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
   /* ---------- Compact navigation: below 48rem the main menu folds behind a Menu button. */
 
   function navigationMenu() {
@@ -337,5 +422,7 @@
     start();
   }
 
-  window.InfluenceCRM = { enhanceTimes: enhanceTimes, relativeText: relativeText, t: t };
+  window.InfluenceCRM = {
+    enhanceTimes: enhanceTimes, relativeText: relativeText, t: t, drawChart: drawChart, ready: ready,
+  };
 })();
