@@ -388,6 +388,29 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
     return found
 
 
+def days_series(workspace: Workspace, scope: Scope) -> list[dict]:
+    """Return each local day of the scope's period: ``day``, ``mentions`` (every mention that
+    day, whatever its sentiment or author, as the mentions list counts it) and the day's
+    figures (:func:`summary` over that day alone). Read from the daily aggregate when it
+    holds (a stale one while it is rebuilt, see :func:`prepared`), else from the mentions.
+    The scope's platform and topic narrow the figures, not ``mentions``."""
+    scope = prepared(workspace, scope, allow_stale=True)
+    first, last = scope.period.first, scope.period.last
+    parts = [scope.within(first + timedelta(days=i), first + timedelta(days=i))
+             for i in range(scope.period.days)]  # fmt: skip
+    cube = _cube(workspace, scope)
+    counts = None
+    if cube is not None:
+        figures_of = _parts_figures(workspace, scope, parts, cube)
+        counts = cube.mentions_per_day(first, last)
+    else:
+        figures_of = [summary(workspace, part) for part in parts]
+    if counts is None:
+        counts = daily.mentions_per_day(workspace, scope.period.zone, *scope.period.bounds())
+    return [{"day": part.period.first.isoformat(), "mentions": counts.get(part.period.first, 0)}
+            | figures for part, figures in zip(parts, figures_of, strict=True)]  # fmt: skip
+
+
 def _parts_figures(workspace: Workspace, scope: Scope, parts: list[Scope], cube) -> list[dict]:
     """Return the figures of consecutive parts of the scope's period (its weeks or months):
     each part's rows are one slice of the columns (they are sorted by day), counted with two
@@ -840,7 +863,7 @@ def _voice_days(workspace: Workspace, period: Period, terms: dict) -> dict:
 
 __all__ = [
     "CLASSES", "Scope", "advocacy_score", "advocates", "authors", "by_platform", "by_topic",
-    "classify", "detractors_to_win_back", "net_sentiment", "people_authors", "series",
+    "classify", "days_series", "detractors_to_win_back", "net_sentiment", "people_authors", "series",
     "share_of_voice", "summary", "tallies", "trajectory",
 ]  # fmt: skip
 
