@@ -36,7 +36,7 @@ def index(access):
         "advocacy/index.html", access=access, scope=scope, view=view,
         chart=figures.chart_data(view), ack_form=EmptyForm(),
         alerts=alert_service.list_alerts(access.workspace, "open", limit=50),
-        describe=alert_service.describe, alert_args=alert_service.mentions_query,
+        alert_args=alert_service.mentions_query,
         local_time=lambda moment: f"{moment.astimezone(scope.period.zone):%Y-%m-%d %H:%M}",
         platforms=figures.platforms(access.workspace, scope),
         people=people_service.people_of_authors(

@@ -20,7 +20,7 @@ def index(access):
     span = {"from": period.first.isoformat(), "to": period.last.isoformat()}
     return render_template(
         "dashboard/index.html", access=access, board=board, form=EmptyForm(),
-        chart=dashboard_service.chart_data(board), describe=alert_service.describe,
+        chart=dashboard_service.chart_data(board),
         alert_args=alert_service.mentions_query,
         local_time=lambda moment: f"{moment.astimezone(period.zone):%Y-%m-%d %H:%M}",
         mentions_url=lambda first, last=None, **extra: url_for(
