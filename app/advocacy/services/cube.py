@@ -49,11 +49,12 @@ class Cube:
     t_day: np.ndarray
     t_a: np.ndarray
     t_counts: list
-    memo: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)  # tallies already worked out, by scope
+    derived: dict = field(default_factory=dict)  # worked out once for any period (per day)
     # every mention per local day (any sentiment, any author): ``m_day`` ordinals ascending,
     # ``m_count`` their mentions; ``None`` in columns saved before they were kept
     m_day: np.ndarray = None
-    m_count: np.ndarray = None  # tallies already worked out, by scope
+    m_count: np.ndarray = None
     weight: np.ndarray = None  # per author: reach weight, followers (1 when unknown)
 
     def __post_init__(self) -> None:

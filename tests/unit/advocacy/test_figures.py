@@ -246,9 +246,15 @@ def test_day_by_day_counts_local_days_across_clock_changes(new_york, aggregate):
 
 def test_day_by_day_is_the_same_from_the_aggregate_on_a_real_sample(uk):
     scope = Scope(Period(date(2014, 5, 1), date(2014, 5, 31), "Europe/London"))
+    narrower = [Scope(scope.period, platform="twitter"), Scope(scope.period, topic="UKIP"),
+                Scope(scope.period, platform="twitter", topic="UKIP"),
+                Scope(Period(date(2014, 5, 10), date(2014, 5, 12), "Europe/London"))]  # fmt: skip
     from_mentions = figures.days_series(uk, scope)
+    narrower_from_mentions = [figures.days_series(uk, s) for s in narrower]
     daily.refresh(uk)
     assert figures.days_series(uk, scope) == from_mentions
+    assert [figures.days_series(uk, s) for s in narrower] == narrower_from_mentions
+    assert all(any(d["promoters"] for d in days) for days in narrower_from_mentions[:2])
     assert sum(d["mentions"] for d in from_mentions) > 100
     assert sum(d["mentions"] for d in from_mentions) == db.session.scalar(
         db.select(db.func.count()).select_from(db.text("mentions"))
