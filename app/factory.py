@@ -95,9 +95,10 @@ def _configure_secret_key(app: Flask) -> None:
 
 
 def _register_upload_guard(app: Flask) -> None:
-    from app.web import guard_uploads
+    from app.web import guard_uploads, remember_workspace
 
     app.before_request(guard_uploads)
+    app.after_request(remember_workspace)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.advocacy import effectiveness_api  # noqa: F401  (the campaign report, too)
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
     from app.influencers import bp as influencers_bp
     from app.mentions import bp as mentions_bp
     from app.network import bp as network_bp
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(influencers_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(advocacy_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     from app.crm.api import bp as crm_api_bp

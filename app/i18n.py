@@ -154,6 +154,7 @@ SCRIPT_WORDS = (
     _l("Advocacy score"),
     _l("Reach-weighted score"),
     _l("Net sentiment ×100"),
+    _l("Mentions"),
 )
 """The words the scripts show (app/static/js), by their English text."""
 SCRIPT_KEYS = {

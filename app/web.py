@@ -110,6 +110,7 @@ def guard_uploads():
 
 
 NAVIGATION = (
+    (_l("Dashboard"), "dashboard.index"),
     (_l("My day"), "crm.my_day"),
     (_l("Mentions"), "mentions.index"),
     (_l("Influencers"), "influencers.index"),
@@ -134,6 +135,40 @@ NAVIGATION_CHILDREN = {
 }
 
 
+LAST_WORKSPACE_COOKIE = "last_workspace"
+"""The slug of the workspace whose pages this browser opened last: sign-in leads back there."""
+
+
+def remember_workspace(response):
+    """Remember the workspace of a page just shown (a cookie of this browser, a year long)."""
+    access = g.get("access")
+    if (
+        access is not None
+        and request.method == "GET"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and request.cookies.get(LAST_WORKSPACE_COOKIE) != access.workspace.slug
+    ):
+        response.set_cookie(
+            LAST_WORKSPACE_COOKIE, access.workspace.slug, max_age=365 * 24 * 3600,
+            httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )  # fmt: skip
+    return response
+
+
+def home_of(user) -> str:
+    """Return where a member lands after sign-in: the dashboard of their only workspace, or
+    of the one this browser opened last; else the list of their workspaces."""
+    accesses = workspace_service.workspaces_of(user)
+    remembered = request.cookies.get(LAST_WORKSPACE_COOKIE, "")
+    chosen = next((a for a in accesses if a.workspace.slug == remembered), None)
+    if chosen is None and len(accesses) == 1:
+        chosen = accesses[0]
+    if chosen is None:
+        return url_for("workspaces.index")
+    return url_for("dashboard.index", slug=chosen.workspace.slug)
+
+
 def inject_navigation() -> dict:
     """Give every template the navigation of the current workspace and the user's workspaces."""
     if not current_user.is_authenticated:
@@ -143,7 +178,7 @@ def inject_navigation() -> dict:
         "logout_url": url_for("auth.logout"),
         "account_url": url_for("auth.account"),
         "user_workspaces": [
-            (a.workspace.slug, a.workspace.name, url_for("crm.my_day", slug=a.workspace.slug))
+            (a.workspace.slug, a.workspace.name, url_for("dashboard.index", slug=a.workspace.slug))
             for a in workspace_service.workspaces_of(current_user)
         ],
         "home_url": url_for("workspaces.index"),

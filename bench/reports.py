@@ -1,4 +1,5 @@
-"""Benchmark the advocacy figures (API and page) on a workspace of 1,000,000 mentions.
+"""Benchmark the advocacy figures (API and page) and the dashboard on a workspace of
+1,000,000 mentions.
 
     python bench/reports.py                                   # SQLite, built once in bench/out/
     python bench/reports.py --database-url postgresql://postgres@127.0.0.1/bench_reports
@@ -10,8 +11,9 @@ imported with ``--no-score``, then scored with ``flask --app wsgi scores compute
 queues the rebuild of the advocacy aggregate; the time of that rebuild is printed apart, by
 ``flask --app wsgi advocacy refresh``). Then times, in-process (Flask's test client, median of
 7 requests after one warm-up), the advocacy API and page over the default period (the 90 days
-up to the newest mention: every mention) and a 30-day one, and the same summary computed from
-the mentions (what is read while the aggregate is being rebuilt). Target: ≤ 300 ms each.
+up to the newest mention: every mention) and a 30-day one, the dashboard (the workspace's
+home: its default 30 days, and the 90 days), and the same summary computed from the mentions
+(what is read while the aggregate is being rebuilt). Target: ≤ 300 ms each.
 Record the figures in bench/RESULTS.md.
 """
 
@@ -145,6 +147,8 @@ def measure(env: dict) -> None:
         ("API alerts", f"{base}/alerts", api),
         ("advocacy page, 90 days", "/w/bench/advocacy", {}),
         ("advocacy page, last 30 days", f"/w/bench/advocacy?{month}", {}),
+        ("dashboard, last 30 days (its default)", "/w/bench/dashboard", {}),
+        ("dashboard, 90 days", f"/w/bench/dashboard?from={scope.period.first}&to={last}", {}),
     ]  # fmt: skip
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {env['DATABASE_URL'].split(':')[0]}")  # fmt: skip

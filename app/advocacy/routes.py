@@ -12,6 +12,7 @@ from app.advocacy.services import settings as settings_service
 from app.advocacy.services.effectiveness import RATE_KINDS
 from app.advocacy.services.periods import period_from_args
 from app.auth.forms import EmptyForm
+from app.crm.services import people as people_service
 from app.params import Params
 from app.services.errors import NotFound, ServiceError
 from app.web import notice_ignored, page_number, workspace_view
@@ -36,9 +37,12 @@ def index(access):
         "advocacy/index.html", access=access, scope=scope, view=view,
         chart=figures.chart_data(view), ack_form=EmptyForm(),
         alerts=alert_service.list_alerts(access.workspace, "open", limit=50),
-        describe=alert_service.describe, alert_args=alert_service.mentions_query,
+        alert_args=alert_service.mentions_query,
         local_time=lambda moment: f"{moment.astimezone(scope.period.zone):%Y-%m-%d %H:%M}",
         platforms=figures.platforms(access.workspace, scope),
+        people=people_service.people_of_authors(
+            access.workspace, [p["author_id"] for p in view["advocates"][1] + view["win_back"][1]]
+        ),
         authors_url=lambda cls: _url("advocacy.authors", access, scope, **{"class": cls}),
         index_url=lambda **extra: _url("advocacy.index", access, scope, **extra),
     )  # fmt: skip
@@ -88,6 +92,29 @@ def acknowledge(access, alert_id: int):
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):  # only back to a page of this site
         back = url_for("advocacy.index", slug=access.workspace.slug)
+    return redirect(back)
+
+
+@bp.post("/w/<slug>/advocacy/authors/<int:author_id>/person")
+@workspace_view("agent")
+def add_person(access, author_id: int):
+    """Add an advocate (or a detractor) to the relationship manager at stage "identified":
+    htmx gets the row's new cell, a plain form goes back to its page with a notice."""
+    if not EmptyForm().validate_on_submit():
+        abort(400, _("the form expired: reload the page and try again"))
+    try:
+        person, added = people_service.person_for_author(access, current_user, author_id)
+    except NotFound:
+        abort(404)
+    if request.headers.get("HX-Request") == "true":
+        return render_template("advocacy/_person.html", person=person, slug=access.workspace.slug)
+    message = _("Added to the relationship manager.") if added else _(
+        "Already in the relationship manager."
+    )
+    flash(message, "success")
+    back = request.form.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("crm.person", slug=access.workspace.slug, person_id=person.id)
     return redirect(back)
 
 

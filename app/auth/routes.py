@@ -37,7 +37,7 @@ from app.services import sessions as session_service
 from app.services import users as user_service
 from app.services import workspaces as workspace_service
 from app.services.errors import FieldError, ServiceError
-from app.web import bdi
+from app.web import bdi, home_of
 
 
 @login_manager.user_loader
@@ -95,13 +95,14 @@ def _failed_sign_in(response) -> bool:
 )  # fmt: skip
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("workspaces.index"))
+        return redirect(home_of(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = user_service.authenticate(form.email.data, form.password.data)
         if user is not None:
             _sign_in(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            target = request.args.get("next")
+            return redirect(_safe_next(target) if target else home_of(user))
         g.sign_in_failed = True
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form)
@@ -154,7 +155,7 @@ def invitation(token: str):
                 % {"workspace": bdi(invite.workspace.name), "role": label("member", invite.role)},
                 "success",
             )
-            return redirect(url_for("mentions.index", slug=invite.workspace.slug))
+            return redirect(url_for("dashboard.index", slug=invite.workspace.slug))
         return render_template("auth/invitation.html", invite=invite, form=form, join=False)
     if user_service.get_by_email(invite.email) is not None:
         flash(
@@ -177,7 +178,7 @@ def invitation(token: str):
                 % {"workspace": bdi(invite.workspace.name), "role": label("member", invite.role)},
                 "success",
             )
-            return redirect(url_for("mentions.index", slug=invite.workspace.slug))
+            return redirect(url_for("dashboard.index", slug=invite.workspace.slug))
     return render_template("auth/invitation.html", invite=invite, form=form, join=True)
 
 

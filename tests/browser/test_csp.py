@@ -61,14 +61,15 @@ def test_the_main_pages_run_without_csp_violations(workspace, live_server, page,
     page.get_by_label("E-mail").fill("pr@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/")
+    page.wait_for_url(f"{live_server}/w/acme/dashboard")
 
     waits = {
         "/w/acme/network": "#network[data-layout='done']",  # sigma + the FA2 worker (blob:)
         f"/w/acme/authors/{anna}": "#score-history-chart",  # Chart.js and the mini graph
         "/w/acme/influencers": ".scorebar[data-v]",
+        "/w/acme/dashboard": ".dashboard-chart:not([hidden]) canvas",  # Chart.js, bars and lines
     }
-    paths = ["/", "/w/acme/", "/w/acme/influencers", "/w/acme/topics", "/w/acme/communities",
+    paths = ["/", "/w/acme/dashboard", "/w/acme/", "/w/acme/influencers", "/w/acme/topics", "/w/acme/communities",
              "/w/acme/suspicious", "/w/acme/scores", f"/w/acme/authors/{anna}", "/w/acme/network",
              "/w/acme/network/exports", "/w/acme/import", "/w/acme/members", "/w/acme/settings",
              "/account"]  # fmt: skip

@@ -58,7 +58,7 @@ def sign_in(page, live_server):
     page.get_by_label("E-mail").fill("pr@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/")
+    page.wait_for_url(f"{live_server}/w/acme/dashboard")
 
 
 def test_open_the_network_select_filter_and_open_an_author(workspace, live_server, page):

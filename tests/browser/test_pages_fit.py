@@ -91,6 +91,7 @@ def page_paths(seeded: dict) -> dict[str, str]:
     """The pages a signed-in member reaches, by endpoint."""
     return {
         "workspaces.index": "/",
+        "dashboard.index": "/w/acme/dashboard",
         "mentions.index": "/w/acme/",
         "mentions.author": f"/w/acme/authors/{seeded['hub']}",
         "influencers.index": "/w/acme/influencers",
@@ -175,7 +176,7 @@ def test_every_page_fits_a_laptop_and_a_phone(seeded, live_server, page, tmp_pat
         page.get_by_label(email).fill("pr@example.com")
         page.get_by_label(password).fill(PASSWORD)
         page.get_by_role("button", name=sign_in).click()
-        page.wait_for_url(f"{live_server}/")
+        page.wait_for_url(f"{live_server}/w/acme/dashboard")  # the only workspace
         for endpoint, path in page_paths(seeded).items():
             name = f"{label}-{endpoint.replace(' ', '-').replace('(', '').replace(')', '')}"
             problems.append(measure(page, live_server + path, shots, name))

@@ -211,6 +211,15 @@ def list_alerts(
     ))  # fmt: skip
 
 
+def open_count(workspace: Workspace) -> int:
+    """Return how many of the workspace's alerts nobody has acknowledged yet."""
+    return db.session.scalar(
+        select(func.count()).select_from(AdvocacyAlert).where(
+            AdvocacyAlert.workspace_id == workspace.id, AdvocacyAlert.acknowledged_at.is_(None)
+        )
+    ) or 0  # fmt: skip
+
+
 def get_alert(workspace: Workspace, alert_id: int) -> AdvocacyAlert:
     """Return one of the workspace's alerts, or raise ``NotFound``."""
     alert = db.session.get(AdvocacyAlert, alert_id)

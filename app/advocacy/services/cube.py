@@ -50,11 +50,26 @@ class Cube:
     t_a: np.ndarray
     t_counts: list
     memo: dict = field(default_factory=dict)  # tallies already worked out, by scope
+    derived: dict = field(default_factory=dict)  # worked out once for any period (per day)
+    # every mention per local day (any sentiment, any author): ``m_day`` ordinals ascending,
+    # ``m_count`` their mentions; ``None`` in columns saved before they were kept
+    m_day: np.ndarray = None
+    m_count: np.ndarray = None
     weight: np.ndarray = None  # per author: reach weight, followers (1 when unknown)
 
     def __post_init__(self) -> None:
         if self.weight is None:
             self.weight = np.where(self.followers < 0, 1, self.followers)
+
+    def mentions_per_day(self, first: date, last: date) -> dict[date, int] | None:
+        """Return every mention per local day from ``first`` to ``last`` (days without any
+        left out), or ``None`` when these columns were saved without them."""
+        if self.m_day is None:
+            return None
+        lo = int(np.searchsorted(self.m_day, first.toordinal(), "left"))
+        hi = int(np.searchsorted(self.m_day, last.toordinal(), "right"))
+        return {date.fromordinal(int(d)): int(n)
+                for d, n in zip(self.m_day[lo:hi], self.m_count[lo:hi], strict=True)}  # fmt: skip
 
     def days(self, first: date, last: date) -> slice:
         """Return the rows of the days ``first`` to ``last``."""
@@ -103,7 +118,7 @@ def _rows(sql: str, workspace_id: int, columns: int) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(-1, columns)
 
 
-def build(workspace: Workspace) -> tuple[bytes, dict]:
+def build(workspace: Workspace, upto: int | None = None) -> tuple[bytes, dict]:
     """Return the workspace's aggregate (as just rebuilt) as columns: the saved arrays and
     the names they index (platforms, topics)."""
     ordinal = _ordinal_sql(db.session.get_bind().dialect.name)
@@ -146,6 +161,14 @@ def build(workspace: Workspace) -> tuple[bytes, dict]:
         "t_a": np.searchsorted(authors, t[:, 1]).astype(np.int32),
         "t_counts": t[:, 3:6].T.astype(np.int32),
     }  # fmt: skip
+    from zoneinfo import ZoneInfo
+
+    from app.advocacy.services.daily import mentions_per_day
+
+    per_day = sorted(mentions_per_day(workspace, ZoneInfo(workspace.timezone or "UTC"),
+                                      upto=upto).items())  # fmt: skip
+    arrays["m_day"] = np.array([d.toordinal() for d, _ in per_day], dtype=np.int32)
+    arrays["m_count"] = np.array([n for _, n in per_day], dtype=np.int64)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return buffer.getvalue(), {"platforms": platforms, "topics": topics}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time as clock
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -202,6 +202,36 @@ def local_day_sql(column, zone: ZoneInfo, start: datetime, end: datetime, dialec
     return case(*whens, else_=_shifted_day(column, segments[-1][1], dialect))
 
 
+def mentions_per_day(workspace: Workspace, zone: ZoneInfo, start: datetime | None = None,
+                     end: datetime | None = None, upto: int | None = None) -> dict[date, int]:
+    """Return how many mentions the workspace has on each local day (in ``zone``) between the
+    instants ``start`` and ``end`` (all of them when not given): every mention, whatever its
+    sentiment or author, as the mentions list counts them for that day."""
+    where = [Mention.workspace_id == workspace.id, dated_in_range()]
+    if upto is not None:
+        where.append(Mention.id <= upto)
+    if start is None or end is None:
+        span = db.session.execute(
+            select(func.min(Mention.created_at), func.max(Mention.created_at)).where(*where)
+        ).one()
+        if span[0] is None:
+            return {}
+        start, end = span[0], span[1] + timedelta(seconds=1)
+    else:
+        where += [Mention.created_at >= start, Mention.created_at < end]
+    start, end = _aware(start), _aware(end)
+    day = local_day_sql(Mention.created_at, zone, start, end, db.session.get_bind().dialect.name)
+    rows = db.session.execute(select(day.label("day"), func.count()).where(*where).group_by(day))
+    found: dict[date, int] = {}
+    for value, count in rows:
+        found[value if isinstance(value, date) else date.fromisoformat(str(value))] = int(count)
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 # ---------------------------------------------------------------- rebuilding
 
 
@@ -230,7 +260,7 @@ def refresh(workspace: Workspace) -> AdvocacyState:
             _insert_voice(workspace, ZoneInfo(zone_name), terms, upto)
     from app.advocacy.services import cube
 
-    state.cube, state.cube_meta = cube.build(workspace)
+    state.cube, state.cube_meta = cube.build(workspace, upto=upto)
     state.timezone, state.mentions_upto, state.verdicts, state.terms = (
         zone_name,
         upto,

@@ -388,6 +388,94 @@ def series(workspace: Workspace, scope: Scope, grain: str) -> list[dict]:
     return found
 
 
+def days_series(workspace: Workspace, scope: Scope) -> list[dict]:
+    """Return each local day of the scope's period: ``day``, ``mentions`` (every mention that
+    day, whatever its sentiment or author, as the mentions list counts it) and the day's
+    figures (:func:`summary` over that day alone). Read from the daily aggregate when it
+    holds (a stale one while it is rebuilt, see :func:`prepared`), else from the mentions.
+    The scope's platform and topic narrow the figures, not ``mentions``."""
+    scope = prepared(workspace, scope, allow_stale=True)
+    first, last = scope.period.first, scope.period.last
+    parts = [scope.within(first + timedelta(days=i), first + timedelta(days=i))
+             for i in range(scope.period.days)]  # fmt: skip
+    cube = _cube(workspace, scope)
+    counts = None
+    if cube is not None:
+        figures_of = _day_figures(workspace, scope, cube)
+        counts = cube.mentions_per_day(first, last)
+    else:
+        figures_of = [summary(workspace, part) for part in parts]
+    if counts is None:
+        counts = daily.mentions_per_day(workspace, scope.period.zone, *scope.period.bounds())
+    return [{"day": part.period.first.isoformat(), "mentions": counts.get(part.period.first, 0)}
+            | figures for part, figures in zip(parts, figures_of, strict=True)]  # fmt: skip
+
+
+def _day_figures(workspace: Workspace, scope: Scope, cube) -> list[dict]:
+    """Return the figures of each day of the scope's period, from the aggregate's columns.
+
+    A row of the columns is one author's day (per topic, one topic's author-day), so a day's
+    figures need no grouping by author: each row is classified as it is, and the classes,
+    reach and sentiments are summed per day. Those per-day sums hold for any period, so they
+    are worked out once per loaded aggregate (and topic); a period then reads its days from
+    them. A platform filter sums that platform's rows of the period instead."""
+    first, last = scope.period.first, scope.period.last
+    key = ("days", first, last, scope.platform.lower(), scope.topic)
+    if key in cube.memo:
+        return cube.memo[key]
+    topic = resolve_topic(workspace, scope.topic) if scope.topic else None
+    if scope.platform:
+        name = scope.platform.lower()
+        code = cube.platforms.index(name) if name in cube.platforms else -1
+        rows = cube.topic_days(topic, first, last) if topic else cube.days(first, last)
+        ords, heads, reach, sums = _per_day(cube, topic, rows, cube.bots | (cube.platform != code))
+    else:
+        derived = ("days", topic)
+        if derived not in cube.derived:
+            everything = (cube.topic_days(topic, date.min, date.max) if topic
+                          else slice(0, len(cube.day)))  # fmt: skip
+            cube.derived[derived] = _per_day(cube, topic, everything, cube.bots)
+        ords, heads, reach, sums = cube.derived[derived]
+    n, origin = scope.period.days, first.toordinal()
+    lo = int(np.searchsorted(ords, origin, "left"))
+    hi = int(np.searchsorted(ords, last.toordinal(), "right"))
+    at = (ords[lo:hi] - origin).astype(np.intp)
+    table = np.zeros((n, 9))
+    table[at, 0:3], table[at, 3:6], table[at, 6:9] = heads[lo:hi], reach[lo:hi], sums[lo:hi]
+    found = []
+    for day in table.tolist():
+        row = {"detractors": day[0], "passives": day[1], "promoters": day[2],
+               "detractors_reach": round(day[3]), "passives_reach": round(day[4]),
+               "promoters_reach": round(day[5]), "positive": day[6], "neutral": day[7],
+               "negative": day[8]}  # fmt: skip
+        found.append(_figures(SimpleNamespace(**row)))
+    cube.memo[key] = found
+    return found
+
+
+def _per_day(cube, topic: str | None, rows: slice, left_out: np.ndarray):
+    """Sum the rows (one slice, sorted by day) per day, without the authors ``left_out``:
+    return the days' ordinals, and per day the authors of each class (detractor, passive,
+    promoter), their reach, and the positive, neutral and negative mentions."""
+    prefix = "t_" if topic else ""
+    days, a = getattr(cube, prefix + "day")[rows], getattr(cube, prefix + "a")[rows]
+    counts = [c[rows] for c in getattr(cube, prefix + "counts")]
+    kept = ~left_out[a]
+    days, a, counts = days[kept], a[kept], [c[kept] for c in counts]
+    if not len(days):
+        return np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3))
+    positive, neutral, negative = counts
+    lead, counted = 2 * (positive - negative), positive + neutral + negative
+    codes = (lead >= counted).astype(np.int64) - (lead <= -counted).astype(np.int64) + 1
+    ords, starts = np.unique(days, return_index=True)
+    index = np.repeat(np.arange(len(ords)), np.diff(np.append(starts, len(days))))
+    cells, size = index * 3 + codes, 3 * len(ords)
+    heads = np.bincount(cells, minlength=size).reshape(-1, 3).astype(np.float64)
+    reach = np.bincount(cells, weights=cube.weight[a], minlength=size).reshape(-1, 3)
+    sums = np.stack([np.add.reduceat(c, starts) for c in counts], axis=1)
+    return ords.astype(np.int64), heads, reach, sums
+
+
 def _parts_figures(workspace: Workspace, scope: Scope, parts: list[Scope], cube) -> list[dict]:
     """Return the figures of consecutive parts of the scope's period (its weeks or months):
     each part's rows are one slice of the columns (they are sorted by day), counted with two
@@ -840,7 +928,7 @@ def _voice_days(workspace: Workspace, period: Period, terms: dict) -> dict:
 
 __all__ = [
     "CLASSES", "Scope", "advocacy_score", "advocates", "authors", "by_platform", "by_topic",
-    "classify", "detractors_to_win_back", "net_sentiment", "people_authors", "series",
+    "classify", "days_series", "detractors_to_win_back", "net_sentiment", "people_authors", "series",
     "share_of_voice", "summary", "tallies", "trajectory",
 ]  # fmt: skip
 

@@ -109,12 +109,13 @@ def check_zone(name: str) -> str | None:
     return name
 
 
-def period_from_args(workspace: Workspace, args) -> tuple[Period, list[ParamError]]:
+def period_from_args(workspace: Workspace, args,
+                     default_days: int = DEFAULT_DAYS) -> tuple[Period, list[ParamError]]:  # fmt: skip
     """Read ``from``, ``to`` (local days, ``YYYY-MM-DD``) and ``tz`` from a query string.
 
     Without ``tz`` the workspace's time zone counts. Without ``to`` the period ends on the day
-    of the newest mention; without ``from`` it starts :data:`DEFAULT_DAYS` days before its
-    end. A refused value is reported and its default used.
+    of the newest mention; without ``from`` it starts ``default_days`` days before its end
+    (its last day included). A refused value is reported and its default used.
     """
     params = Params(args)
     timezone = workspace.timezone or "UTC"
@@ -127,11 +128,11 @@ def period_from_args(workspace: Workspace, args) -> tuple[Period, list[ParamErro
     zone = ZoneInfo(timezone)
     first, last = params.day("from"), params.day("to")
     last_day = date.fromisoformat(last) if last else newest_day(workspace, zone)
-    first_day = date.fromisoformat(first) if first else last_day - timedelta(days=DEFAULT_DAYS - 1)
+    first_day = date.fromisoformat(first) if first else last_day - timedelta(days=default_days - 1)
     if first_day > last_day:
         params.refuse("from", "from must be on or before to")
-        first_day = last_day - timedelta(days=DEFAULT_DAYS - 1)
+        first_day = last_day - timedelta(days=default_days - 1)
     if (last_day - first_day).days >= MAX_DAYS:
         params.refuse("from", f"a period may span at most {MAX_DAYS:,} days")
-        first_day = last_day - timedelta(days=DEFAULT_DAYS - 1)
+        first_day = last_day - timedelta(days=default_days - 1)
     return Period(first_day, last_day, timezone), params.errors

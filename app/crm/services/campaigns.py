@@ -111,6 +111,21 @@ def is_running(campaign: m.Campaign, on: date | None = None) -> bool:
     )
 
 
+def running_campaigns(workspace: Workspace, on: date | None = None,
+                      limit: int = 5) -> tuple[int, list[m.Campaign]]:  # fmt: skip
+    """Return how many campaigns run on the day (today by default; see :func:`is_running`)
+    and the ``limit`` that ends soonest (open-ended last), for the dashboard."""
+    on = on or today()
+    C = m.Campaign
+    where = (C.workspace_id == workspace.id, or_(C.start_on.is_(None), C.start_on <= on),
+             or_(C.end_on.is_(None), C.end_on >= on))  # fmt: skip
+    total = db.session.scalar(select(func.count()).select_from(C).where(*where)) or 0
+    items = list(db.session.scalars(
+        select(C).where(*where).order_by(C.end_on.is_(None), C.end_on, C.id).limit(limit)
+    ))  # fmt: skip
+    return total, items
+
+
 def list_campaigns(workspace: Workspace, page: int = 1, per_page: int = 50) -> Page:
     """Return one page of the workspace's campaigns, latest start first."""
     where = m.Campaign.workspace_id == workspace.id

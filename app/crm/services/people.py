@@ -538,6 +538,24 @@ def person_of_author(workspace: Workspace, author_id: int) -> m.Person | None:
     )  # fmt: skip
 
 
+def people_of_authors(workspace: Workspace, author_ids: Iterable[int]) -> dict[int, m.Person]:
+    """Return the person behind each of the authors that has one, by author id (one query:
+    for lists of authors that say who is already in the relationship manager)."""
+    ids = sorted({int(i) for i in author_ids})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(m.PersonAccount.author_id, m.Person)
+        .join(m.Person, m.Person.id == m.PersonAccount.person_id)
+        .where(m.PersonAccount.workspace_id == workspace.id, m.PersonAccount.author_id.in_(ids))
+        .order_by(m.PersonAccount.author_id, m.Person.id)
+    ).all()  # fmt: skip
+    found: dict[int, m.Person] = {}
+    for author_id, person in rows:
+        found.setdefault(author_id, person)
+    return found
+
+
 def suggested_accounts(workspace: Workspace, person: m.Person, limit: int = 10) -> list[Author]:
     """Return authors that may be the same person: the same handle on another platform, or
     the same display name, not yet anyone's account."""

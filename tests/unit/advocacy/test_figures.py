@@ -223,3 +223,40 @@ def test_the_aggregate_gives_the_same_figures_as_the_mentions(uk):
     assert cube_for(uk) is not None and len(cube_for(uk).day) > 200  # the columns answer
     assert everything() == from_mentions
     assert from_mentions[2][0]["promoters"] + from_mentions[2][0]["detractors"] > 0
+
+
+@pytest.mark.parametrize("aggregate", [False, True], ids=["from mentions", "from the aggregate"])
+def test_day_by_day_counts_local_days_across_clock_changes(new_york, aggregate):
+    """The dashboard's series: 1 November 2026 lasted 25 hours in New York (b and c)."""
+    daily.refresh(new_york) if aggregate else daily.mark_stale(new_york)
+    days = figures.days_series(new_york, Scope(Period(date(2026, 10, 31), date(2026, 11, 2),
+                                                      "America/New_York")))  # fmt: skip
+    assert [(d["day"], d["mentions"], d["net_sentiment"], d["score"]) for d in days] == [
+        ("2026-10-31", 1, 1.0, 100.0),  # a +
+        ("2026-11-01", 2, 0.0, 0.0),  # b + (promoter), c - (detractor)
+        ("2026-11-02", 1, -1.0, -100.0),  # d -
+    ]
+    spring = figures.days_series(new_york, Scope(Period(date(2026, 3, 8), date(2026, 3, 9),
+                                                        "America/New_York")))  # fmt: skip
+    assert [d["mentions"] for d in spring] == [2, 1]  # f and g on the 23-hour day, then h
+    empty = figures.days_series(new_york, Scope(Period(date(2025, 1, 1), date(2025, 1, 2),
+                                                       "America/New_York")))  # fmt: skip
+    assert [(d["mentions"], d["net_sentiment"], d["score"]) for d in empty] == [(0, None, None)] * 2
+
+
+def test_day_by_day_is_the_same_from_the_aggregate_on_a_real_sample(uk):
+    scope = Scope(Period(date(2014, 5, 1), date(2014, 5, 31), "Europe/London"))
+    narrower = [Scope(scope.period, platform="twitter"), Scope(scope.period, topic="UKIP"),
+                Scope(scope.period, platform="twitter", topic="UKIP"),
+                Scope(Period(date(2014, 5, 10), date(2014, 5, 12), "Europe/London"))]  # fmt: skip
+    from_mentions = figures.days_series(uk, scope)
+    narrower_from_mentions = [figures.days_series(uk, s) for s in narrower]
+    daily.refresh(uk)
+    assert figures.days_series(uk, scope) == from_mentions
+    assert [figures.days_series(uk, s) for s in narrower] == narrower_from_mentions
+    assert all(any(d["promoters"] for d in days) for days in narrower_from_mentions[:2])
+    assert sum(d["mentions"] for d in from_mentions) > 100
+    assert sum(d["mentions"] for d in from_mentions) == db.session.scalar(
+        db.select(db.func.count()).select_from(db.text("mentions"))
+        .where(db.text("created_at >= '2014-04-30 23:00:00' AND created_at < '2014-05-31 23:00:00'"))
+    )  # fmt: skip
