@@ -133,3 +133,14 @@ def test_viewers_cannot_import(client, crm):
     assert response.status_code == 403
     assert client.get("/w/acme/people.csv").status_code == 200  # viewers read (and export)
     assert count(m.Person) == 2
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_excel(client, crm):
+    person = db.session.get(m.Person, crm["masha"])
+    person.name = '=HYPERLINK("http://example.com","click")'
+    db.session.commit()
+    response = client.get("/w/acme/people.xlsx")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    found = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+    assert found.data_type == "s"  # a string cell: Excel shows it, never runs it

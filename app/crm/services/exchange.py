@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from app.crm import models as m
 from app.crm.services import audit, campaigns, people, timeline
@@ -123,16 +123,11 @@ def to_csv(rows: list[dict], columns: Iterable[str] | None = None) -> str:
 
 
 def to_xlsx(rows: list[dict], columns: Iterable[str], title: str) -> bytes:
-    """Return rows as an Excel workbook."""
+    """Return rows as an Excel workbook (a name like ``=HYPERLINK(...)`` stays text)."""
+    from app.services.spreadsheet import workbook
+
     columns = list(columns)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key in columns])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([(title, [columns, *([_cell(row.get(key)) for key in columns] for row in rows)])])
 
 
 # ---------------------------------------------------------------- import
