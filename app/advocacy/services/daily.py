@@ -362,6 +362,21 @@ def _insert_voice(workspace, zone, terms, upto) -> None:
         )
 
 
+def rebuild_soon(workspace: Workspace) -> None:
+    """Queue a rebuild of the aggregate even though it holds (its saved columns lack what
+    this version reads: a rebuild adds it)."""
+    from app.services import jobs
+
+    jobs.submit("app.advocacy.services.daily.rebuild_job", workspace.id)
+
+
+def rebuild_job(workspace_id: int) -> None:
+    """Background job: rebuild the aggregate now."""
+    workspace = db.session.get(Workspace, workspace_id)
+    if workspace is not None:
+        refresh(workspace)
+
+
 def refresh_job(workspace_id: int) -> None:
     """Background job: rebuild the aggregate unless it holds, then look for crisis alerts."""
     workspace = db.session.get(Workspace, workspace_id)

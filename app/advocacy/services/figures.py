@@ -403,6 +403,10 @@ def days_series(workspace: Workspace, scope: Scope) -> list[dict]:
     if cube is not None:
         figures_of = _day_figures(workspace, scope, cube)
         counts = cube.mentions_per_day(first, last)
+        if counts is None and not cube.derived.get("rebuild asked"):
+            # saved before the columns kept every mention per day: rebuild them (once)
+            cube.derived["rebuild asked"] = True
+            daily.rebuild_soon(workspace)
     else:
         figures_of = [summary(workspace, part) for part in parts]
     if counts is None:
