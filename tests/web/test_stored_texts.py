@@ -257,3 +257,19 @@ def test_why_they_matter_is_written_in_the_language_of_whoever_adds_the_person(s
     assert person.why_they_matter, "nothing prefilled"
     assert person.why_they_matter.startswith("Роль: сетевик.")
     assert not re.search(r"\b(the|of|with|people|percentile|Top topics)\b", person.why_they_matter)
+
+
+def test_every_scoring_phase_has_words_in_both_languages():
+    """A run's phases (graph.roles reports them as it goes) show in the run list's timings."""
+    from app.labels import LABELS
+
+    source = (ROOT / "graph" / "roles.py").read_text(encoding="utf-8")
+    phases = set(re.findall(r'\bdone\("(\w+)"', source)) | {"load", "write"}
+    assert phases and phases <= set(LABELS["phase"]), phases - set(LABELS["phase"])
+
+
+def test_the_scoring_runs_page_names_its_phases_in_russian(scored, client):
+    page = client.get("/w/acme/scores", headers=RU).get_data(as_text=True)
+    timings = page.split('class="timings"')[1].split("</details>")[0]
+    assert "ищем сообщества" in timings
+    assert not re.search(r'<th scope="row">[a-z_]+</th>', timings)
