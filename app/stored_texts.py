@@ -386,7 +386,10 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     for template in MESSAGES:
         regex, position = "", 0
         for match in _PLACEHOLDER.finditer(template):
-            regex += re.escape(template[position : match.start()]) + f"(?P<{match.group(1)}>.+?)"
+            # a value that opens the text holds no ": ": "m.csv: 3 more …" is a file's
+            # message, not a count of "m.csv: 3"
+            value = "(?:(?!: ).)+?" if match.start() == 0 else ".+?"
+            regex += re.escape(template[position : match.start()]) + f"(?P<{match.group(1)}>{value})"
             position = match.end()
         regex += re.escape(template[position:])
         fixed = len(_PLACEHOLDER.sub("", template))

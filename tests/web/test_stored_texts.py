@@ -105,6 +105,9 @@ def test_templates_are_unique():
         ("m.csv: unknown column(s) ignored: colour", "m.csv: неизвестные колонки пропущены: colour"),
         ("tweet 5: author 7 is not in includes.users", "твит 5: автора 7 нет в includes.users"),
         ("Post has no id.", "У поста нет id."),
+        ("m.csv: 12 more posts dated out of range", "m.csv: ещё 12: посты с датой вне диапазона"),
+        ("Cannot train: needs 30 corrections of each sentiment, has positive 0.",
+         "Cannot train: нужно по 30 исправлений каждой тональности, есть: positive 0."),
         ("something no template knows", "something no template knows"),
     ],
 )  # fmt: skip
