@@ -255,6 +255,9 @@ SERVICES = (
     N_("at most %(count)s competitors"),
     N_("the webhook must be an http:// or https:// address"),
     N_("line %(line)s: a term is longer than 200 characters"),
+    N_("%(name)s %(value)s is not a time like 2026-11-23T14:00Z"),
+    N_("%(name)s must be a time from %(low)s to %(high)s"),
+    N_("kind %(kinds)s is unknown: use %(known)s"),
 )
 
 # The relationship manager's value checks and permissions (app/crm/services/).

@@ -28,11 +28,12 @@ SOURCES = [
         "influencers.py",
     )),
     ROOT / "app" / "sentiment" / "services.py",
+    ROOT / "app" / "params.py",
     *sorted((ROOT / "app" / "crm" / "services").glob("*.py")),
 ]  # fmt: skip
 RAISERS = {
     "RowError", "ParseWarning", "FileError", "ValueError", "ServiceError", "FieldError",
-    "NotFound", "Forbidden", "Conflict", "_warn", "warn", "_say",
+    "NotFound", "Forbidden", "Conflict", "_warn", "warn", "_say", "refuse",
 }  # fmt: skip
 # A programming error, raised to the developer, never stored nor shown.
 NEVER_SHOWN = {"X is not the record of a background job"}
