@@ -255,6 +255,9 @@ SERVICES = (
     N_("at most %(count)s competitors"),
     N_("the webhook must be an http:// or https:// address"),
     N_("line %(line)s: a term is longer than 200 characters"),
+    N_("%(name)s %(value)s is not a time like 2026-11-23T14:00Z"),
+    N_("%(name)s must be a time from %(low)s to %(high)s"),
+    N_("kind %(kinds)s is unknown: use %(known)s"),
 )
 
 # The relationship manager's value checks and permissions (app/crm/services/).
@@ -386,7 +389,10 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     for template in MESSAGES:
         regex, position = "", 0
         for match in _PLACEHOLDER.finditer(template):
-            regex += re.escape(template[position : match.start()]) + f"(?P<{match.group(1)}>.+?)"
+            # a value that opens the text holds no ": ": "m.csv: 3 more …" is a file's
+            # message, not a count of "m.csv: 3"
+            value = "(?:(?!: ).)+?" if match.start() == 0 else ".+?"
+            regex += re.escape(template[position : match.start()]) + f"(?P<{match.group(1)}>{value})"
             position = match.end()
         regex += re.escape(template[position:])
         fixed = len(_PLACEHOLDER.sub("", template))

@@ -613,9 +613,10 @@ def _import_report(result) -> None:
             added=result.added, updated=result.updated, rejected=len(result.errors)),
           "success" if not result.errors else "warning")  # fmt: skip
     for error in result.errors[:20]:
-        where = f"{error['file']}, line {error['line']}"
+        where = _("%(file)s, line %(line)s", file=error["file"], line=error["line"])
         if error.get("field"):
             where += f", {error['field']}"
+        # the reason is the service's English, translated when shown (app.stored_texts)
         flash(f"{where}: {error['reason']}", "error")
 
 

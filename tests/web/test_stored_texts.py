@@ -28,11 +28,12 @@ SOURCES = [
         "influencers.py",
     )),
     ROOT / "app" / "sentiment" / "services.py",
+    ROOT / "app" / "params.py",
     *sorted((ROOT / "app" / "crm" / "services").glob("*.py")),
 ]  # fmt: skip
 RAISERS = {
     "RowError", "ParseWarning", "FileError", "ValueError", "ServiceError", "FieldError",
-    "NotFound", "Forbidden", "Conflict", "_warn", "warn", "_say",
+    "NotFound", "Forbidden", "Conflict", "_warn", "warn", "_say", "refuse",
 }  # fmt: skip
 # A programming error, raised to the developer, never stored nor shown.
 NEVER_SHOWN = {"X is not the record of a background job"}
@@ -105,6 +106,9 @@ def test_templates_are_unique():
         ("m.csv: unknown column(s) ignored: colour", "m.csv: неизвестные колонки пропущены: colour"),
         ("tweet 5: author 7 is not in includes.users", "твит 5: автора 7 нет в includes.users"),
         ("Post has no id.", "У поста нет id."),
+        ("m.csv: 12 more posts dated out of range", "m.csv: ещё 12: посты с датой вне диапазона"),
+        ("Cannot train: needs 30 corrections of each sentiment, has positive 0.",
+         "Cannot train: нужно по 30 исправлений каждой тональности, есть: positive 0."),
         ("something no template knows", "something no template knows"),
     ],
 )  # fmt: skip
@@ -257,3 +261,19 @@ def test_why_they_matter_is_written_in_the_language_of_whoever_adds_the_person(s
     assert person.why_they_matter, "nothing prefilled"
     assert person.why_they_matter.startswith("Роль: сетевик.")
     assert not re.search(r"\b(the|of|with|people|percentile|Top topics)\b", person.why_they_matter)
+
+
+def test_every_scoring_phase_has_words_in_both_languages():
+    """A run's phases (graph.roles reports them as it goes) show in the run list's timings."""
+    from app.labels import LABELS
+
+    source = (ROOT / "graph" / "roles.py").read_text(encoding="utf-8")
+    phases = set(re.findall(r'\bdone\("(\w+)"', source)) | {"load", "write"}
+    assert phases and phases <= set(LABELS["phase"]), phases - set(LABELS["phase"])
+
+
+def test_the_scoring_runs_page_names_its_phases_in_russian(scored, client):
+    page = client.get("/w/acme/scores", headers=RU).get_data(as_text=True)
+    timings = page.split('class="timings"')[1].split("</details>")[0]
+    assert "ищем сообщества" in timings
+    assert not re.search(r'<th scope="row">[a-z_]+</th>', timings)
