@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.crm import models as m
@@ -111,15 +111,17 @@ def is_running(campaign: m.Campaign, on: date | None = None) -> bool:
     )
 
 
-def list_campaigns(workspace: Workspace, page: int = 1, per_page: int = 50) -> Page:
-    """Return one page of the workspace's campaigns, latest start first."""
+def list_campaigns(workspace: Workspace, page: int = 1, per_page: int = 50,
+                   count: bool = True) -> Page:  # fmt: skip
+    """Return one page of the workspace's campaigns, latest start first (uncounted: a menu
+    needs no total)."""
     where = m.Campaign.workspace_id == workspace.id
-    total = db.session.scalar(select(func.count()).where(where)) or 0
     items = list(db.session.scalars(
         select(m.Campaign).where(where)
         .order_by(m.Campaign.start_on.desc().nulls_first(), m.Campaign.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
+    total = (db.session.scalar(select(func.count()).where(where)) or 0) if count else len(items)
     return Page(items, total, page, per_page)
 
 
@@ -330,24 +332,30 @@ CARD_PERSON = (m.Person.id, m.Person.name, m.Person.registry_status, m.Person.wo
 
 
 def board(workspace: Workspace, campaign_id: int, per_status: int = 50) -> dict[str, Page]:
-    """Return the campaign board: each status's first placements and its count (the counts
-    in one grouped query), each card with its person in the same query."""
+    """Return the campaign board: each status's first placements (all columns in one query,
+    each card with its person) and its count (in one grouped query)."""
     P = m.Placement
     counts = dict(db.session.execute(
         select(P.status, func.count()).where(P.workspace_id == workspace.id,
                                               P.campaign_id == campaign_id).group_by(P.status)
     ).all())  # fmt: skip
-    columns = {}
-    for status in m.PLACEMENT_STATUSES:
-        items = []
-        if counts.get(status):
-            items = list(db.session.scalars(
-                select(P).where(P.workspace_id == workspace.id, P.campaign_id == campaign_id,
-                                P.status == status)
-                .options(joinedload(P.person).load_only(*CARD_PERSON))
-                .order_by(P.planned_at.nulls_last(), P.id).limit(per_status)
-            ))  # fmt: skip
-        columns[status] = Page(items, counts.get(status, 0), 1, per_status)
+    # every column's first cards in one query: the union of each column's first ids (each
+    # read from the campaign's index by status), then those placements with their people
+    order = (P.planned_at.nulls_last(), P.id)
+    firsts = [
+        select(P.id).where(P.workspace_id == workspace.id, P.campaign_id == campaign_id,
+                           P.status == status).order_by(*order).limit(per_status).subquery()
+        for status in m.PLACEMENT_STATUSES if counts.get(status)
+    ]  # fmt: skip
+    cards = db.session.scalars(
+        select(P).where(P.id.in_(union_all(*(select(first.c.id) for first in firsts))))
+        .options(joinedload(P.person).load_only(*CARD_PERSON)).order_by(*order)
+    ) if firsts else []  # fmt: skip
+    by_status: dict[str, list] = {}
+    for placement in cards:
+        by_status.setdefault(placement.status, []).append(placement)
+    columns = {status: Page(by_status.get(status, []), counts.get(status, 0), 1, per_status)
+               for status in m.PLACEMENT_STATUSES}  # fmt: skip
     _link_posts(workspace, [p for page in columns.values() for p in page.items])
     return columns
 
@@ -482,10 +490,11 @@ def record_export(workspace: Workspace, user: User | None, person_ids: list[int]
 
 
 def person_placements(workspace: Workspace, person_id: int, limit: int = 100) -> list[m.Placement]:
-    """Return a person's placements, newest first, with their campaigns."""
+    """Return a person's placements, newest first, with their campaigns (in the same query;
+    the person, already read, comes from the session)."""
     P = m.Placement
     return list(db.session.scalars(
         select(P).where(P.workspace_id == workspace.id, P.person_id == person_id)
-        .options(selectinload(P.campaign), selectinload(P.person))
+        .options(joinedload(P.campaign))
         .order_by(P.created_at.desc(), P.id.desc()).limit(limit)
     ))  # fmt: skip

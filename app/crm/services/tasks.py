@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.crm import models as m
 from app.crm.services import people
@@ -71,7 +71,7 @@ def person_tasks(workspace: Workspace, person_id: int, limit: int = 200) -> list
         if len(found) >= limit:
             break
         found += db.session.scalars(
-            select(T).where(*mine, *where).options(selectinload(T.assignee))
+            select(T).where(*mine, *where).options(joinedload(T.assignee))
             .order_by(*order).limit(limit - len(found))
         )  # fmt: skip
     return found
