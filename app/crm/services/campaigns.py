@@ -470,7 +470,7 @@ def due_this_week(workspace: Workspace, owner_id: int | None = None, limit: int 
         select(P).where(P.workspace_id == workspace.id, P.planned_at >= start,
                         P.planned_at <= start + timedelta(days=7),
                         P.status.in_(("proposed", "agreed")))
-        .options(selectinload(P.person), selectinload(P.campaign))
+        .options(joinedload(P.person), joinedload(P.campaign))
         .order_by(P.planned_at, P.id).limit(limit)
     )  # fmt: skip
     if owner_id is not None:
