@@ -209,8 +209,7 @@ def person(access, person_id: int):
         templates=templates.list_templates(access.workspace, count=False).items,
         chosen=chosen, prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
         placements=placements,
-        campaigns=campaigns.list_campaigns(access.workspace, 1, 100, count=False).items
-        if access.allows("manager") else [],
+        campaigns=campaigns.campaign_menu(access.workspace) if access.allows("manager") else [],
         audit_log=audit.entries(access.workspace, record.id, 1, 20, count=False).items
         if access.allows("manager") else [],
         warnings=campaigns.placement_warnings(access.workspace, placements),

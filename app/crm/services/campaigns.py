@@ -111,18 +111,26 @@ def is_running(campaign: m.Campaign, on: date | None = None) -> bool:
     )
 
 
-def list_campaigns(workspace: Workspace, page: int = 1, per_page: int = 50,
-                   count: bool = True) -> Page:  # fmt: skip
-    """Return one page of the workspace's campaigns, latest start first (uncounted: a menu
-    needs no total)."""
+def list_campaigns(workspace: Workspace, page: int = 1, per_page: int = 50) -> Page:
+    """Return one page of the workspace's campaigns, latest start first."""
     where = m.Campaign.workspace_id == workspace.id
+    total = db.session.scalar(select(func.count()).where(where)) or 0
     items = list(db.session.scalars(
         select(m.Campaign).where(where)
         .order_by(m.Campaign.start_on.desc().nulls_first(), m.Campaign.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
-    total = (db.session.scalar(select(func.count()).where(where)) or 0) if count else len(items)
     return Page(items, total, page, per_page)
+
+
+def campaign_menu(workspace: Workspace, limit: int = 100) -> list:
+    """Return the latest campaigns' ids and names (``.id``, ``.name``), for a menu: the
+    order of ``list_campaigns`` without reading each campaign whole."""
+    C = m.Campaign
+    return list(db.session.execute(
+        select(C.id, C.name).where(C.workspace_id == workspace.id)
+        .order_by(C.start_on.desc().nulls_first(), C.id.desc()).limit(limit)
+    ))  # fmt: skip
 
 
 @dataclass
