@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.crm import models as m
 from app.crm.i18n import gettext as _
@@ -328,7 +328,7 @@ def list_placements(workspace: Workspace, campaign_id: int, status: str = "",
         where.append(P.status == status)
     total = db.session.scalar(select(func.count()).where(*where)) or 0
     items = list(db.session.scalars(
-        select(P).where(*where).options(selectinload(P.person))
+        select(P).where(*where).options(joinedload(P.person))
         .order_by(P.planned_at.nulls_last(), P.id).limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
     _link_posts(workspace, items)
