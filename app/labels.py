@@ -87,6 +87,15 @@ LABELS = {
         "meeting": _l("meeting"),
         "other": _l("other"),
     },
+    "stage": {
+        "identified": _l("identified"),
+        "contacted": _l("contacted"),
+        "engaged": _l("engaged"),
+        "collaborating": _l("collaborating"),
+        "advocate": _l("advocate"),
+        "paused": _l("paused"),
+        "declined": _l("declined"),
+    },
     "placement_status": {
         "proposed": _l("proposed"),
         "agreed": _l("agreed"),

@@ -261,9 +261,10 @@ def _person(access, person_id: int) -> m.Person:
 def get_person(access, person_id: int):
     """One person, with accounts, stage, tags and the keep-in-touch clock."""
     person = _person(access, person_id)
+    answer = person_json(person)  # before the commit, which would expire what it reads
     audit.record(access.workspace, g.api_user, "view", person.id, via="api")
     db.session.commit()
-    return jsonify(person_json(person))
+    return jsonify(answer)
 
 
 @bp.patch("/people/<int:person_id>")

@@ -180,10 +180,6 @@ def person(access, person_id: int):
     page = params.integer("page", 1, 1, MAX_PAGE)
     template_id = params.identifier("template")
     notice_ignored(params.errors)
-    # The view is recorded first: a commit expires every row the session holds, and each
-    # row read before it would be read again, one query each, as the page shows it.
-    audit.record(access.workspace, current_user, "view", record.id)
-    db.session.commit()
     line = timeline.timeline(access.workspace, record, kinds, page, PER_PAGE)
     chosen = prefill = None
     if template_id:
@@ -203,19 +199,18 @@ def person(access, person_id: int):
     cadence = people.effective_cadence(record, people.tag_cadences(access.workspace))
     placements = campaigns.person_placements(access.workspace, record.id)
     slug = access.workspace.slug
-    return render_template(
+    html = render_template(
         "crm/person.html", access=access, person=record, line=line, kinds=kinds,
         all_kinds=timeline.KINDS, stages=m.STAGES, channels=m.CHANNELS,
         statuses=m.PLACEMENT_STATUSES, deliverables=m.DELIVERABLES,
         directions=m.DIRECTIONS, registry=m.REGISTRY_STATUSES,
         due=people.due_of(record, cadence=cadence), cadence=cadence,
         members=people.members(access.workspace),
-        templates=templates.list_templates(access.workspace).items, chosen=chosen,
-        prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
+        templates=templates.list_templates(access.workspace, count=False).items,
+        chosen=chosen, prefill=prefill, tasks=tasks.person_tasks(access.workspace, record.id),
         placements=placements,
-        campaigns=campaigns.list_campaigns(access.workspace, 1, 100).items
-        if access.allows("manager") else [],
-        audit_log=audit.entries(access.workspace, record.id, 1, 20).items
+        campaigns=campaigns.campaign_menu(access.workspace) if access.allows("manager") else [],
+        audit_log=audit.entries(access.workspace, record.id, 1, 20, count=False).items
         if access.allows("manager") else [],
         warnings=campaigns.placement_warnings(access.workspace, placements),
         # on request: matching names scans the workspace's authors
@@ -225,6 +220,11 @@ def person(access, person_id: int):
         url_for_page=lambda n: url_for("crm.person", slug=slug, person_id=record.id,
                                        kind=kinds, page=n, _anchor="timeline"),
     )  # fmt: skip
+    # The view is recorded once the page is made: a commit expires every row the session
+    # holds, and each row the page shows would be read again, one query each.
+    audit.record(access.workspace, current_user, "view", record.id)
+    db.session.commit()
+    return html
 
 
 def _to_person(access, person_id: int, anchor: str = ""):

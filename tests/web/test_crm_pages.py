@@ -281,3 +281,27 @@ def test_my_day_shows_the_placements_of_my_people_this_week(client, site):
     section = page(client, "/w/acme/my-day").split('id="placements-title"', 1)[1]
     section = section.split("</section>", 1)[0]
     assert "@carl" in section and "@dora" not in section  # dora is the agent's
+
+
+def test_the_board_shows_each_columns_first_cards_by_planned_day(client, site):
+    from app.crm.services import campaigns
+
+    owner = site["owner"]
+    access = workspaces.access_for(owner, "acme")
+    client.post(f"/w/acme/authors/{author(site, 'carl')}/person")
+    person = db.session.scalar(select(m.Person))
+    campaign = campaigns.create_campaign(access, owner, {"name": "Доска"})
+    planned = ["2026-12-09", None, "2026-12-07", "2026-12-08", None, "2026-12-07"]
+    made = [campaigns.create_placement(access, owner, campaign.id,
+                                       {"person_id": person.id, "planned_at": day})
+            for day in planned]  # fmt: skip
+    campaigns.update_placement(access, owner, made[0].id, {"status": "paid"}, made[0].version)
+    columns = campaigns.board(site["workspace"], campaign.id, per_status=3)
+    proposed = columns["proposed"]
+    assert proposed.total == 5 and len(proposed.items) == 3
+    # by planned day, the same day by number, undated last
+    assert [p.id for p in proposed.items] == [made[2].id, made[5].id, made[3].id]
+    assert [p.id for p in columns["paid"].items] == [made[0].id]
+    assert columns["agreed"].total == 0 and columns["agreed"].items == []
+    assert [p.id for p in campaigns.board(site["workspace"], campaign.id)["proposed"].items] == [
+        made[2].id, made[5].id, made[3].id, made[1].id, made[4].id]  # fmt: skip

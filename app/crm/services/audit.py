@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.crm.models import AuditEntry
 from app.extensions import db
@@ -20,14 +21,18 @@ def record(workspace: Workspace, user: User | None, action: str, person_id: int 
 
 
 def entries(workspace: Workspace, person_id: int | None = None, page: int = 1,
-            per_page: int = 50) -> Page:  # fmt: skip
-    """Return one page of the log, newest first (of one person, or of the workspace)."""
+            per_page: int = 50, count: bool = True) -> Page:  # fmt: skip
+    """Return one page of the log, newest first (of one person, or of the workspace), with
+    the members who acted; uncounted (``count=False``) for a page that shows the latest."""
     query = select(AuditEntry).where(AuditEntry.workspace_id == workspace.id)
     if person_id is not None:
         query = query.where(AuditEntry.person_id == person_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(db.session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        query.options(joinedload(AuditEntry.user))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
+    total = len(items)
+    if count:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return Page(items, total, page, per_page)

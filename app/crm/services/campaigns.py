@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, or_, select, union_all
+from sqlalchemy.orm import joinedload
 
 from app.crm import models as m
 from app.crm.i18n import gettext as _
@@ -136,6 +136,16 @@ def list_campaigns(workspace: Workspace, page: int = 1, per_page: int = 50) -> P
         .limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
     return Page(items, total, page, per_page)
+
+
+def campaign_menu(workspace: Workspace, limit: int = 100) -> list:
+    """Return the latest campaigns' ids and names (``.id``, ``.name``), for a menu: the
+    order of ``list_campaigns`` without reading each campaign whole."""
+    C = m.Campaign
+    return list(db.session.execute(
+        select(C.id, C.name).where(C.workspace_id == workspace.id)
+        .order_by(C.start_on.desc().nulls_first(), C.id.desc()).limit(limit)
+    ))  # fmt: skip
 
 
 @dataclass
@@ -333,7 +343,7 @@ def list_placements(workspace: Workspace, campaign_id: int, status: str = "",
         where.append(P.status == status)
     total = db.session.scalar(select(func.count()).where(*where)) or 0
     items = list(db.session.scalars(
-        select(P).where(*where).options(selectinload(P.person))
+        select(P).where(*where).options(joinedload(P.person))
         .order_by(P.planned_at.nulls_last(), P.id).limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
     _link_posts(workspace, items)
@@ -345,24 +355,30 @@ CARD_PERSON = (m.Person.id, m.Person.name, m.Person.registry_status, m.Person.wo
 
 
 def board(workspace: Workspace, campaign_id: int, per_status: int = 50) -> dict[str, Page]:
-    """Return the campaign board: each status's first placements and its count (the counts
-    in one grouped query), each card with its person in the same query."""
+    """Return the campaign board: each status's first placements (all columns in one query,
+    each card with its person) and its count (in one grouped query)."""
     P = m.Placement
     counts = dict(db.session.execute(
         select(P.status, func.count()).where(P.workspace_id == workspace.id,
                                               P.campaign_id == campaign_id).group_by(P.status)
     ).all())  # fmt: skip
-    columns = {}
-    for status in m.PLACEMENT_STATUSES:
-        items = []
-        if counts.get(status):
-            items = list(db.session.scalars(
-                select(P).where(P.workspace_id == workspace.id, P.campaign_id == campaign_id,
-                                P.status == status)
-                .options(joinedload(P.person).load_only(*CARD_PERSON))
-                .order_by(P.planned_at.nulls_last(), P.id).limit(per_status)
-            ))  # fmt: skip
-        columns[status] = Page(items, counts.get(status, 0), 1, per_status)
+    # every column's first cards in one query: the union of each column's first ids (each
+    # read from the campaign's index by status), then those placements with their people
+    order = (P.planned_at.nulls_last(), P.id)
+    firsts = [
+        select(P.id).where(P.workspace_id == workspace.id, P.campaign_id == campaign_id,
+                           P.status == status).order_by(*order).limit(per_status).subquery()
+        for status in m.PLACEMENT_STATUSES if counts.get(status)
+    ]  # fmt: skip
+    cards = db.session.scalars(
+        select(P).where(P.id.in_(union_all(*(select(first.c.id) for first in firsts))))
+        .options(joinedload(P.person).load_only(*CARD_PERSON)).order_by(*order)
+    ) if firsts else []  # fmt: skip
+    by_status: dict[str, list] = {}
+    for placement in cards:
+        by_status.setdefault(placement.status, []).append(placement)
+    columns = {status: Page(by_status.get(status, []), counts.get(status, 0), 1, per_status)
+               for status in m.PLACEMENT_STATUSES}  # fmt: skip
     _link_posts(workspace, [p for page in columns.values() for p in page.items])
     return columns
 
@@ -477,7 +493,7 @@ def due_this_week(workspace: Workspace, owner_id: int | None = None, limit: int 
         select(P).where(P.workspace_id == workspace.id, P.planned_at >= start,
                         P.planned_at <= start + timedelta(days=7),
                         P.status.in_(("proposed", "agreed")))
-        .options(selectinload(P.person), selectinload(P.campaign))
+        .options(joinedload(P.person), joinedload(P.campaign))
         .order_by(P.planned_at, P.id).limit(limit)
     )  # fmt: skip
     if owner_id is not None:
@@ -497,10 +513,11 @@ def record_export(workspace: Workspace, user: User | None, person_ids: list[int]
 
 
 def person_placements(workspace: Workspace, person_id: int, limit: int = 100) -> list[m.Placement]:
-    """Return a person's placements, newest first, with their campaigns."""
+    """Return a person's placements, newest first, with their campaigns (in the same query;
+    the person, already read, comes from the session)."""
     P = m.Placement
     return list(db.session.scalars(
         select(P).where(P.workspace_id == workspace.id, P.person_id == person_id)
-        .options(selectinload(P.campaign), selectinload(P.person))
+        .options(joinedload(P.campaign))
         .order_by(P.created_at.desc(), P.id.desc()).limit(limit)
     ))  # fmt: skip

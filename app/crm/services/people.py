@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.crm import models as m
 from app.crm.errors import Conflict
@@ -179,7 +179,7 @@ def list_people(workspace: Workspace, filters: PeopleFilters, per_page: int = 50
             query.order_by(None).with_only_columns(m.Person.id).subquery())) or 0  # fmt: skip
     items = list(db.session.scalars(
         query.options(selectinload(m.Person.accounts), selectinload(m.Person.tag_rows),
-                      selectinload(m.Person.owner))
+                      joinedload(m.Person.owner))
         .limit(per_page).offset((filters.page - 1) * per_page)
     ))  # fmt: skip
     return Page(items, total, filters.page, per_page)

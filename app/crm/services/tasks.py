@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import joinedload
 
 from app.crm import models as m
 from app.crm.services import people
@@ -56,23 +56,30 @@ def person_tasks(workspace: Workspace, person_id: int, limit: int = 200) -> list
     """Return a person's first ``limit`` tasks: open ones by due day (those without one
     after), then done ones.
 
-    Each part is its own query, asked only for what the parts before left room for: the
-    open tasks with a due day are read in order from their index, where one query ordering
-    them all would sort every task the person ever had."""
+    The open tasks come in one query from their partial index, each half read in its order
+    (ordering all tasks at once would sort every task the person ever had); the done ones
+    are asked for only when the open ones leave room."""
     T = m.Task
-    mine = (T.workspace_id == workspace.id, T.person_id == person_id)
-    parts = (
-        ((T.done_at.is_(None), T.due_on.is_not(None)), (T.due_on, T.id)),
-        ((T.done_at.is_(None), T.due_on.is_(None)), (T.id,)),
-        ((T.done_at.is_not(None),), (T.due_on.nulls_last(), T.id)),
-    )
-    found: list[m.Task] = []
-    for where, order in parts:
-        if len(found) >= limit:
-            break
+    open_of_person = (T.workspace_id == workspace.id, T.person_id == person_id, T.done_at.is_(None))
+    dated = (
+        select(T.id, literal(0).label("part")).where(*open_of_person, T.due_on.is_not(None))
+        .order_by(T.due_on, T.id).limit(limit).subquery()
+    )  # fmt: skip
+    undated = (
+        select(T.id, literal(1).label("part")).where(*open_of_person, T.due_on.is_(None))
+        .order_by(T.id).limit(limit).subquery()
+    )  # fmt: skip
+    chosen = union_all(select(dated.c.id, dated.c.part),
+                       select(undated.c.id, undated.c.part)).subquery()  # fmt: skip
+    found = list(db.session.scalars(
+        select(T).join(chosen, chosen.c.id == T.id).options(joinedload(T.assignee))
+        .order_by(chosen.c.part, T.due_on, T.id).limit(limit)
+    ))  # fmt: skip
+    if len(found) < limit:
         found += db.session.scalars(
-            select(T).where(*mine, *where).options(selectinload(T.assignee))
-            .order_by(*order).limit(limit - len(found))
+            select(T).where(T.workspace_id == workspace.id, T.person_id == person_id,
+                            T.done_at.is_not(None)).options(joinedload(T.assignee))
+            .order_by(T.due_on.nulls_last(), T.id).limit(limit - len(found))
         )  # fmt: skip
     return found
 

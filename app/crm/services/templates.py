@@ -79,14 +79,15 @@ def delete_template(access: Access, user: User | None, template_id: int) -> None
     db.session.commit()
 
 
-def list_templates(workspace: Workspace, page: int = 1, per_page: int = 100) -> Page:
-    """Return the workspace's templates by name."""
+def list_templates(workspace: Workspace, page: int = 1, per_page: int = 100,
+                   count: bool = True) -> Page:  # fmt: skip
+    """Return the workspace's templates by name (uncounted: a menu needs no total)."""
     where = m.Template.workspace_id == workspace.id
-    total = db.session.scalar(select(func.count()).where(where)) or 0
     items = list(db.session.scalars(
         select(m.Template).where(where).order_by(m.Template.name, m.Template.id)
         .limit(per_page).offset((page - 1) * per_page)
     ))  # fmt: skip
+    total = (db.session.scalar(select(func.count()).where(where)) or 0) if count else len(items)
     return Page(items, total, page, per_page)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.crm import models as m
 from app.crm.services import people
@@ -48,26 +48,26 @@ def _touches(workspace, person, limit):
     T = m.Touch
     where = (T.workspace_id == workspace.id, T.person_id == person.id)
     rows = db.session.scalars(
-        select(T).where(*where).options(selectinload(T.by), selectinload(T.template))
+        select(T).where(*where).options(joinedload(T.by), joinedload(T.template))
         .order_by(T.at.desc(), T.id.desc()).limit(limit)
     )  # fmt: skip
     entries = [Entry("touch", t.at, {
         "id": t.id, "channel": t.channel, "direction": t.direction, "note": t.note,
         "template_id": t.template_id, "template": t.template.name if t.template else None,
         "by": _name(t.by)}, t) for t in rows]  # fmt: skip
-    return entries, lambda: db.session.scalar(select(func.count()).where(*where))
+    return entries, select(func.count()).where(*where)
 
 
 def _stages(workspace, person, limit):
     S = m.StageChange
     where = (S.workspace_id == workspace.id, S.person_id == person.id)
     rows = db.session.scalars(
-        select(S).where(*where).options(selectinload(S.by))
+        select(S).where(*where).options(joinedload(S.by))
         .order_by(S.at.desc(), S.id.desc()).limit(limit)
     )  # fmt: skip
     entries = [Entry("stage", s.at, {"id": s.id, "from": s.from_stage, "to": s.to_stage,
                                      "by": _name(s.by)}, s) for s in rows]  # fmt: skip
-    return entries, lambda: db.session.scalar(select(func.count()).where(*where))
+    return entries, select(func.count()).where(*where)
 
 
 def _placements(workspace, person, limit):
@@ -82,27 +82,27 @@ def _placements(workspace, person, limit):
         "deliverable": p.deliverable, "platform": p.platform,
         "planned_at": p.planned_at.isoformat() if p.planned_at else None}, p)
         for p, name in rows]  # fmt: skip
-    return entries, lambda: db.session.scalar(select(func.count()).where(*where))
+    return entries, select(func.count()).where(*where)
 
 
 def _tasks(workspace, person, limit):
     T = m.Task
     where = (T.workspace_id == workspace.id, T.person_id == person.id)
     rows = db.session.scalars(
-        select(T).where(*where).options(selectinload(T.assignee))
+        select(T).where(*where).options(joinedload(T.assignee))
         .order_by(T.created_at.desc(), T.id.desc()).limit(limit)
     )  # fmt: skip
     entries = [Entry("task", t.created_at, {
         "id": t.id, "title": t.title, "due_on": t.due_on.isoformat() if t.due_on else None,
         "done_at": t.done_at.isoformat() if t.done_at else None,
         "assignee": _name(t.assignee)}, t) for t in rows]  # fmt: skip
-    return entries, lambda: db.session.scalar(select(func.count()).where(*where))
+    return entries, select(func.count()).where(*where)
 
 
 def _mentions(workspace, person, limit):
     authors = people.author_ids_of(person)
     if not authors:
-        return [], lambda: 0
+        return [], 0
     where = (Mention.workspace_id == workspace.id, Mention.author_id.in_(authors))
     rows = db.session.execute(
         select(Mention.id, Mention.created_at, Mention.platform, Mention.kind, Mention.text,
@@ -114,7 +114,7 @@ def _mentions(workspace, person, limit):
         "id": mid, "platform": platform, "post_kind": kind, "text": (text or "")[:TEXT_CLIP],
         "url": url, "sentiment": sentiment, "author": handle})
         for mid, at, platform, kind, text, url, sentiment, handle in rows]  # fmt: skip
-    return entries, lambda: db.session.scalar(select(func.count()).where(*where))
+    return entries, select(func.count()).where(*where)
 
 
 def role_changes(workspace: Workspace, author_ids: list[int]) -> list[Entry]:
@@ -144,7 +144,7 @@ def role_changes(workspace: Workspace, author_ids: list[int]) -> list[Entry]:
 
 def _roles(workspace, person, limit):
     entries = role_changes(workspace, people.author_ids_of(person))
-    return entries, lambda: len(entries)
+    return entries, len(entries)
 
 
 SOURCES = {"touch": _touches, "stage": _stages, "placement": _placements, "task": _tasks,
@@ -156,11 +156,15 @@ def timeline(workspace: Workspace, person: m.Person, kinds=(), page: int = 1,
     """Return one page of the person's timeline, newest first, of ``kinds`` (all when empty)."""
     kinds = [kind for kind in KINDS if kind in kinds] if kinds else list(KINDS)
     need = page * per_page
-    entries, counters = [], []
+    entries, known, counts = [], 0, []
     for kind in kinds:
         found, count = SOURCES[kind](workspace, person, need)
         entries += found
-        counters.append(count)
+        if isinstance(count, int):
+            known += count
+        else:
+            counts.append(count.scalar_subquery())
     entries.sort(key=lambda e: (e.at, KINDS.index(e.kind), e.data.get("id") or 0), reverse=True)
-    total = sum(count() for count in counters)
+    # the kinds' counts in one query (one round trip to the database, not one a kind)
+    total = known + sum(db.session.execute(select(*counts)).one()) if counts else known
     return Page(entries[(page - 1) * per_page : need], total, page, per_page)
