@@ -682,33 +682,11 @@ def export_csv(workspace: Workspace, filters: InfluencerFilters):
 
 
 def export_xlsx(workspace: Workspace, filters: InfluencerFilters) -> bytes:
-    """Return the current view as an Excel workbook (write-only, so large views stay light)."""
-    import io
+    """Return the current view as an Excel workbook (write-only, so large views stay light;
+    text is never a formula: see app.services.spreadsheet)."""
+    from app.services.spreadsheet import workbook
 
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Influencers")
-    for number, values in enumerate(export_rows(workspace, filters)):
-        cells = []
-        for value in values:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-                if number == 0:
-                    cell.font = bold
-            else:
-                cell = WriteOnlyCell(sheet, value)
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook([("Influencers", export_rows(workspace, filters))])
 
 
 def export_filename(workspace: Workspace, extension: str) -> str:
