@@ -50,7 +50,7 @@ def index(access):
     return render_template(
         "influencers/index.html", access=access, view=view, filters=filters,
         roles=service.ROLES, sentiments=tuple(service.SENTIMENT_BANDS), form=RecomputeForm(),
-        crm_campaigns=crm_campaigns.list_campaigns(access.workspace, 1, 100).items,
+        crm_campaigns=crm_campaigns.campaign_menu(access.workspace),
         bulk_form=CsrfForm(),
         url_for_view=lambda **changes: url_for(
             "influencers.index", slug=slug, **filters.query_args(**changes)

@@ -22,7 +22,8 @@ WORDS = {
     "en": {"email": "E-mail", "password": "Password", "sign_in": "Sign in",
            "add_to_label": "Add the ticked authors to", "new_campaign": "New campaign name",
            "add_to": "Add to…", "added": "3 people (3 new) added to the campaign.",
-           "status": "Status", "move": "Move", "moved": "Placement moved to agreed.", "no_erid": "published without an erid token",
+           "status": "Status", "move": "Move", "moved": "Placement moved to agreed.",
+           "contract": "Contract and marking", "no_erid": "published without an erid token",
            "name": "Name", "message": "Message", "add_template": "Add template",
            "add_person": "Add to people", "template": "Template", "fill": "Fill",
            "note": "Note", "when": "When", "log_touch": "Log touch",
@@ -31,7 +32,8 @@ WORDS = {
            "add_to_label": "Добавить отмеченных авторов", "new_campaign": "Название новой кампании",
            "add_to": "Добавить…", "added": "В кампанию добавлены контакты: 3 (новых: 3).",
            "status": "Статус", "move": "Перенести",
-           "moved": "Размещение переведено в статус «согласовано».", "no_erid": "опубликовано без токена erid",
+           "moved": "Размещение переведено в статус «согласовано».",
+           "contract": "Договор и маркировка", "no_erid": "опубликовано без токена erid",
            "name": "Название", "message": "Сообщение", "add_template": "Добавить шаблон",
            "add_person": "Добавить в контакты", "template": "Шаблон", "fill": "Заполнить",
            "note": "Заметка", "when": "Когда", "log_touch": "Записать касание",
@@ -118,6 +120,13 @@ def test_bulk_add_three_people_to_a_new_campaign_and_move_a_card(app, signed_in,
         )
     assert page.locator("[data-status='published'] .card").count() == 1
     assert page.locator("[data-status='proposed'] .card").count() == 1
+    assert words["no_erid"] in page.content()
+    check_translated(page, language)
+    # the published card's contract and ad-marking page
+    page.locator("[data-status='published'] .card").get_by_role(
+        "link", name=words["contract"]
+    ).click()
+    page.wait_for_url("**/placements/*")
     assert words["no_erid"] in page.content()
     check_translated(page, language)
 

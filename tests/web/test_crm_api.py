@@ -236,6 +236,7 @@ def test_timeline_newest_first_with_kinds_and_pages(client, team):
     assert roles and roles[0]["from"] is None and roles[0]["to"]
     only = call(client, team, "GET", f"/people/{pid}/timeline?kind=touch,stage").get_json()
     assert {item["kind"] for item in only["items"]} == {"touch", "stage"}
+    assert only["total"] == len(only["items"]) < body["total"]  # the chosen kinds counted
     first = call(client, team, "GET", f"/people/{pid}/timeline?per_page=2").get_json()
     second = call(client, team, "GET", f"/people/{pid}/timeline?per_page=2&page=2").get_json()
     assert first["total"] == body["total"] == len(body["items"])

@@ -305,3 +305,24 @@ def test_the_board_shows_each_columns_first_cards_by_planned_day(client, site):
     assert columns["agreed"].total == 0 and columns["agreed"].items == []
     assert [p.id for p in campaigns.board(site["workspace"], campaign.id)["proposed"].items] == [
         made[2].id, made[5].id, made[3].id, made[1].id, made[4].id]  # fmt: skip
+
+
+def test_later_timeline_pages_read_only_their_entries_in_the_first_pages_order(client, site):
+    from app.crm.services import timeline
+
+    client.post(f"/w/acme/authors/{author(site, 'маша_кот')}/person")
+    person = db.session.scalar(select(m.Person))
+    access = workspaces.access_for(site["owner"], "acme")
+    same = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # ties: the kind, then the number decide
+    for day in (same, same, same - timedelta(days=3), same + timedelta(days=1)):
+        touches.log_touch(access, site["owner"], person.id, channel="email", at=day, note="n")
+    client.post(f"/w/acme/people/{person.id}/tasks", data={"title": "Позвонить"})
+    workspace = site["workspace"]
+    whole = timeline.timeline(workspace, person, (), 1, 50)
+    assert whole.total == len(whole.items) >= 7  # touches, a stage, a task, a mention, a role
+    pages = [timeline.timeline(workspace, person, (), n, 2) for n in range(1, whole.total)]
+    assert [e.as_json() for p in pages for e in p.items] == [e.as_json() for e in whole.items]
+    assert {p.total for p in pages} == {whole.total}
+    touches_only = [timeline.timeline(workspace, person, ("touch",), n, 3) for n in (1, 2)]
+    assert [e.data["id"] for p in touches_only for e in p.items] == [
+        e.data["id"] for e in whole.items if e.kind == "touch"]  # fmt: skip

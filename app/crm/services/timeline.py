@@ -4,7 +4,8 @@
 Nothing is copied into a timeline table: each kind is read from its own table through an
 index that leads with (workspace, person or author, time), each asked for no more than the
 page needs, and the pieces are merged. The first page of a person with years of history
-reads a few dozen rows per kind.
+reads a few dozen rows per kind; a later page reads the (time, id) pairs of the pages up
+to it and only its own entries whole. The kinds' counts come in one query.
 """
 
 from __future__ import annotations
@@ -44,11 +45,32 @@ def _name(user) -> str | None:
     return user.display_name if user is not None else None
 
 
-def _touches(workspace, person, limit):
+def _only(column, ids) -> tuple:
+    """The condition that keeps the rows ``ids`` (none when all are wanted)."""
+    return () if ids is None else (column.in_(ids),)
+
+
+def _keys(kind, workspace, person):
+    """Return a kind's (time, id) columns and its rows' condition, as its source reads them
+    (``None`` for a person without the kind: mentions with no linked author)."""
+    if kind == "mention":
+        authors = people.author_ids_of(person)
+        if not authors:
+            return None
+        return (Mention.created_at, Mention.id,
+                (Mention.workspace_id == workspace.id, Mention.author_id.in_(authors)))  # fmt: skip
+    model, time = {"touch": (m.Touch, "at"), "stage": (m.StageChange, "at"),
+                   "placement": (m.Placement, "created_at"),
+                   "task": (m.Task, "created_at")}[kind]  # fmt: skip
+    where = (model.workspace_id == workspace.id, model.person_id == person.id)
+    return getattr(model, time), model.id, where
+
+
+def _touches(workspace, person, limit, ids=None):
     T = m.Touch
     where = (T.workspace_id == workspace.id, T.person_id == person.id)
     rows = db.session.scalars(
-        select(T).where(*where).options(joinedload(T.by), joinedload(T.template))
+        select(T).where(*where, *_only(T.id, ids)).options(joinedload(T.by), joinedload(T.template))
         .order_by(T.at.desc(), T.id.desc()).limit(limit)
     )  # fmt: skip
     entries = [Entry("touch", t.at, {
@@ -58,11 +80,11 @@ def _touches(workspace, person, limit):
     return entries, select(func.count()).where(*where)
 
 
-def _stages(workspace, person, limit):
+def _stages(workspace, person, limit, ids=None):
     S = m.StageChange
     where = (S.workspace_id == workspace.id, S.person_id == person.id)
     rows = db.session.scalars(
-        select(S).where(*where).options(joinedload(S.by))
+        select(S).where(*where, *_only(S.id, ids)).options(joinedload(S.by))
         .order_by(S.at.desc(), S.id.desc()).limit(limit)
     )  # fmt: skip
     entries = [Entry("stage", s.at, {"id": s.id, "from": s.from_stage, "to": s.to_stage,
@@ -70,11 +92,12 @@ def _stages(workspace, person, limit):
     return entries, select(func.count()).where(*where)
 
 
-def _placements(workspace, person, limit):
+def _placements(workspace, person, limit, ids=None):
     P = m.Placement
     where = (P.workspace_id == workspace.id, P.person_id == person.id)
     rows = db.session.execute(
-        select(P, m.Campaign.name).join(m.Campaign, m.Campaign.id == P.campaign_id).where(*where)
+        select(P, m.Campaign.name).join(m.Campaign, m.Campaign.id == P.campaign_id)
+        .where(*where, *_only(P.id, ids))
         .order_by(P.created_at.desc(), P.id.desc()).limit(limit)
     ).all()  # fmt: skip
     entries = [Entry("placement", p.created_at, {
@@ -85,11 +108,11 @@ def _placements(workspace, person, limit):
     return entries, select(func.count()).where(*where)
 
 
-def _tasks(workspace, person, limit):
+def _tasks(workspace, person, limit, ids=None):
     T = m.Task
     where = (T.workspace_id == workspace.id, T.person_id == person.id)
     rows = db.session.scalars(
-        select(T).where(*where).options(joinedload(T.assignee))
+        select(T).where(*where, *_only(T.id, ids)).options(joinedload(T.assignee))
         .order_by(T.created_at.desc(), T.id.desc()).limit(limit)
     )  # fmt: skip
     entries = [Entry("task", t.created_at, {
@@ -99,7 +122,7 @@ def _tasks(workspace, person, limit):
     return entries, select(func.count()).where(*where)
 
 
-def _mentions(workspace, person, limit):
+def _mentions(workspace, person, limit, ids=None):
     authors = people.author_ids_of(person)
     if not authors:
         return [], 0
@@ -107,7 +130,7 @@ def _mentions(workspace, person, limit):
     rows = db.session.execute(
         select(Mention.id, Mention.created_at, Mention.platform, Mention.kind, Mention.text,
                Mention.url, Mention.sentiment, Author.display_handle)
-        .join(Author, Author.id == Mention.author_id).where(*where)
+        .join(Author, Author.id == Mention.author_id).where(*where, *_only(Mention.id, ids))
         .order_by(Mention.created_at.desc(), Mention.id.desc()).limit(limit)
     ).all()  # fmt: skip
     entries = [Entry("mention", at, {
@@ -142,7 +165,7 @@ def role_changes(workspace: Workspace, author_ids: list[int]) -> list[Entry]:
     return entries
 
 
-def _roles(workspace, person, limit):
+def _roles(workspace, person, limit, ids=None):
     entries = role_changes(workspace, people.author_ids_of(person))
     return entries, len(entries)
 
@@ -156,6 +179,8 @@ def timeline(workspace: Workspace, person: m.Person, kinds=(), page: int = 1,
     """Return one page of the person's timeline, newest first, of ``kinds`` (all when empty)."""
     kinds = [kind for kind in KINDS if kind in kinds] if kinds else list(KINDS)
     need = page * per_page
+    if page > 1:
+        return _later_page(workspace, person, kinds, page, per_page)
     entries, known, counts = [], 0, []
     for kind in kinds:
         found, count = SOURCES[kind](workspace, person, need)
@@ -164,7 +189,48 @@ def timeline(workspace: Workspace, person: m.Person, kinds=(), page: int = 1,
             known += count
         else:
             counts.append(count.scalar_subquery())
-    entries.sort(key=lambda e: (e.at, KINDS.index(e.kind), e.data.get("id") or 0), reverse=True)
-    # the kinds' counts in one query (one round trip to the database, not one a kind)
-    total = known + sum(db.session.execute(select(*counts)).one()) if counts else known
-    return Page(entries[(page - 1) * per_page : need], total, page, per_page)
+    entries.sort(key=_order, reverse=True)
+    return Page(entries[:need], _total(known, counts), page, per_page)
+
+
+def _order(entry: Entry) -> tuple:
+    return entry.at, KINDS.index(entry.kind), entry.data.get("id") or 0
+
+
+def _total(known: int, counts: list) -> int:
+    """Add up the kinds' counts: those known already and the others in one query (one round
+    trip to the database, not one a kind)."""
+    return known + sum(db.session.execute(select(*counts)).one()) if counts else known
+
+
+def _later_page(workspace, person, kinds, page, per_page) -> Page:
+    """Return a page after the first: the kinds' newest (time, id) pairs, as many as the
+    pages up to this one hold, are merged to find the page's entries, and only those are
+    read whole (reading every entry of the pages before as rows cost seconds deep into a
+    long history)."""
+    need = page * per_page
+    keys, roles, known, counts = [], [], 0, []
+    for kind in kinds:
+        rank = KINDS.index(kind)
+        if kind == "role":
+            roles, count = _roles(workspace, person, need)
+            keys += [(entry.at, rank, 0, entry) for entry in roles]
+            known += count
+            continue
+        found = _keys(kind, workspace, person)
+        if found is None:
+            continue
+        time, ident, where = found
+        newest = select(time, ident).where(*where).order_by(time.desc(), ident.desc())
+        keys += [(at, rank, row_id, None) for at, row_id in db.session.execute(newest.limit(need))]
+        counts.append(select(func.count()).where(*where).scalar_subquery())
+    keys.sort(key=lambda key: key[:3], reverse=True)
+    chosen = keys[(page - 1) * per_page : need]
+    entries = [entry for _at, _rank, _id, entry in chosen if entry is not None]
+    for kind in kinds:
+        ids = [row_id for _at, rank, row_id, entry in chosen
+               if entry is None and rank == KINDS.index(kind)]  # fmt: skip
+        if ids:
+            entries += SOURCES[kind](workspace, person, len(ids), ids)[0]
+    entries.sort(key=_order, reverse=True)
+    return Page(entries, _total(known, counts), page, per_page)
