@@ -26,10 +26,12 @@ CSV = (
 WORDS = {
     "en": {"email": "E-mail", "password": "Password", "sign_in": "Sign in",
            "create": "Create workspace", "files": "Files", "import": "Import",
-           "see": "See the mentions", "text": "Text", "filter": "Filter", "title": "Mentions"},
+           "see": "See the mentions", "text": "Text", "filter": "Filter", "title": "Mentions",
+           "missing": "author is missing"},
     "ru": {"email": "Эл. почта", "password": "Пароль", "sign_in": "Войти",
            "create": "Создать пространство", "files": "Файлы", "import": "Импорт",
-           "see": "Открыть упоминания", "text": "Текст", "filter": "Отфильтровать", "title": "Упоминания"},
+           "see": "Открыть упоминания", "text": "Текст", "filter": "Отфильтровать", "title": "Упоминания",
+           "missing": "нет поля author"},
 }  # fmt: skip
 
 
@@ -62,7 +64,7 @@ def test_sign_in_create_workspace_upload_and_read_mentions(
     status.wait_for(timeout=30_000)  # htmx polls until the background import is done
     assert page.get_by_test_id("imported").inner_text().strip() == "2"
     assert page.get_by_test_id("rejected").inner_text().strip() == "1"
-    assert "author is missing" in page.content()
+    assert words["missing"] in page.content()  # the stored reason, in the page's language
 
     page.get_by_role("button", name=words["see"]).or_(
         page.get_by_role("link", name=words["see"])
