@@ -12,7 +12,8 @@ queues the rebuild of the advocacy aggregate; the time of that rebuild is printe
 ``flask --app wsgi advocacy refresh``). Then times, in-process (Flask's test client, median of
 7 requests after one warm-up), the advocacy API and page over the default period (the 90 days
 up to the newest mention: every mention) and a 30-day one, the dashboard (the workspace's
-home: its default 30 days, and the 90 days), and the same summary computed from the mentions
+home: its default 30 days, and the 90 days), a campaign report (API and page: a 30-day
+campaign of 20 placements tracking the commonest tag), and the same summary computed from the mentions
 (what is read while the aggregate is being rebuilt). Target: ≤ 300 ms each.
 Record the figures in bench/RESULTS.md.
 """
@@ -82,6 +83,35 @@ def median_ms(client, url: str, headers: dict, runs: int = 7, forget: bool = Fal
     return sorted(times)[runs // 2] * 1000
 
 
+def bench_campaign(access, user, period) -> int:
+    """Return the bench campaign, creating it once: the 30 days before the period's last 10,
+    tracking the commonest synthetic tag, with placements of 20 of the busiest authors."""
+    from sqlalchemy import func, select
+
+    from app.crm import models as crm
+    from app.crm.services import campaigns, people
+    from app.extensions import db
+    from app.models import Mention
+
+    workspace = access.workspace
+    found = db.session.scalar(select(crm.Campaign.id).where(
+        crm.Campaign.workspace_id == workspace.id, crm.Campaign.name == "Bench campaign"))
+    if found:
+        return found
+    end = period.last - timedelta(days=10)
+    campaign = campaigns.create_campaign(access, user, {
+        "name": "Bench campaign", "start": str(end - timedelta(days=29)), "end": str(end),
+        "tags": "#t1", "budget": "100000"})
+    busiest = db.session.scalars(
+        select(Mention.author_id).where(Mention.workspace_id == workspace.id)
+        .group_by(Mention.author_id).order_by(func.count().desc()).limit(20))
+    for number, author_id in enumerate(busiest):
+        person, _ = people.person_for_author(access, user, author_id)
+        campaigns.create_placement(access, user, campaign.id, {
+            "person_id": person.id, "fee": str(500 + 100 * number), "status": "published"})
+    return campaign.id
+
+
 def measure(env: dict) -> None:
     os.environ.update(env)
     from dataclasses import replace
@@ -130,6 +160,7 @@ def measure(env: dict) -> None:
             state.cube_meta,
         )
         cold = (time.perf_counter() - start) * 1000
+        campaign_id = bench_campaign(workspaces.access_for(user, "bench"), user, scope.period)
     client = app.test_client()
     client.post("/login", data={"email": "bench@example.com", "password": "bench password"})
     api = {"Authorization": f"Bearer {token}"}
@@ -149,6 +180,9 @@ def measure(env: dict) -> None:
         ("advocacy page, last 30 days", f"/w/bench/advocacy?{month}", {}),
         ("dashboard, last 30 days (its default)", "/w/bench/dashboard", {}),
         ("dashboard, 90 days", f"/w/bench/dashboard?from={scope.period.first}&to={last}", {}),
+        ("API campaign report (30-day campaign, 20 placements)",
+         f"{base}/campaigns/{campaign_id}/report", api),
+        ("campaign report page", f"/w/bench/campaigns/{campaign_id}/report", {}),
     ]  # fmt: skip
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {env['DATABASE_URL'].split(':')[0]}")  # fmt: skip
