@@ -6,23 +6,12 @@ import re
 import jsonschema
 import pytest
 from crm_api_support import call, crm_team, make_person
+from openapi_support import validate
 
 
 @pytest.fixture
 def team(app, client, tmp_path):
     return crm_team(tmp_path)
-
-
-def validate(document: dict, path: str, method: str, response) -> None:
-    """Validate a response's JSON against the document's schema for its path and status."""
-    operation = document["paths"][path][method.lower()]
-    assert str(response.status_code) in operation["responses"], (path, method, response.status_code)
-    content = operation["responses"][str(response.status_code)].get("content")
-    if content is None:
-        assert not response.get_data(), (path, method)
-        return
-    schema = dict(content["application/json"]["schema"], components=document["components"])
-    jsonschema.Draft202012Validator(schema).validate(response.get_json())
 
 
 def test_every_route_is_documented(app, client):
