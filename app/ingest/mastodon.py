@@ -279,7 +279,7 @@ def statuses_in(value: Any, where: str | None) -> Iterator[tuple[str | None, Any
         yield where, value
         return
     if "event" in value and "payload" in value:
-        if value.get("event") in _STATUS_EVENTS:
+        if as_str(value.get("event")) in _STATUS_EVENTS:  # an array there must not crash the set test
             payload = value["payload"]
             if isinstance(payload, str):
                 try:

@@ -165,7 +165,7 @@ class Chat:
     def __init__(self, chat: dict) -> None:
         self.id = as_int(chat.get("id"))
         self.name = as_str(chat.get("name"))
-        self.is_channel = chat.get("type") in CHANNEL_TYPES
+        self.is_channel = as_str(chat.get("type")) in CHANNEL_TYPES  # a list there: not a channel
         self.username = as_str(chat.get("username"))
         self.authors: dict[int, str] = {}
         for message in map(as_dict, as_list(chat.get("messages"))):

@@ -296,3 +296,11 @@ def test_every_real_file_parses(name):
     assert not [item for item in items if isinstance(item, RowError | ParseWarning)]
     assert len(items) == lines
     assert all("@" in item.author and item.id.startswith("https://") for item in items)
+
+
+def test_a_stream_event_name_that_is_not_text_is_skipped():
+    """An array where the event's name belongs is not a status event (it raised TypeError)."""
+    lines = [json.dumps({"event": ["update"], "payload": json.dumps(status(FLOW))}),
+             json.dumps({"event": "update", "payload": json.dumps(status(MITTFH))})]  # fmt: skip
+    records = [item for item in parse_text("\n".join(lines)) if isinstance(item, MentionRecord)]
+    assert [record.id for record in records] == [MITTFH]

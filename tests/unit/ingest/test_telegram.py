@@ -258,3 +258,11 @@ def test_the_real_export_parses():
     assert len(records) == 25  # SOURCE.txt: 87 messages, of which 62 service/unsupported
     assert all(record.id.startswith("10001/") for record in records)
     assert not [item for item in items if isinstance(item, RowError)]
+
+
+def test_a_chat_type_that_is_not_text_is_read_as_not_a_channel():
+    """Found by the import's property test: a list where the chat type belongs raised
+    TypeError (a list cannot be looked up in a set) and cost the whole file."""
+    items = parse_text(json.dumps(channel([message(1, **{"from": "Anna", "from_id": "user7"})], type=[1])))
+    (post,) = items
+    assert (post.author, post.text) == ("user7", "message 1")
