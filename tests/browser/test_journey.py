@@ -56,7 +56,7 @@ def test_sign_in_create_workspace_upload_and_read_mentions(
     page.locator("#slug").fill("acme-ru")
     page.locator("#brand_terms").fill("Acme")
     page.get_by_role("button", name=words["create"]).click()
-    assert page.url.endswith("/w/acme-ru/import")
+    expect(page).to_have_url(re.compile(r"/w/acme-ru/import$"))
 
     page.get_by_label(words["files"]).set_input_files(str(upload))
     page.get_by_role("button", name=words["import"], exact=True).click()

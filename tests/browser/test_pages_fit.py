@@ -226,4 +226,4 @@ def test_a_phone_gets_a_menu_button(seeded, live_server, page):
     assert influencers.is_hidden()
     page.get_by_role("button", name="Menu").click()
     influencers.click()
-    assert page.url.endswith("/w/acme/influencers")
+    page.wait_for_url("**/w/acme/influencers")
