@@ -204,3 +204,16 @@ def route_requests(app, values: dict, methods=("GET", "POST")) -> list[tuple[str
         for method in sorted(set(methods) & rule.methods):
             requests.append((method, url, rule.endpoint))
     return sorted(requests, key=lambda request: request[2] in SIGN_OUT_ENDPOINTS)
+
+
+def alert_and_advocate_rows() -> list[dict]:
+    """Mentions that make one crisis alert and one advocate to recruit (browser journeys)."""
+    # six negative posts in one hour with nothing at that hour before: an alert
+    data = [mention(f"n{i}", f"angry{i}", f"Acme сломал мой заказ #{i}", sentiment="negative",
+                    created_at=f"2026-11-30T10:{i:02d}:00Z") for i in range(6)]  # fmt: skip
+    # a fan with three positive posts and none negative: an advocate to recruit
+    data += [mention(f"p{i}", "fan", "Acme спасибо!", sentiment="positive",
+                     created_at=f"2026-11-2{i}T09:00:00Z") for i in range(3)]  # fmt: skip
+    data.append(mention("later", "calm", "Acme ok", sentiment="negative",
+                        created_at="2026-11-30T12:00:00Z"))  # fmt: skip
+    return data

@@ -6,26 +6,16 @@ import pytest
 
 from app.advocacy.services import alerts
 from app.services import ingest
-from factories import PASSWORD, make_user, make_workspace, mention, write_csv
+from factories import PASSWORD, alert_and_advocate_rows, make_user, make_workspace, write_csv
 
 pytestmark = pytest.mark.browser
 
-
-def rows() -> list[dict]:
-    # six negative posts in one hour with nothing at that hour before: an alert (level 5)
-    data = [mention(f"n{i}", f"angry{i}", f"Acme сломал мой заказ #{i}", sentiment="negative",
-                    created_at=f"2026-11-30T10:{i:02d}:00Z") for i in range(6)]  # fmt: skip
-    data += [mention(f"p{i}", "fan", "Acme спасибо!", sentiment="positive",
-                     created_at=f"2026-11-2{i}T09:00:00Z") for i in range(3)]  # fmt: skip
-    data.append(mention("later", "calm", "Acme ok", sentiment="negative",
-                        created_at="2026-11-30T12:00:00Z"))  # fmt: skip
-    return data
 
 
 def test_follow_an_alert_to_its_mentions_and_acknowledge_it(app, live_server, page, tmp_path):
     owner = make_user("pr@example.com", "Polina")
     workspace = make_workspace("acme", owner=owner)
-    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows())])
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", alert_and_advocate_rows())])
     assert len(alerts.detect(workspace)) == 1
 
     page.goto(f"{live_server}/login")

@@ -11,7 +11,7 @@ from app.advocacy.services import alerts, daily
 from app.crm import models as m
 from app.extensions import db
 from app.services import ingest
-from factories import PASSWORD, make_user, make_workspace, mention, write_csv
+from factories import PASSWORD, alert_and_advocate_rows, make_user, make_workspace, write_csv
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +27,6 @@ WORDS = {
 }  # fmt: skip
 
 
-def rows() -> list[dict]:
-    # six negative posts in one hour with nothing at that hour before: an alert
-    data = [mention(f"n{i}", f"angry{i}", f"Acme сломал мой заказ #{i}", sentiment="negative",
-                    created_at=f"2026-11-30T10:{i:02d}:00Z") for i in range(6)]  # fmt: skip
-    # a fan with three positive posts and none negative: an advocate to recruit
-    data += [mention(f"p{i}", "fan", "Acme спасибо!", sentiment="positive",
-                     created_at=f"2026-11-2{i}T09:00:00Z") for i in range(3)]  # fmt: skip
-    data.append(mention("later", "calm", "Acme ok", sentiment="negative",
-                        created_at="2026-11-30T12:00:00Z"))  # fmt: skip
-    return data
-
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_open_the_dashboard_follow_an_alert_and_add_an_advocate(app, live_server, page, tmp_path,
@@ -45,7 +34,7 @@ def test_open_the_dashboard_follow_an_alert_and_add_an_advocate(app, live_server
     words = WORDS[language]
     owner = make_user("pr@example.com", "Polina")
     workspace = make_workspace("acme", owner=owner)
-    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", rows())])
+    ingest.import_files(workspace, [write_csv(tmp_path / "m.csv", alert_and_advocate_rows())])
     daily.refresh(workspace)
     assert len(alerts.detect(workspace)) == 1
     page.context.set_extra_http_headers({"Accept-Language": language})

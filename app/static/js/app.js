@@ -318,8 +318,10 @@
       on the <canvas id=canvasId>, showing its (hidden) box; return the chart, or null when
       Chart.js, the canvas or the data is missing (the page's table then says it all).
       lines: [{key, label, colour (a CSS variable), dash: [..], type: "bar"|"line"}], each
-      key a list in the data (data.series[key] when the data has series); options: {type,
-      yMin, yMax, minPoints, integer (counts: no fractional ticks)}. Lines differ by dash or fill as well as colour. */
+      key a list in the data (data.series[key] when the data has series), axis: "y2" to be
+      read on the right-hand axis; options: {type, yMin, yMax, minPoints, integer (counts: no
+      fractional ticks), y2: {min, max} (the right-hand axis)}. Lines differ by dash or fill as
+      well as colour; bars are drawn behind lines. */
   function drawChart(dataId, canvasId, lines, options) {
     options = options || {};
     var source = document.getElementById(dataId);
@@ -349,12 +351,22 @@
         pointRadius: 3,
         spanGaps: false,
         tension: 0.2,
+        yAxisID: line.axis || "y",
+        order: (line.type || options.type) === "bar" ? 2 : 1,
       };
     });
-    var y = { ticks: { color: text }, grid: { color: grid } };
+    var y = { position: "left", ticks: { color: text }, grid: { color: grid } };
     if (options.yMin !== undefined) y.min = options.yMin;
     if (options.yMax !== undefined) y.max = options.yMax;
     if (options.integer) y.ticks.precision = 0;
+    var scales = {
+      y: y,
+      x: { ticks: { color: text, maxRotation: 0, autoSkip: true }, grid: { color: grid } },
+    };
+    if (options.y2) {
+      scales.y2 = { position: "right", min: options.y2.min, max: options.y2.max,
+                    ticks: { color: text }, grid: { drawOnChartArea: false } };
+    }
     canvas.parentElement.hidden = false;
     var chart = new window.Chart(canvas, {
       type: options.type || "line",
@@ -364,10 +376,7 @@
         maintainAspectRatio: false,
         animation: false,
         interaction: { mode: "index", intersect: false },
-        scales: {
-          y: y,
-          x: { ticks: { color: text, maxRotation: 0, autoSkip: true }, grid: { color: grid } },
-        },
+        scales: scales,
         plugins: { legend: { labels: { color: text, usePointStyle: true } } },
       },
     });
